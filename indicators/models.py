@@ -1,0 +1,446 @@
+"""Indicators with their ficha técnica, metas (programmed and adjusted versions) and avances."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from programs.models import Level, Matrix, Objective, ResponsibleUnit, State
+
+from . import rules
+from .choices import (
+    Accumulation,
+    AdjustmentStatus,
+    AdjustmentType,
+    Direction,
+    Frequency,
+    IndicatorType,
+    ProgressStatus,
+)
+
+JUSTIFICATION_MAX = 2000
+
+
+def value_field(verbose_name, **kwargs):
+    """Decimal column for metas, avances and their numerador/denominador (6 decimals kept)."""
+    return models.DecimalField(verbose_name, max_digits=28, decimal_places=6, null=True, blank=True, **kwargs)
+
+
+def ratio_constraints(prefix):
+    """numerador and denominador come together, and x / 0 only exists for x = 0."""
+    return [
+        models.CheckConstraint(
+            condition=Q(numerator__isnull=True, denominator__isnull=True)
+            | Q(numerator__isnull=False, denominator__isnull=False),
+            name=f"{prefix}_num_den_together",
+        ),
+        models.CheckConstraint(
+            condition=~Q(denominator=0) | Q(numerator=0),
+            name=f"{prefix}_no_division_by_zero",
+        ),
+    ]
+
+
+class Indicator(models.Model):
+    """An indicator with its whole ficha técnica. Identified by (ejercicio, ID_INDICADOR)."""
+
+    matrix = models.ForeignKey(Matrix, on_delete=models.CASCADE, related_name="indicators", verbose_name="matriz")
+    objective = models.ForeignKey(
+        Objective, on_delete=models.CASCADE, related_name="indicators", verbose_name="objetivo"
+    )
+    responsible_unit = models.ForeignKey(
+        ResponsibleUnit,
+        on_delete=models.PROTECT,
+        related_name="indicators",
+        verbose_name="unidad responsable",
+        help_text="La UR que reporta este indicador; el alcance de los usuarios la sigue.",
+    )
+    fiscal_year = models.PositiveSmallIntegerField("ejercicio", help_text="El de la matriz (primer año si es PI).")
+    external_id = models.CharField("ID de indicador", max_length=40)
+    name = models.CharField("nombre", max_length=1000)
+    definition = models.TextField("definición", blank=True)
+    calculation_method = models.TextField("método de cálculo", blank=True)
+    indicator_type = models.CharField(
+        "tipo de indicador", max_length=20, choices=IndicatorType.choices, blank=True,
+        help_text="Vacío cuenta como Gestión para los umbrales del semáforo.",
+    )
+    dimension = models.CharField(
+        "dimensión", max_length=100, blank=True,
+        help_text="Eficacia, Eficiencia, Calidad o Economía; otro valor se conserva como se escribió.",
+    )
+    frequency = models.CharField("frecuencia de medición", max_length=20, choices=Frequency.choices)
+    unit_of_measure = models.CharField("unidad de medida", max_length=200, blank=True)
+    value_type = models.CharField(
+        "tipo de valor", max_length=60, blank=True,
+        help_text="Absoluto, Porcentaje, Tasa, Razón, Promedio o Índice; vacío es Absoluto.",
+    )
+    factor = models.DecimalField(
+        "factor", max_digits=20, decimal_places=6, null=True, blank=True,
+        help_text="Multiplicador de numerador/denominador; vacío: 100 para Porcentaje, 1 para los demás.",
+    )
+    direction = models.CharField("sentido", max_length=20, choices=Direction.choices)
+    accumulation = models.CharField("acumulado o periódico", max_length=20, choices=Accumulation.choices, blank=True)
+    baseline_value = value_field("línea base (valor)")
+    baseline_year = models.PositiveSmallIntegerField("línea base (año)", null=True, blank=True)
+    threshold_green_yellow = models.DecimalField(
+        "umbral verde-amarillo", max_digits=7, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(Decimal(0))], help_text="Puntos porcentuales de desviación.",
+    )
+    threshold_yellow_red = models.DecimalField(
+        "umbral amarillo-rojo", max_digits=7, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(Decimal(0))], help_text="Puntos porcentuales de desviación.",
+    )
+    # Cuenta Pública (annual) columns of the layout: stored and exported, not used by the rules.
+    cp_adjusted_target = value_field("meta ajustada (Cuenta Pública)")
+    cp_progress = value_field("avance (Cuenta Pública)")
+    cp_cause = models.TextField("causa (Cuenta Pública)", blank=True, max_length=JUSTIFICATION_MAX)
+    cp_effect = models.TextField("efecto (Cuenta Pública)", blank=True, max_length=JUSTIFICATION_MAX)
+    cp_other_reasons = models.TextField("otros motivos (Cuenta Pública)", blank=True, max_length=JUSTIFICATION_MAX)
+    # Fields of the Programa Institucional fichas (seeds 001/002).
+    pi_category = models.CharField(
+        "categoría (PI)", max_length=60, blank=True, help_text="Meta para el bienestar, Parámetro o Indicador."
+    )
+    disaggregation = models.CharField("nivel de desagregación", max_length=200, blank=True)
+    collection_period = models.CharField("periodo de recolección", max_length=200, blank=True)
+    information_availability = models.CharField("disponibilidad de la información", max_length=200, blank=True)
+    associated_right = models.TextField("derecho asociado", blank=True)
+    observations = models.TextField("observaciones", blank=True)
+    source_note = models.TextField("fuente y supuestos", blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "indicador"
+        verbose_name_plural = "indicadores"
+        ordering = ["fiscal_year", "matrix", "objective__clave", "external_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["fiscal_year", "external_id"], name="unique_indicator_id_per_year"),
+            models.CheckConstraint(
+                condition=Q(threshold_green_yellow__isnull=True, threshold_yellow_red__isnull=True)
+                | Q(
+                    threshold_green_yellow__isnull=False,
+                    threshold_yellow_red__isnull=False,
+                    threshold_green_yellow__lte=models.F("threshold_yellow_red"),
+                ),
+                name="indicator_thresholds_pair_ordered",
+            ),
+            models.CheckConstraint(condition=~Q(factor=0), name="indicator_factor_not_zero"),
+        ]
+        indexes = [models.Index(fields=["fiscal_year", "responsible_unit"], name="indicator_year_ur_idx")]
+
+    def __str__(self):
+        return f"{self.external_id} · {self.name}"
+
+    @property
+    def level(self):
+        return self.objective.level
+
+    @property
+    def program(self):
+        return self.matrix.program
+
+    @property
+    def is_fictitious(self):
+        return bool(self.matrix.program_id and self.matrix.program.is_fictitious)
+
+    @property
+    def effective_factor(self):
+        return rules.effective_factor(self.value_type, self.factor)
+
+    def clean(self):
+        errors = {}
+        if self.matrix_id and self.objective_id and self.objective.matrix_id != self.matrix_id:
+            errors["objective"] = "El objetivo debe pertenecer a la misma matriz del indicador."
+        if self.matrix_id and self.fiscal_year and self.fiscal_year != self.matrix.fiscal_year:
+            errors["fiscal_year"] = "El ejercicio del indicador debe ser el de su matriz."
+        if (self.threshold_green_yellow is None) != (self.threshold_yellow_red is None):
+            errors["threshold_yellow_red"] = "Los umbrales del semáforo se dan los dos o ninguno."
+        elif self.threshold_green_yellow is not None and self.threshold_green_yellow > self.threshold_yellow_red:
+            errors["threshold_yellow_red"] = (
+                "El umbral amarillo-rojo debe ser mayor o igual que el umbral verde-amarillo."
+            )
+        if self.factor is not None and self.factor == 0:
+            errors["factor"] = "El factor no puede ser 0."
+        if self.matrix_id and self.objective_id and self.matrix.kind == Matrix.Kind.FID and self.objective.level != Level.FID:
+            errors["objective"] = "Los indicadores de una FID van en una fila de nivel FID."
+        if errors:
+            raise ValidationError(errors)
+
+
+class Variable(models.Model):
+    """A variable of the método de cálculo, with its fuente de información."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="variables", verbose_name="indicador")
+    position = models.PositiveSmallIntegerField("número", default=1)
+    name = models.TextField("nombre")
+    source = models.TextField("fuente de información", blank=True)
+    value = value_field("valor")
+    value_year = models.PositiveSmallIntegerField("año del valor", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "variable"
+        verbose_name_plural = "variables"
+        ordering = ["indicator", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "position"], name="unique_variable_position"),
+        ]
+
+    def __str__(self):
+        return f"Variable {self.position}: {self.name[:80]}"
+
+
+class PeriodValue(models.Model):
+    """A value of one period: given directly, or derived from numerador / denominador."""
+
+    value = value_field("valor")
+    numerator = value_field("numerador")
+    denominator = value_field("denominador")
+
+    class Meta:
+        abstract = True
+
+    def period_errors(self):
+        """Spanish messages for a period that is not one of the indicator's frequency."""
+        errors = {}
+        if self.month is not None and not 1 <= self.month <= 12:
+            errors["month"] = "El mes debe estar entre 1 y 12."
+        elif self.indicator_id and self.month and not rules.is_period_month(self.indicator.frequency, self.month):
+            months = ", ".join(str(m) for m in rules.period_months(self.indicator.frequency))
+            errors["month"] = (
+                f"El mes {self.month} no cierra un periodo de frecuencia {self.indicator.frequency}; "
+                f"los meses válidos son {months}."
+            )
+        return errors
+
+    def ratio_errors(self):
+        errors = {}
+        if (self.numerator is None) != (self.denominator is None):
+            errors["denominator"] = "El numerador y el denominador se capturan juntos."
+        elif self.numerator is not None and self.indicator_id:
+            try:
+                derived = rules.ratio_value(self.numerator, self.denominator, self.indicator.effective_factor)
+            except rules.InvalidRatio as exc:
+                errors["denominator"] = str(exc)
+            else:
+                if self.value is not None and not rules.agrees_with(self.value, derived):
+                    errors["value"] = (
+                        f"El valor {self.value} no coincide con numerador/denominador ({derived})."
+                    )
+        return errors
+
+    def apply_ratio(self):
+        """Let numerador / denominador decide the stored value."""
+        if self.numerator is not None and self.denominator is not None:
+            self.value = rules.ratio_value(self.numerator, self.denominator, self.indicator.effective_factor)
+
+
+class Target(PeriodValue):
+    """The programmed (approved) meta of one period. Adjusted versions hang from it."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets", verbose_name="indicador")
+    fiscal_year = models.PositiveSmallIntegerField("ejercicio")
+    month = models.PositiveSmallIntegerField(
+        "mes de cierre del periodo", validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "meta"
+        verbose_name_plural = "metas"
+        ordering = ["indicator", "fiscal_year", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "fiscal_year", "month"], name="unique_target_period"),
+            models.CheckConstraint(condition=Q(month__gte=1, month__lte=12), name="target_month_range"),
+            *ratio_constraints("target"),
+        ]
+        indexes = [models.Index(fields=["fiscal_year", "month"], name="target_period_idx")]
+
+    def __str__(self):
+        return f"Meta {self.indicator.external_id} {self.fiscal_year}-{self.month:02d}"
+
+    def clean(self):
+        errors = self.period_errors() | self.ratio_errors()
+        if errors:
+            raise ValidationError(errors)
+
+    def current_adjustment(self):
+        """The adjusted meta approved last, if any."""
+        return (
+            self.adjustments.filter(status=AdjustmentStatus.APROBADO)
+            .order_by("-decided_at", "-pk")
+            .first()
+        )
+
+    @property
+    def current_value(self):
+        """Meta vigente: the last approved adjustment's value, else the programmed one."""
+        adjustment = self.current_adjustment()
+        return adjustment.value if adjustment else self.value
+
+
+class TargetAdjustment(models.Model):
+    """An adjusted (modified) meta for a period; approved ones become the meta vigente."""
+
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="adjustments", verbose_name="meta")
+    value = value_field("meta ajustada")
+    numerator = value_field("numerador")
+    denominator = value_field("denominador")
+    adjustment_type = models.CharField("tipo de ajuste", max_length=20, choices=AdjustmentType.choices)
+    justification = models.TextField("justificación", max_length=JUSTIFICATION_MAX, blank=True)
+    status = models.CharField(
+        "estado", max_length=20, choices=AdjustmentStatus.choices, default=AdjustmentStatus.SOLICITADO
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name="solicitado por",
+    )
+    requested_at = models.DateTimeField("solicitado el", auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name="resuelto por",
+    )
+    decided_at = models.DateTimeField("resuelto el", null=True, blank=True)
+    decision_note = models.TextField("observación de la resolución", blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "ajuste de meta"
+        verbose_name_plural = "ajustes de meta"
+        ordering = ["target", "requested_at", "pk"]
+        constraints = [
+            *ratio_constraints("adjustment"),
+            models.CheckConstraint(
+                condition=Q(status="solicitado") | Q(decided_at__isnull=False),
+                name="adjustment_decision_has_time",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Ajuste {self.get_status_display().lower()} de {self.target}: {self.value}"
+
+    @property
+    def indicator(self):
+        return self.target.indicator
+
+    @property
+    def indicator_id(self):
+        return self.target.indicator_id if self.target_id else None
+
+    # An adjustment uses the same ratio rules as its target.
+    ratio_errors = PeriodValue.ratio_errors
+    apply_ratio = PeriodValue.apply_ratio
+
+    def clean(self):
+        errors = self.ratio_errors() if self.target_id else {}
+        if self.value is None and self.numerator is None:
+            errors["value"] = "La meta ajustada necesita un valor o numerador y denominador."
+        if self.status != AdjustmentStatus.SOLICITADO and not self.decided_at:
+            errors["decided_at"] = "Un ajuste aprobado o rechazado registra cuándo se resolvió."
+        if errors:
+            raise ValidationError(errors)
+
+
+class Progress(PeriodValue):
+    """Avance (realizado al periodo) of one indicator × period, optionally for one entidad."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="progress", verbose_name="indicador")
+    fiscal_year = models.PositiveSmallIntegerField("ejercicio")
+    month = models.PositiveSmallIntegerField(
+        "mes de cierre del periodo", validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    state = models.ForeignKey(
+        State, on_delete=models.PROTECT, null=True, blank=True, related_name="progress",
+        verbose_name="entidad federativa", help_text="Vacío: el avance nacional del indicador.",
+    )
+    cause = models.TextField("causa", blank=True, max_length=JUSTIFICATION_MAX)
+    effect = models.TextField("efecto", blank=True, max_length=JUSTIFICATION_MAX)
+    other_reasons = models.TextField("otros motivos", blank=True, max_length=JUSTIFICATION_MAX)
+    status = models.CharField("estado", max_length=20, choices=ProgressStatus.choices, default=ProgressStatus.BORRADOR)
+    imported = models.BooleanField(
+        "importado", default=False, help_text="Cargado de un archivo oficial: sin fecha de envío."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name="capturado por",
+    )
+    created_at = models.DateTimeField("capturado el", auto_now_add=True)
+    updated_at = models.DateTimeField("modificado el", auto_now=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name="enviado por",
+    )
+    submitted_at = models.DateTimeField("enviado el", null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name="revisado por",
+    )
+    reviewed_at = models.DateTimeField("revisado el", null=True, blank=True)
+    review_note = models.TextField("observación del revisor", blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "avance"
+        verbose_name_plural = "avances"
+        ordering = ["indicator", "fiscal_year", "month", "state"]
+        constraints = [
+            # Two partial constraints because NULL entidad (the national figure) must be unique too.
+            models.UniqueConstraint(
+                fields=["indicator", "fiscal_year", "month"],
+                condition=Q(state__isnull=True),
+                name="unique_national_progress_period",
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "fiscal_year", "month", "state"],
+                condition=Q(state__isnull=False),
+                name="unique_state_progress_period",
+            ),
+            models.CheckConstraint(condition=Q(month__gte=1, month__lte=12), name="progress_month_range"),
+            *ratio_constraints("progress"),
+            models.CheckConstraint(
+                condition=Q(value__isnull=False) | Q(numerator=0, denominator=0),
+                name="progress_has_value_or_zero_ratio",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["fiscal_year", "month", "status"], name="progress_period_status_idx"),
+        ]
+
+    def __str__(self):
+        where = f" · {self.state}" if self.state_id else ""
+        return f"Avance {self.indicator.external_id} {self.fiscal_year}-{self.month:02d}{where}"
+
+    def clean(self):
+        errors = self.period_errors() | self.ratio_errors()
+        if self.value is None and self.numerator is None:
+            errors["value"] = "El avance necesita un valor o numerador y denominador."
+        if self.status == ProgressStatus.DEVUELTO and not self.review_note.strip():
+            errors["review_note"] = "Para devolver un avance hay que escribir la observación."
+        if errors:
+            raise ValidationError(errors)
+
+
+def evidence_path(instance, filename):
+    progress = instance.progress
+    return f"evidencias/{progress.fiscal_year}/{progress.indicator_id}/{progress.month:02d}/{filename}"
+
+
+class Evidence(models.Model):
+    progress = models.ForeignKey(Progress, on_delete=models.CASCADE, related_name="evidence", verbose_name="avance")
+    file = models.FileField("archivo", upload_to=evidence_path)
+    description = models.CharField("descripción", max_length=255, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name="subido por",
+    )
+    uploaded_at = models.DateTimeField("subido el", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "evidencia"
+        verbose_name_plural = "evidencias"
+        ordering = ["progress", "uploaded_at"]
+
+    def __str__(self):
+        return self.description or self.file.name

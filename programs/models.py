@@ -1,0 +1,242 @@
+"""Catalogs and the programme structure: ramos, URs, entidades, programas presupuestarios,
+their matrices (MIR / FID / Programa Institucional) and the objectives (rows) of each matrix."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+
+class Ramo(models.Model):
+    clave = models.CharField("clave", max_length=10, unique=True)
+    name = models.CharField("nombre", max_length=255)
+
+    class Meta:
+        verbose_name = "ramo"
+        verbose_name_plural = "ramos"
+        ordering = ["clave"]
+
+    def __str__(self):
+        return f"Ramo {self.clave} {self.name}"
+
+
+class ResponsibleUnit(models.Model):
+    ramo = models.ForeignKey(Ramo, on_delete=models.PROTECT, related_name="units", verbose_name="ramo")
+    clave = models.CharField("clave", max_length=10)
+    name = models.CharField("nombre", max_length=255)
+    is_fictitious = models.BooleanField(
+        "ficticia", default=False, help_text="Dato ilustrativo de la demostración, no real."
+    )
+
+    class Meta:
+        verbose_name = "unidad responsable"
+        verbose_name_plural = "unidades responsables"
+        ordering = ["ramo__clave", "clave"]
+        constraints = [
+            models.UniqueConstraint(fields=["ramo", "clave"], name="unique_ur_per_ramo"),
+        ]
+
+    def __str__(self):
+        return f"{self.clave} {self.name}"
+
+
+class State(models.Model):
+    """Entidad federativa (INEGI catalog)."""
+
+    clave = models.CharField("clave INEGI", max_length=2, unique=True)
+    name = models.CharField("nombre", max_length=60, unique=True)
+    abbreviation = models.CharField("abreviatura", max_length=6, unique=True)
+
+    class Meta:
+        verbose_name = "entidad federativa"
+        verbose_name_plural = "entidades federativas"
+        ordering = ["clave"]
+
+    def __str__(self):
+        return self.name
+
+
+class Level(models.TextChoices):
+    """Nivel of a MIR row; the integer is ID_NIVEL in the SHCP layout."""
+
+    FIN = "Fin", "Fin"
+    PROPOSITO = "Propósito", "Propósito"
+    COMPONENTE = "Componente", "Componente"
+    ACTIVIDAD = "Actividad", "Actividad"
+    FID = "FID", "FID"
+    OBJETIVO_PI = "Objetivo prioritario", "Objetivo prioritario"
+
+
+LEVEL_BY_ID = {
+    1: Level.FIN,
+    2: Level.PROPOSITO,
+    3: Level.COMPONENTE,
+    4: Level.ACTIVIDAD,
+    5: Level.FID,
+}
+ID_BY_LEVEL = {level: number for number, level in LEVEL_BY_ID.items()}
+
+
+class Program(models.Model):
+    """Programa presupuestario (Pp) of one ejercicio; identified by (ejercicio, ramo, clave)."""
+
+    fiscal_year = models.PositiveSmallIntegerField("ejercicio")
+    ramo = models.ForeignKey(Ramo, on_delete=models.PROTECT, related_name="programs", verbose_name="ramo")
+    modalidad = models.CharField("modalidad", max_length=1, help_text="Letra de la modalidad, p. ej. E, S, U, K, M, O.")
+    modalidad_name = models.CharField("descripción de la modalidad", max_length=255, blank=True)
+    number = models.PositiveSmallIntegerField("número")
+    name = models.CharField("nombre", max_length=500)
+    responsible_unit = models.ForeignKey(
+        ResponsibleUnit,
+        on_delete=models.PROTECT,
+        related_name="programs",
+        verbose_name="unidad responsable",
+    )
+    registered_indicators = models.PositiveSmallIntegerField(
+        "indicadores registrados en el PASH",
+        null=True,
+        blank=True,
+        help_text="Total que la fuente informa; puede ser mayor que los cargados.",
+    )
+    is_fictitious = models.BooleanField(
+        "ficticio", default=False, help_text="Programa ilustrativo de la demostración, no real."
+    )
+    source_note = models.TextField("fuente", blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "programa presupuestario"
+        verbose_name_plural = "programas presupuestarios"
+        ordering = ["fiscal_year", "ramo__clave", "modalidad", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fiscal_year", "ramo", "modalidad", "number"], name="unique_program_per_year"
+            ),
+            models.CheckConstraint(
+                condition=Q(modalidad__regex=r"^[A-Z]$"), name="program_modalidad_is_letter"
+            ),
+        ]
+
+    def __str__(self):
+        label = f"{self.clave} {self.name} ({self.fiscal_year})"
+        return f"{label} [ficticio]" if self.is_fictitious else label
+
+    @property
+    def clave(self):
+        return f"{self.modalidad}{self.number:03d}"
+
+    def clean(self):
+        if self.modalidad and not (len(self.modalidad) == 1 and "A" <= self.modalidad <= "Z"):
+            raise ValidationError({"modalidad": "La modalidad es una sola letra mayúscula (A-Z)."})
+        if self.responsible_unit_id and self.ramo_id and self.responsible_unit.ramo_id != self.ramo_id:
+            raise ValidationError({"responsible_unit": "La unidad responsable debe pertenecer al mismo ramo del programa."})
+
+
+class Matrix(models.Model):
+    """An instrument of indicators: the MIR or FID of a Pp, or a Programa Institucional."""
+
+    class Kind(models.TextChoices):
+        MIR = "MIR", "Matriz de Indicadores para Resultados (MIR)"
+        FID = "FID", "Ficha de Indicadores del Desempeño (FID)"
+        PI = "PI", "Programa Institucional"
+
+    kind = models.CharField("tipo", max_length=3, choices=Kind.choices)
+    program = models.ForeignKey(
+        Program,
+        on_delete=models.CASCADE,
+        related_name="matrices",
+        null=True,
+        blank=True,
+        verbose_name="programa presupuestario",
+        help_text="Obligatorio para MIR y FID; vacío para un Programa Institucional.",
+    )
+    fiscal_year = models.PositiveSmallIntegerField("ejercicio (o primer año)")
+    last_year = models.PositiveSmallIntegerField("último año", null=True, blank=True)
+    external_id = models.CharField("ID de matriz", max_length=30, blank=True)
+    name = models.CharField("nombre", max_length=500, blank=True)
+    responsible_unit = models.ForeignKey(
+        ResponsibleUnit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="institutional_matrices",
+        verbose_name="unidad responsable",
+        help_text="Solo para un Programa Institucional (para MIR/FID, la del programa).",
+    )
+    source_note = models.TextField("fuente", blank=True)
+
+    class Meta:
+        verbose_name = "matriz"
+        verbose_name_plural = "matrices"
+        ordering = ["fiscal_year", "kind", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "kind"], name="unique_matrix_kind_per_program"),
+            models.CheckConstraint(
+                condition=Q(kind="PI", program__isnull=True) | (~Q(kind="PI") & Q(program__isnull=False)),
+                name="matrix_program_iff_not_pi",
+            ),
+        ]
+
+    def __str__(self):
+        if self.program_id:
+            return f"{self.kind} {self.program.clave} ({self.fiscal_year})"
+        return self.name or f"{self.get_kind_display()} {self.fiscal_year}"
+
+    def clean(self):
+        if self.kind == self.Kind.PI and self.program_id:
+            raise ValidationError({"program": "Un Programa Institucional no pertenece a un programa presupuestario."})
+        if self.kind != self.Kind.PI and not self.program_id:
+            raise ValidationError({"program": "Una MIR o FID debe pertenecer a un programa presupuestario."})
+        if self.program_id and self.fiscal_year != self.program.fiscal_year:
+            raise ValidationError({"fiscal_year": "El ejercicio de la matriz debe ser el de su programa."})
+        if self.last_year and self.last_year < self.fiscal_year:
+            raise ValidationError({"last_year": "El último año no puede ser anterior al primero."})
+
+    @property
+    def unit(self):
+        return self.program.responsible_unit if self.program_id else self.responsible_unit
+
+
+class Objective(models.Model):
+    """A row of a matrix (resumen narrativo): nivel, clave (C1, A1.1…), parent."""
+
+    matrix = models.ForeignKey(Matrix, on_delete=models.CASCADE, related_name="objectives", verbose_name="matriz")
+    level = models.CharField("nivel", max_length=20, choices=Level.choices)
+    clave = models.CharField(
+        "ID de objetivo", max_length=30, blank=True, help_text="Vacío solo en filas FID, que no tienen objetivo."
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name="objetivo padre",
+    )
+    summary = models.TextField("resumen narrativo", blank=True)
+    assumptions = models.TextField("supuestos", blank=True)
+    verification_means = models.TextField("medios de verificación", blank=True)
+
+    class Meta:
+        verbose_name = "objetivo"
+        verbose_name_plural = "objetivos"
+        ordering = ["matrix", "clave"]
+        constraints = [
+            models.UniqueConstraint(fields=["matrix", "clave"], name="unique_objective_clave_per_matrix"),
+            models.CheckConstraint(
+                condition=~Q(clave="") | Q(level="FID"), name="objective_clave_required_unless_fid"
+            ),
+        ]
+
+    def __str__(self):
+        text = self.summary[:80] + ("…" if len(self.summary) > 80 else "")
+        return f"{self.level} {self.clave}: {text}".strip()
+
+    def clean(self):
+        if not self.clave and self.level != Level.FID:
+            raise ValidationError({"clave": "El ID de objetivo es obligatorio salvo en filas FID."})
+        if self.parent_id:
+            if self.parent_id == self.pk:
+                raise ValidationError({"parent": "Un objetivo no puede ser su propio padre."})
+            if self.parent.matrix_id != self.matrix_id:
+                raise ValidationError({"parent": "El objetivo padre debe pertenecer a la misma matriz."})
