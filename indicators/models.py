@@ -178,6 +178,7 @@ class Variable(models.Model):
     name = models.TextField("nombre")
     source = models.TextField("fuente de información", blank=True)
     value = value_field("valor")
+    value_text = models.TextField("valor como se publicó", blank=True, help_text="Cuando no es un solo número.")
     value_year = models.PositiveSmallIntegerField("año del valor", null=True, blank=True)
 
     class Meta:

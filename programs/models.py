@@ -1,6 +1,7 @@
 """Catalogs and the programme structure: ramos, URs, entidades, programas presupuestarios,
 their matrices (MIR / FID / Programa Institucional) and the objectives (rows) of each matrix."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -26,6 +27,10 @@ class ResponsibleUnit(models.Model):
     name = models.CharField("nombre", max_length=255)
     is_fictitious = models.BooleanField(
         "ficticia", default=False, help_text="Dato ilustrativo de la demostración, no real."
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="responsible_units", verbose_name="usuarios",
+        help_text="Usuarios cuyo alcance incluye esta unidad responsable.",
     )
 
     class Meta:

@@ -28,11 +28,11 @@ class ImportReport:
         yield f"Codificación: {self.encoding}; filas de datos: {self.rows}."
         for (what, column, raw, value), count in sorted(self.notes.items()):
             if what == "normalizado":
-                yield f"normalizado: {column} «{raw}» → «{value}» ({count} filas)"
+                yield f"normalizado: {column} «{raw}» → «{value}» (filas: {count})"
             elif what == "columna desconocida, se ignora":
                 yield f"nota: columna desconocida {column}, se ignora."
             else:
-                yield f"nota: {column} «{raw}» no es un valor del catálogo; {what} ({count} filas)"
+                yield f"nota: {column} «{raw}» no es un valor del catálogo; {what} (filas: {count})"
         for kind in ("ramos", "unidades responsables", "programas", "matrices", "objetivos", "indicadores",
                      "metas", "metas ajustadas", "avances"):
             created, updated, unchanged = (self.counts[(kind, o)] for o in ("creados", "actualizados", "sin cambios"))

@@ -1,0 +1,149 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Evidence, Indicator, Progress, Target, TargetAdjustment, Variable
+
+
+class IndicatorInline(admin.StackedInline):
+    """Registering a matrix row's indicators from the objective page."""
+
+    model = Indicator
+    fk_name = "objective"
+    extra = 0
+    show_change_link = True
+    fields = [
+        ("external_id", "fiscal_year", "matrix", "responsible_unit"),
+        "name",
+        ("frequency", "direction", "value_type", "factor"),
+        ("indicator_type", "dimension", "accumulation", "unit_of_measure"),
+    ]
+
+
+class VariableInline(admin.TabularInline):
+    model = Variable
+    extra = 0
+    fields = ["position", "name", "source", "value", "value_year"]
+
+
+class TargetInline(admin.TabularInline):
+    model = Target
+    extra = 0
+    fields = ["fiscal_year", "month", "value", "numerator", "denominator", "current_value_display"]
+    readonly_fields = ["current_value_display"]
+    show_change_link = True
+
+    @admin.display(description="meta vigente")
+    def current_value_display(self, obj):
+        return obj.current_value if obj.pk else "—"
+
+
+class ProgressInline(admin.TabularInline):
+    model = Progress
+    extra = 0
+    fields = ["fiscal_year", "month", "state", "value", "numerator", "denominator", "status"]
+    show_change_link = True
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(SimpleHistoryAdmin):
+    list_display = ["external_id", "name", "level_display", "program_display", "responsible_unit", "frequency",
+                    "direction", "fiscal_year"]
+    list_filter = ["fiscal_year", "matrix__kind", "matrix__program", "responsible_unit", "objective__level",
+                   "frequency", "direction", "indicator_type"]
+    search_fields = ["external_id", "name", "definition"]
+    list_select_related = ["objective", "matrix__program", "responsible_unit"]
+    autocomplete_fields = ["objective"]
+    readonly_fields = ["effective_factor_display"]
+    inlines = [VariableInline, TargetInline, ProgressInline]
+    fieldsets = [
+        (None, {"fields": ["fiscal_year", "external_id", "matrix", "objective", "responsible_unit", "name"]}),
+        ("Ficha técnica", {"fields": [
+            "definition", "calculation_method", ("indicator_type", "dimension"), ("frequency", "direction"),
+            ("value_type", "factor", "effective_factor_display"), ("unit_of_measure", "accumulation"),
+            ("baseline_value", "baseline_year"), ("threshold_green_yellow", "threshold_yellow_red"),
+        ]}),
+        ("Cuenta Pública", {"classes": ["collapse"], "fields": [
+            "cp_adjusted_target", "cp_progress", "cp_cause", "cp_effect", "cp_other_reasons"]}),
+        ("Programa Institucional", {"classes": ["collapse"], "fields": [
+            "pi_category", "disaggregation", "collection_period", "information_availability",
+            "associated_right", "observations"]}),
+        ("Fuente", {"fields": ["source_note"]}),
+    ]
+
+    @admin.display(description="nivel", ordering="objective__level")
+    def level_display(self, obj):
+        return obj.objective.level
+
+    @admin.display(description="programa")
+    def program_display(self, obj):
+        return obj.matrix.program.clave if obj.matrix.program_id else obj.matrix.name
+
+    @admin.display(description="factor efectivo")
+    def effective_factor_display(self, obj):
+        return obj.effective_factor if obj.pk else "—"
+
+
+class TargetAdjustmentInline(admin.TabularInline):
+    model = TargetAdjustment
+    extra = 0
+    fields = ["value", "numerator", "denominator", "adjustment_type", "justification", "status", "decided_at"]
+
+
+@admin.register(Target)
+class TargetAdmin(SimpleHistoryAdmin):
+    list_display = ["indicator", "fiscal_year", "month", "value", "numerator", "denominator", "current_value_display"]
+    list_filter = ["fiscal_year", "month", "indicator__matrix__program", "indicator__responsible_unit"]
+    search_fields = ["indicator__external_id", "indicator__name"]
+    list_select_related = ["indicator"]
+    autocomplete_fields = ["indicator"]
+    inlines = [TargetAdjustmentInline]
+    readonly_fields = ["current_value_display"]
+
+    @admin.display(description="meta vigente")
+    def current_value_display(self, obj):
+        return obj.current_value
+
+    def save_model(self, request, obj, form, change):
+        obj.apply_ratio()
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(TargetAdjustment)
+class TargetAdjustmentAdmin(SimpleHistoryAdmin):
+    list_display = ["target", "value", "adjustment_type", "status", "requested_at", "decided_at"]
+    list_filter = ["status", "adjustment_type", "target__fiscal_year"]
+    search_fields = ["target__indicator__external_id", "justification"]
+    list_select_related = ["target__indicator"]
+    autocomplete_fields = ["target"]
+
+
+class EvidenceInline(admin.TabularInline):
+    model = Evidence
+    extra = 0
+    fields = ["file", "description", "uploaded_at"]
+    readonly_fields = ["uploaded_at"]
+
+
+@admin.register(Progress)
+class ProgressAdmin(SimpleHistoryAdmin):
+    list_display = ["indicator", "fiscal_year", "month", "state", "value", "numerator", "denominator", "status",
+                    "imported"]
+    list_filter = ["fiscal_year", "month", "status", "imported", "indicator__matrix__program",
+                   "indicator__responsible_unit", "indicator__objective__level"]
+    search_fields = ["indicator__external_id", "indicator__name", "cause", "effect"]
+    list_select_related = ["indicator", "state"]
+    autocomplete_fields = ["indicator"]
+    readonly_fields = ["created_at", "updated_at", "submitted_by", "submitted_at", "reviewed_by", "reviewed_at"]
+    inlines = [EvidenceInline]
+    fieldsets = [
+        (None, {"fields": ["indicator", ("fiscal_year", "month", "state")]}),
+        ("Valor", {"fields": [("value", "numerator", "denominator")],
+                   "description": "Con numerador y denominador, el valor se calcula (× factor del indicador)."}),
+        ("Justificación", {"fields": ["cause", "effect", "other_reasons"]}),
+        ("Estado", {"fields": ["status", "imported", "review_note", ("created_at", "updated_at"),
+                               ("submitted_by", "submitted_at"), ("reviewed_by", "reviewed_at")]}),
+    ]
+
+    def save_model(self, request, obj, form, change):
+        obj.apply_ratio()
+        super().save_model(request, obj, form, change)

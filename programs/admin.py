@@ -1,0 +1,86 @@
+from django.contrib import admin
+from django.db.models import Count
+from simple_history.admin import SimpleHistoryAdmin
+
+from indicators.admin import IndicatorInline
+
+from .models import Matrix, Objective, Program, Ramo, ResponsibleUnit, State
+
+
+@admin.register(Ramo)
+class RamoAdmin(admin.ModelAdmin):
+    list_display = ["clave", "name"]
+    search_fields = ["clave", "name"]
+
+
+@admin.register(ResponsibleUnit)
+class ResponsibleUnitAdmin(admin.ModelAdmin):
+    list_display = ["clave", "name", "ramo", "is_fictitious"]
+    list_filter = ["ramo", "is_fictitious"]
+    search_fields = ["clave", "name"]
+    filter_horizontal = ["members"]
+
+
+@admin.register(State)
+class StateAdmin(admin.ModelAdmin):
+    list_display = ["clave", "name", "abbreviation"]
+    search_fields = ["name", "abbreviation"]
+
+
+class MatrixInline(admin.TabularInline):
+    model = Matrix
+    fields = ["kind", "external_id", "name", "fiscal_year"]
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Program)
+class ProgramAdmin(SimpleHistoryAdmin):
+    list_display = ["clave_display", "name", "fiscal_year", "ramo", "responsible_unit", "registered_indicators",
+                    "loaded_indicators", "is_fictitious"]
+    list_filter = ["fiscal_year", "ramo", "modalidad", "responsible_unit", "is_fictitious"]
+    search_fields = ["name", "modalidad_name", "source_note"]
+    list_select_related = ["ramo", "responsible_unit"]
+    inlines = [MatrixInline]
+
+    @admin.display(description="clave", ordering="modalidad")
+    def clave_display(self, obj):
+        return obj.clave
+
+    @admin.display(description="indicadores cargados")
+    def loaded_indicators(self, obj):
+        return obj.loaded_indicators
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(loaded_indicators=Count("matrices__indicators"))
+
+
+class ObjectiveInline(admin.TabularInline):
+    model = Objective
+    fk_name = "matrix"
+    fields = ["level", "clave", "parent", "summary"]
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Matrix)
+class MatrixAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "kind", "program", "fiscal_year", "last_year"]
+    list_filter = ["kind", "fiscal_year", "program__ramo"]
+    search_fields = ["name", "external_id", "program__name"]
+    list_select_related = ["program"]
+    inlines = [ObjectiveInline]
+
+
+@admin.register(Objective)
+class ObjectiveAdmin(admin.ModelAdmin):
+    list_display = ["clave", "level", "summary_short", "matrix", "parent"]
+    list_filter = ["level", "matrix__fiscal_year", "matrix__kind", "matrix__program"]
+    search_fields = ["clave", "summary"]
+    list_select_related = ["matrix__program", "parent"]
+    autocomplete_fields = ["parent"]
+    inlines = [IndicatorInline]
+
+    @admin.display(description="resumen narrativo")
+    def summary_short(self, obj):
+        return obj.summary[:100]
