@@ -103,10 +103,6 @@ class TargetAdmin(SimpleHistoryAdmin):
     def current_value_display(self, obj):
         return obj.current_value
 
-    def save_model(self, request, obj, form, change):
-        obj.apply_ratio()
-        super().save_model(request, obj, form, change)
-
 
 @admin.register(TargetAdjustment)
 class TargetAdjustmentAdmin(SimpleHistoryAdmin):
@@ -143,7 +139,3 @@ class ProgressAdmin(SimpleHistoryAdmin):
         ("Estado", {"fields": ["status", "imported", "review_note", ("created_at", "updated_at"),
                                ("submitted_by", "submitted_at"), ("reviewed_by", "reviewed_at")]}),
     ]
-
-    def save_model(self, request, obj, form, change):
-        obj.apply_ratio()
-        super().save_model(request, obj, form, change)

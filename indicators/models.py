@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
@@ -30,6 +30,12 @@ def value_field(verbose_name, **kwargs):
     return models.DecimalField(verbose_name, max_digits=28, decimal_places=6, null=True, blank=True, **kwargs)
 
 
+def justification_field(verbose_name):
+    return models.TextField(
+        verbose_name, blank=True, max_length=JUSTIFICATION_MAX, validators=[MaxLengthValidator(JUSTIFICATION_MAX)]
+    )
+
+
 def ratio_constraints(prefix):
     """numerador and denominador come together, and x / 0 only exists for x = 0."""
     return [
@@ -37,10 +43,12 @@ def ratio_constraints(prefix):
             condition=Q(numerator__isnull=True, denominator__isnull=True)
             | Q(numerator__isnull=False, denominator__isnull=False),
             name=f"{prefix}_num_den_together",
+            violation_error_message="El numerador y el denominador se capturan juntos.",
         ),
         models.CheckConstraint(
             condition=~Q(denominator=0) | Q(numerator=0),
             name=f"{prefix}_no_division_by_zero",
+            violation_error_message="El denominador es 0 y el numerador no: el cociente no existe.",
         ),
     ]
 
@@ -97,9 +105,9 @@ class Indicator(models.Model):
     # Cuenta Pública (annual) columns of the layout: stored and exported, not used by the rules.
     cp_adjusted_target = value_field("meta ajustada (Cuenta Pública)")
     cp_progress = value_field("avance (Cuenta Pública)")
-    cp_cause = models.TextField("causa (Cuenta Pública)", blank=True, max_length=JUSTIFICATION_MAX)
-    cp_effect = models.TextField("efecto (Cuenta Pública)", blank=True, max_length=JUSTIFICATION_MAX)
-    cp_other_reasons = models.TextField("otros motivos (Cuenta Pública)", blank=True, max_length=JUSTIFICATION_MAX)
+    cp_cause = justification_field("causa (Cuenta Pública)")
+    cp_effect = justification_field("efecto (Cuenta Pública)")
+    cp_other_reasons = justification_field("otros motivos (Cuenta Pública)")
     # Fields of the Programa Institucional fichas (seeds 001/002).
     pi_category = models.CharField(
         "categoría (PI)", max_length=60, blank=True, help_text="Meta para el bienestar, Parámetro o Indicador."
@@ -217,6 +225,7 @@ class PeriodValue(models.Model):
         return errors
 
     def ratio_errors(self):
+        """Check numerador/denominador and, when they are valid, let them decide the value."""
         errors = {}
         if (self.numerator is None) != (self.denominator is None):
             errors["denominator"] = "El numerador y el denominador se capturan juntos."
@@ -230,12 +239,9 @@ class PeriodValue(models.Model):
                     errors["value"] = (
                         f"El valor {self.value} no coincide con numerador/denominador ({derived})."
                     )
+                else:
+                    self.value = derived
         return errors
-
-    def apply_ratio(self):
-        """Let numerador / denominador decide the stored value."""
-        if self.numerator is not None and self.denominator is not None:
-            self.value = rules.ratio_value(self.numerator, self.denominator, self.indicator.effective_factor)
 
 
 class Target(PeriodValue):
@@ -254,7 +260,10 @@ class Target(PeriodValue):
         ordering = ["indicator", "fiscal_year", "month"]
         constraints = [
             models.UniqueConstraint(fields=["indicator", "fiscal_year", "month"], name="unique_target_period"),
-            models.CheckConstraint(condition=Q(month__gte=1, month__lte=12), name="target_month_range"),
+            models.CheckConstraint(
+                condition=Q(month__gte=1, month__lte=12), name="target_month_range",
+                violation_error_message="El mes debe estar entre 1 y 12.",
+            ),
             *ratio_constraints("target"),
         ]
         indexes = [models.Index(fields=["fiscal_year", "month"], name="target_period_idx")]
@@ -290,7 +299,7 @@ class TargetAdjustment(models.Model):
     numerator = value_field("numerador")
     denominator = value_field("denominador")
     adjustment_type = models.CharField("tipo de ajuste", max_length=20, choices=AdjustmentType.choices)
-    justification = models.TextField("justificación", max_length=JUSTIFICATION_MAX, blank=True)
+    justification = justification_field("justificación")
     status = models.CharField(
         "estado", max_length=20, choices=AdjustmentStatus.choices, default=AdjustmentStatus.SOLICITADO
     )
@@ -332,7 +341,6 @@ class TargetAdjustment(models.Model):
 
     # An adjustment uses the same ratio rules as its target.
     ratio_errors = PeriodValue.ratio_errors
-    apply_ratio = PeriodValue.apply_ratio
 
     def clean(self):
         errors = self.ratio_errors() if self.target_id else {}
@@ -356,9 +364,9 @@ class Progress(PeriodValue):
         State, on_delete=models.PROTECT, null=True, blank=True, related_name="progress",
         verbose_name="entidad federativa", help_text="Vacío: el avance nacional del indicador.",
     )
-    cause = models.TextField("causa", blank=True, max_length=JUSTIFICATION_MAX)
-    effect = models.TextField("efecto", blank=True, max_length=JUSTIFICATION_MAX)
-    other_reasons = models.TextField("otros motivos", blank=True, max_length=JUSTIFICATION_MAX)
+    cause = justification_field("causa")
+    effect = justification_field("efecto")
+    other_reasons = justification_field("otros motivos")
     status = models.CharField("estado", max_length=20, choices=ProgressStatus.choices, default=ProgressStatus.BORRADOR)
     imported = models.BooleanField(
         "importado", default=False, help_text="Cargado de un archivo oficial: sin fecha de envío."
@@ -398,11 +406,15 @@ class Progress(PeriodValue):
                 condition=Q(state__isnull=False),
                 name="unique_state_progress_period",
             ),
-            models.CheckConstraint(condition=Q(month__gte=1, month__lte=12), name="progress_month_range"),
+            models.CheckConstraint(
+                condition=Q(month__gte=1, month__lte=12), name="progress_month_range",
+                violation_error_message="El mes debe estar entre 1 y 12.",
+            ),
             *ratio_constraints("progress"),
             models.CheckConstraint(
-                condition=Q(value__isnull=False) | Q(numerator=0, denominator=0),
+                condition=Q(value__isnull=False) | Q(numerator__isnull=False, numerator=0, denominator=0),
                 name="progress_has_value_or_zero_ratio",
+                violation_error_message="El avance necesita un valor o numerador y denominador.",
             ),
         ]
         indexes = [

@@ -1,0 +1,40 @@
+# The two commands of the README: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PG_URL ?= postgres://postgres@127.0.0.1:5432/simir
+
+.PHONY: run test test-unit test-integration install install-dev
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+# Installs, migrates, loads the demo and serves at http://127.0.0.1:8000 (SQLite, Celery eager).
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+# The whole suite: unit tests on SQLite, then the integration tests on the real PostgreSQL.
+test: test-unit test-integration
+
+test-unit: install-dev
+	$(PY) manage.py makemigrations --check --dry-run --settings=config.settings.test
+	$(PY) -m pytest -m "not integration"
+
+test-integration: install-dev
+	@$(PY) -m tests.require_services postgres; status=$$?; \
+	if [ $$status -eq 2 ]; then exit 0; elif [ $$status -ne 0 ]; then exit $$status; fi; \
+	DATABASE_URL=$(PG_URL) SIMIR_POSTGRES_URL=$(PG_URL) $(PY) -m pytest -m integration
