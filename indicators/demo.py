@@ -21,6 +21,7 @@ from .choices import ProgressStatus
 from .interchange.catalogs import canonical
 from .interchange.importer import import_file
 from .models import Indicator, Progress, Target, Variable
+from .upsert import upsert
 
 DEMO_DIR = Path(settings.BASE_DIR) / "demo"
 DEMO_PASSWORD = "simir-demo-2024"
@@ -64,22 +65,23 @@ def load_demo():
 
 def _load_structure(data, report):
     year = data["ejercicio"]
-    ramo, _ = Ramo.objects.update_or_create(clave=data["ramo"]["clave"], defaults={"name": data["ramo"]["nombre"]})
-    unit, _ = ResponsibleUnit.objects.update_or_create(
-        ramo=ramo, clave=data["unidad_responsable"]["clave"], defaults={"name": data["unidad_responsable"]["nombre"]}
+    ramo, _ = upsert(Ramo, {"clave": data["ramo"]["clave"]}, {"name": data["ramo"]["nombre"]})
+    unit, _ = upsert(
+        ResponsibleUnit, {"ramo": ramo, "clave": data["unidad_responsable"]["clave"]},
+        {"name": data["unidad_responsable"]["nombre"]},
     )
     for spec in data["programas"]:
-        program, _ = Program.objects.update_or_create(
-            fiscal_year=year, ramo=ramo, modalidad=spec["modalidad"], number=spec["numero"],
-            defaults={
+        program, _ = upsert(
+            Program, {"fiscal_year": year, "ramo": ramo, "modalidad": spec["modalidad"], "number": spec["numero"]},
+            {
                 "name": spec["nombre"], "responsible_unit": unit,
                 "registered_indicators": spec["indicadores_registrados"],
                 "source_note": f"{spec['fuente']}. Ramo: {data['ramo']['fuente']}.",
             },
         )
-        Matrix.objects.update_or_create(
-            program=program, kind=spec["instrumento"],
-            defaults={"fiscal_year": year, "name": f"{spec['instrumento']} {year} {program.clave}"},
+        upsert(
+            Matrix, {"program": program, "kind": spec["instrumento"]},
+            {"fiscal_year": year, "name": f"{spec['instrumento']} {year} {program.clave}"},
         )
     total = sum(spec["indicadores_registrados"] for spec in data["programas"])
     report.lines.append(
@@ -116,15 +118,15 @@ def _number(value):
 
 def _load_institutional_program(spec, unit, report):
     fichas = json.loads((DEMO_DIR / spec["archivo"]).read_text(encoding="utf-8"))
-    matrix, _ = Matrix.objects.update_or_create(
-        kind=Matrix.Kind.PI, program=None, name=spec["nombre"],
-        defaults={"fiscal_year": spec["primer_anio"], "last_year": spec["ultimo_anio"],
-                  "responsible_unit": unit, "source_note": spec["fuente"]},
+    matrix, _ = upsert(
+        Matrix, {"kind": Matrix.Kind.PI, "program": None, "name": spec["nombre"]},
+        {"fiscal_year": spec["primer_anio"], "last_year": spec["ultimo_anio"],
+         "responsible_unit": unit, "source_note": spec["fuente"]},
     )
     for ficha in fichas:
-        objective, _ = Objective.objects.update_or_create(
-            matrix=matrix, clave=str(ficha["objective_number"]),
-            defaults={"level": Level.OBJETIVO_PI, "summary": ficha["objective_text"]},
+        objective, _ = upsert(
+            Objective, {"matrix": matrix, "clave": str(ficha["objective_number"])},
+            {"level": Level.OBJETIVO_PI, "summary": ficha["objective_text"]},
         )
         indicator = _load_ficha(matrix, objective, unit, spec, ficha)
         _load_series(indicator, ficha)
@@ -137,9 +139,9 @@ def _catalog(column, raw):
 
 def _load_ficha(matrix, objective, unit, spec, ficha):
     baseline_year = ficha.get("baseline_year")
-    indicator, _ = Indicator.objects.update_or_create(
-        fiscal_year=matrix.fiscal_year, external_id=f"{spec['prefijo_id']}-{ficha['indicator_id']}",
-        defaults={
+    indicator, _ = upsert(
+        Indicator, {"fiscal_year": matrix.fiscal_year, "external_id": f"{spec['prefijo_id']}-{ficha['indicator_id']}"},
+        {
             "matrix": matrix, "objective": objective, "responsible_unit": unit,
             "name": ficha["name"], "definition": ficha.get("definition") or "",
             "calculation_method": ficha.get("calculation_method") or "",
@@ -164,9 +166,9 @@ def _load_ficha(matrix, objective, unit, spec, ficha):
     )
     for position, variable in enumerate(ficha.get("variables") or [], start=1):
         value = _number(variable.get("value"))
-        Variable.objects.update_or_create(
-            indicator=indicator, position=position,
-            defaults={"name": variable["name"], "source": variable.get("source") or "", "value": value,
+        upsert(
+            Variable, {"indicator": indicator, "position": position},
+            {"name": variable["name"], "source": variable.get("source") or "", "value": value,
                       "value_text": "" if value is not None else str(variable.get("value_raw") or variable.get("value") or "")},
         )
     return indicator
@@ -177,9 +179,9 @@ def _load_series(indicator, ficha):
     for year, raw in (ficha.get("results") or {}).items():
         value = _number(raw)
         if value is not None:
-            Progress.objects.update_or_create(
-                indicator=indicator, fiscal_year=int(year), month=12, state=None,
-                defaults={"value": value, "status": ProgressStatus.APROBADO, "imported": True},
+            upsert(
+                Progress, {"indicator": indicator, "fiscal_year": int(year), "month": 12, "state": None},
+                {"value": value, "status": ProgressStatus.APROBADO, "imported": True},
             )
     targets = dict(ficha.get("targets") or {})
     if ficha.get("target_2024") is not None:
@@ -187,9 +189,7 @@ def _load_series(indicator, ficha):
     for year, raw in targets.items():
         value = _number(raw)
         if value is not None:
-            Target.objects.update_or_create(
-                indicator=indicator, fiscal_year=int(year), month=12, defaults={"value": value}
-            )
+            upsert(Target, {"indicator": indicator, "fiscal_year": int(year), "month": 12}, {"value": value})
 
 
 def _load_users(report):

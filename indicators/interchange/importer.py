@@ -11,6 +11,7 @@ from programs.models import Level, Matrix, Objective, Program, Ramo, Responsible
 from ..choices import AdjustmentStatus, AdjustmentType, ProgressStatus
 from ..models import Indicator, Progress, Target, TargetAdjustment
 from .parsing import ImportErrors, parse_rows
+from ..upsert import upsert
 from .reader import UnreadableFile, read_table
 
 __all__ = ["ImportErrors", "ImportReport", "UnreadableFile", "import_file"]
@@ -68,30 +69,16 @@ class _Writer:
         self.report = report
         self.reason = reason
         self.now = timezone.now()
-        self.touched = set()  # (kind, pk): each object is counted once however many rows name it
+        self.touched = set()
 
-    def _sync(self, instance, values, kind):
-        """Set the given values; save (with history and its reason) only when something changed."""
-        instance._change_reason = self.reason
-        if instance.pk is None:
-            outcome = "creados"
-        else:
-            values = {name: value for name, value in values.items() if getattr(instance, name) != value}
-            outcome = "actualizados" if values else "sin cambios"
-        if values or instance.pk is None:
-            for name, value in values.items():
-                setattr(instance, name, value)
-            instance.save()
-        if (kind, instance.pk) not in self.touched:
+    def _get(self, model, lookup, kind, values, create_defaults=None):
+        """Fetch or create an instance and set the values the row gives (empty cells keep what is stored)."""
+        given = {k: v for k, v in values.items() if v not in ("", None)}
+        instance, outcome = upsert(model, lookup, given, create_defaults, self.reason)
+        if (kind, instance.pk) not in self.touched:  # count each object once however many rows name it
             self.touched.add((kind, instance.pk))
             self.report.counts[(kind, outcome)] += 1
         return instance
-
-    def _get(self, model, lookup, kind, values, create_defaults=None):
-        """Fetch or build an instance and set the values the row gives (empty cells keep what is stored)."""
-        instance = model.objects.filter(**lookup).first() or model(**lookup, **(create_defaults or {}))
-        given = {k: v for k, v in values.items() if v not in ("", None)}
-        return self._sync(instance, given, kind)
 
     def write(self, row):
         ramo = self._get(Ramo, {"clave": row.ramo}, "ramos", {"name": row.ramo_name}, {"name": row.ramo})
@@ -125,17 +112,25 @@ class _Writer:
                          {"level": row.level, "summary": row.objective_summary, "parent": parent})
 
     def _month(self, indicator, fiscal_year, month, data):
+        period = {"indicator": indicator, "fiscal_year": fiscal_year, "month": month}
         target = None
         if data.meta:
-            target = Target.objects.filter(indicator=indicator, fiscal_year=fiscal_year, month=month).first() or Target(
-                indicator=indicator, fiscal_year=fiscal_year, month=month
-            )
-            self._sync(target, _quantity_values(data.meta), "metas")
+            target = self._write_quantity(Target, period, "metas", _quantity_values(data.meta))
         if data.adjusted:
             target = target or Target.objects.get_or_create(indicator=indicator, fiscal_year=fiscal_year, month=month)[0]
             self._adjustment(target, data)
         if data.avance:
-            self._progress(indicator, fiscal_year, month, data)
+            values = {**_quantity_values(data.avance), "status": ProgressStatus.APROBADO}
+            values.update({k: v for k, v in {
+                "cause": data.cause, "effect": data.effect, "other_reasons": data.other_reasons,
+            }.items() if v})
+            self._write_quantity(Progress, {**period, "state": None}, "avances", values, {"imported": True})
+
+    def _write_quantity(self, model, lookup, kind, values, create_defaults=None):
+        """Metas and avances: an empty value is meaningful here (0 / 0), so every given key is set."""
+        instance, outcome = upsert(model, lookup, values, create_defaults, self.reason)
+        self.report.counts[(kind, outcome)] += 1
+        return instance
 
     def _adjustment(self, target, data):
         current = target.current_adjustment()
@@ -148,16 +143,6 @@ class _Writer:
             decided_at=self.now, decision_note=self.reason, **values,
         )
         self.report.counts[("metas ajustadas", "creados")] += 1
-
-    def _progress(self, indicator, fiscal_year, month, data):
-        progress = Progress.objects.filter(
-            indicator=indicator, fiscal_year=fiscal_year, month=month, state__isnull=True
-        ).first() or Progress(indicator=indicator, fiscal_year=fiscal_year, month=month, imported=True)
-        values = {**_quantity_values(data.avance), "status": ProgressStatus.APROBADO}
-        values.update({k: v for k, v in {
-            "cause": data.cause, "effect": data.effect, "other_reasons": data.other_reasons,
-        }.items() if v})
-        self._sync(progress, values, "avances")
 
 
 def _quantity_values(quantity):
