@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -55,6 +56,12 @@ class IndicatorAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["objective"]
     readonly_fields = ["effective_factor_display"]
     inlines = [VariableInline, TargetInline, ProgressInline]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "name":  # names run to a few hundred characters
+            kwargs["widget"] = forms.Textarea(attrs={"rows": 2, "cols": 90})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     fieldsets = [
         (None, {"fields": ["fiscal_year", "external_id", "matrix", "objective", "responsible_unit", "name"]}),
         ("Ficha técnica", {"fields": [
