@@ -1,8 +1,19 @@
 from django import forms
 from django.contrib import admin
+from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Evidence, Indicator, Progress, Target, TargetAdjustment, Variable
+from .models import (
+    Evidence,
+    FiscalYearPolicy,
+    Indicator,
+    Progress,
+    QuarterAggregate,
+    QuarterResult,
+    Target,
+    TargetAdjustment,
+    Variable,
+)
 
 
 class IndicatorInline(admin.StackedInline):
@@ -146,3 +157,63 @@ class ProgressAdmin(SimpleHistoryAdmin):
         ("Estado", {"fields": ["status", "imported", "review_note", ("created_at", "updated_at"),
                                ("submitted_by", "submitted_at"), ("reviewed_by", "reviewed_at")]}),
     ]
+
+
+SEMAFORO_COLOURS = {"verde": "#1a7f37", "amarillo": "#b58900", "rojo": "#c62828", "gris": "#6b7280"}
+
+
+def semaforo_badge(light):
+    """Colour always with its word (never colour alone)."""
+    if not light:
+        return "—"
+    return format_html(
+        '<span style="background:{};color:#fff;padding:2px 8px;border-radius:8px">{}</span>',
+        SEMAFORO_COLOURS[light], light,
+    )
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Computed rows: visible, never edited by hand (the compliance engine writes them)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(QuarterResult)
+class QuarterResultAdmin(ReadOnlyAdmin):
+    list_display = ["indicator", "fiscal_year", "quarter", "month", "meta", "avance", "compliance_display",
+                    "semaforo_display", "status", "computed_at"]
+    list_filter = ["fiscal_year", "quarter", "semaforo", "status", "indicator__matrix__program",
+                   "indicator__responsible_unit", "indicator__objective__level"]
+    search_fields = ["indicator__external_id", "indicator__name"]
+    list_select_related = ["indicator"]
+
+    @admin.display(description="cumplimiento %", ordering="compliance")
+    def compliance_display(self, obj):
+        if obj.compliance is None:
+            return "N/A" if obj.status == "con resultado" else "—"
+        return obj.compliance
+
+    @admin.display(description="semáforo", ordering="semaforo")
+    def semaforo_display(self, obj):
+        return semaforo_badge(obj.semaforo)
+
+
+@admin.register(QuarterAggregate)
+class QuarterAggregateAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "indicators", "with_meta", "reported", "approved", "verde", "amarillo", "rojo",
+                    "gris", "mean_compliance", "completeness", "timeliness", "computed_at"]
+    list_filter = ["fiscal_year", "quarter", "scope"]
+    list_select_related = ["program", "responsible_unit"]
+
+
+@admin.register(FiscalYearPolicy)
+class FiscalYearPolicyAdmin(admin.ModelAdmin):
+    list_display = ["fiscal_year", "gestion_green_yellow", "gestion_yellow_red", "strategic_green_yellow",
+                    "strategic_yellow_red", "descending_ratio"]

@@ -17,6 +17,7 @@ from django.db import transaction
 from programs.models import Level, Matrix, Objective, Program, Ramo, ResponsibleUnit
 
 from . import rules
+from .compliance import compute_year
 from .choices import ProgressStatus
 from .interchange.catalogs import canonical
 from .interchange.importer import import_file
@@ -51,7 +52,7 @@ def load_demo():
     with transaction.atomic():
         ramo, unit = _load_structure(data, report)
         for name in ("sed_2024_imss_bienestar.csv", data["ficticio"]["archivo"]):
-            imported = import_file(DEMO_DIR / name, reason=f"Demostración: {name}")
+            imported = import_file(DEMO_DIR / name, reason=f"Demostración: {name}", recompute=False)
             report.lines.append(f"{name}:")
             report.lines.extend(f"  {line}" for line in imported.lines())
         _mark_sources(data)
@@ -59,6 +60,10 @@ def load_demo():
         for spec in data["programa_institucional"]:
             _load_institutional_program(spec, unit, report)
         _load_users(report)
+        computed = compute_year(data["ejercicio"])
+    report.lines.append(
+        "Resultados trimestrales calculados: " + ", ".join(f"T{q}: {n}" for q, n in computed.items()) + "."
+    )
     report.warnings.extend(seed_check_warnings(data["verificaciones"]))
     return report
 

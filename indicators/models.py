@@ -277,12 +277,10 @@ class Target(PeriodValue):
             raise ValidationError(errors)
 
     def current_adjustment(self):
-        """The adjusted meta approved last, if any."""
-        return (
-            self.adjustments.filter(status=AdjustmentStatus.APROBADO)
-            .order_by("-decided_at", "-pk")
-            .first()
-        )
+        """The approved adjustment that is the meta vigente, if any."""
+        approved = {a.pk: a for a in self.adjustments.filter(status=AdjustmentStatus.APROBADO)}
+        _, pk = rules.meta_vigente(self.value, [(a.decided_at, a.pk, a.value) for a in approved.values()])
+        return approved.get(pk)
 
     @property
     def current_value(self):
@@ -457,3 +455,120 @@ class Evidence(models.Model):
 
     def __str__(self):
         return self.description or self.file.name
+
+
+class FiscalYearPolicy(models.Model):
+    """Per-ejercicio settings of the rules (DESIGN.md §3); an ejercicio without one uses the defaults."""
+
+    fiscal_year = models.PositiveSmallIntegerField("ejercicio", unique=True)
+    gestion_green_yellow = models.DecimalField("Gestión: umbral verde-amarillo", max_digits=7, decimal_places=2, default=Decimal(10))
+    gestion_yellow_red = models.DecimalField("Gestión: umbral amarillo-rojo", max_digits=7, decimal_places=2, default=Decimal(20))
+    strategic_green_yellow = models.DecimalField("Estratégico: umbral verde-amarillo", max_digits=7, decimal_places=2, default=Decimal(5))
+    strategic_yellow_red = models.DecimalField("Estratégico: umbral amarillo-rojo", max_digits=7, decimal_places=2, default=Decimal(10))
+    descending_ratio = models.BooleanField(
+        "Descendente como meta / avance × 100", default=False,
+        help_text="Alternativa para sentido descendente con meta y avance positivos; por omisión, la fórmula lineal.",
+    )
+
+    class Meta:
+        verbose_name = "política del ejercicio"
+        verbose_name_plural = "políticas por ejercicio"
+        ordering = ["fiscal_year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(gestion_green_yellow__lte=models.F("gestion_yellow_red"))
+                & Q(strategic_green_yellow__lte=models.F("strategic_yellow_red")),
+                name="policy_thresholds_ordered",
+                violation_error_message="Cada umbral verde-amarillo debe ser menor o igual que su amarillo-rojo.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Política {self.fiscal_year}"
+
+    @classmethod
+    def for_year(cls, fiscal_year):
+        return cls.objects.filter(fiscal_year=fiscal_year).first() or cls(fiscal_year=fiscal_year)
+
+    @property
+    def default_thresholds(self):
+        return {
+            IndicatorType.GESTION: (self.gestion_green_yellow, self.gestion_yellow_red),
+            IndicatorType.ESTRATEGICO: (self.strategic_green_yellow, self.strategic_yellow_red),
+        }
+
+
+class QuarterResult(models.Model):
+    """The stored quarterly result of one indicator (recomputed idempotently)."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="quarter_results", verbose_name="indicador")
+    fiscal_year = models.PositiveSmallIntegerField("ejercicio")
+    quarter = models.PositiveSmallIntegerField("trimestre")
+    month = models.PositiveSmallIntegerField("mes del periodo")
+    meta = value_field("meta vigente")
+    adjustment = models.ForeignKey(
+        TargetAdjustment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name="versión de meta (ajuste)", help_text="Vacío: se usó la meta programada.",
+    )
+    avance = value_field("avance")
+    progress = models.ForeignKey(Progress, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="avance usado")
+    compliance = models.DecimalField("cumplimiento %", max_digits=12, decimal_places=2, null=True, blank=True)
+    semaforo = models.CharField("semáforo", max_length=10, choices=rules.Semaforo.CHOICES, blank=True)
+    status = models.CharField("estado", max_length=20, choices=rules.Estado.CHOICES)
+    green_yellow = models.DecimalField("umbral verde-amarillo usado", max_digits=7, decimal_places=2)
+    yellow_red = models.DecimalField("umbral amarillo-rojo usado", max_digits=7, decimal_places=2)
+    reported = models.BooleanField("reportado", default=False)
+    approved = models.BooleanField("aprobado", default=False)
+    on_time = models.BooleanField("enviado a tiempo", null=True, help_text="Vacío para avances importados.")
+    computed_at = models.DateTimeField("calculado el")
+
+    class Meta:
+        verbose_name = "resultado trimestral"
+        verbose_name_plural = "resultados trimestrales"
+        ordering = ["fiscal_year", "quarter", "indicator"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "fiscal_year", "quarter"], name="unique_quarter_result"),
+        ]
+        indexes = [models.Index(fields=["fiscal_year", "quarter"], name="result_year_quarter_idx")]
+
+    def __str__(self):
+        return f"{self.indicator.external_id} T{self.quarter}-{self.fiscal_year}: {self.status}"
+
+
+class QuarterAggregate(models.Model):
+    """Quarterly aggregates per programa, per UR, per nivel and overall (DESIGN.md §3)."""
+
+    class Scope(models.TextChoices):
+        TOTAL = "total", "Ejercicio completo"
+        PROGRAMA = "programa", "Programa presupuestario"
+        UR = "ur", "Unidad responsable"
+        NIVEL = "nivel", "Nivel"
+
+    fiscal_year = models.PositiveSmallIntegerField("ejercicio")
+    quarter = models.PositiveSmallIntegerField("trimestre")
+    scope = models.CharField("agrupación", max_length=10, choices=Scope.choices)
+    program = models.ForeignKey("programs.Program", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name="programa")
+    responsible_unit = models.ForeignKey(ResponsibleUnit, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name="unidad responsable")
+    level = models.CharField("nivel", max_length=20, blank=True)
+    indicators = models.PositiveIntegerField("indicadores con periodo")
+    with_meta = models.PositiveIntegerField("con meta")
+    reported = models.PositiveIntegerField("reportados")
+    approved = models.PositiveIntegerField("aprobados")
+    verde = models.PositiveIntegerField("verde")
+    amarillo = models.PositiveIntegerField("amarillo")
+    rojo = models.PositiveIntegerField("rojo")
+    gris = models.PositiveIntegerField("gris")
+    mean_compliance = models.DecimalField("cumplimiento promedio", max_digits=12, decimal_places=2, null=True, blank=True)
+    completeness = models.DecimalField("completitud %", max_digits=6, decimal_places=2, null=True, blank=True)
+    timeliness = models.DecimalField("oportunidad %", max_digits=6, decimal_places=2, null=True, blank=True)
+    computed_at = models.DateTimeField("calculado el")
+
+    class Meta:
+        verbose_name = "agregado trimestral"
+        verbose_name_plural = "agregados trimestrales"
+        ordering = ["fiscal_year", "quarter", "scope"]
+        indexes = [models.Index(fields=["fiscal_year", "quarter", "scope"], name="aggregate_scope_idx")]
+
+    def __str__(self):
+        who = self.program or self.responsible_unit or self.level or "total"
+        return f"T{self.quarter}-{self.fiscal_year} {self.get_scope_display()}: {who}"

@@ -1,8 +1,13 @@
 """The rules of DESIGN.md §3 that decide numbers. Every other module calls these; none re-implements them."""
 
+from dataclasses import dataclass
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
 
-from .choices import Frequency, ValueType
+from .choices import Direction, Frequency, IndicatorType, ValueType
+
+MEXICO_CITY = ZoneInfo("America/Mexico_City")
 
 VALUE_PLACES = Decimal("0.000001")  # derived values are kept with 6 decimals
 
@@ -57,3 +62,168 @@ def agrees_with(given, derived):
         return False
     exponent = min(given.as_tuple().exponent, 0)
     return derived.quantize(Decimal(1).scaleb(exponent), rounding=ROUND_HALF_UP) == given
+
+
+# --- Quarters -------------------------------------------------------------------------------
+
+QUARTERS = (1, 2, 3, 4)
+LESS_THAN_YEARLY = {Frequency.BIENAL, Frequency.TRIENAL, Frequency.QUINQUENAL, Frequency.SEXENAL}
+
+
+def quarter_months(quarter):
+    return range(3 * quarter - 2, 3 * quarter + 1)
+
+
+def quarter_of_month(month):
+    return (month - 1) // 3 + 1
+
+
+def quarter_period_month(frequency, quarter):
+    """The end month of the indicator's period that gives the quarterly result: the largest period
+    end month inside the quarter, or None ("sin meta en el trimestre")."""
+    months = [m for m in period_months(frequency) if m in quarter_months(quarter)]
+    return max(months) if months else None
+
+
+def measured_in_year(frequency, has_meta_in_year):
+    """Indicators measured less often than yearly only have periods in the years with a meta."""
+    return Frequency(frequency) not in LESS_THAN_YEARLY or has_meta_in_year
+
+
+def quarter_close(fiscal_year, quarter):
+    """Default close of a quarter's capture: the end of the last day of the month after the
+    quarter, in America/Mexico_City. Returned as the first instant after it (exclusive bound)."""
+    month_after = 3 * quarter + 1
+    year, month = (fiscal_year, month_after) if month_after <= 12 else (fiscal_year + 1, month_after - 12)
+    # The first instant of the month after that one.
+    next_year, next_month = (year, month + 1) if month < 12 else (year + 1, 1)
+    return datetime(next_year, next_month, 1, tzinfo=MEXICO_CITY)
+
+
+# --- Meta vigente -----------------------------------------------------------------------------
+
+
+def meta_vigente(programmed, approved_adjustments):
+    """The adjusted meta approved last (by approval time, then by id), else the programmed one.
+
+    `approved_adjustments` holds (decided_at, id, value); returns (value, id of the adjustment used
+    or None for the programmed meta)."""
+    latest = max(approved_adjustments, key=lambda item: (item[0], item[1]), default=None)
+    return (latest[2], latest[1]) if latest else (programmed, None)
+
+
+# --- Cumplimiento ---------------------------------------------------------------------------
+
+COMPLIANCE_PLACES = Decimal("0.01")
+HUNDRED = Decimal(100)
+
+
+def compliance(meta, avance, direction, descending_ratio=False):
+    """Porcentaje de cumplimiento `c`, rounded half-up to 2 decimals, never below 0.
+    Returns None when it is undefined (meta 0 with avance ≠ 0). Both values must be given."""
+    if meta == 0:
+        return HUNDRED.quantize(COMPLIANCE_PLACES) if avance == 0 else None
+    if direction == Direction.ASCENDENTE:
+        raw = HUNDRED + (avance - meta) / abs(meta) * HUNDRED
+    elif direction == Direction.DESCENDENTE:
+        if descending_ratio and meta > 0 and avance > 0:
+            raw = meta / avance * HUNDRED
+        else:
+            raw = HUNDRED - (avance - meta) / abs(meta) * HUNDRED
+    else:
+        raw = HUNDRED - abs(avance - meta) / abs(meta) * HUNDRED
+    return max(raw, Decimal(0)).quantize(COMPLIANCE_PLACES, rounding=ROUND_HALF_UP)
+
+
+# --- Semáforo -------------------------------------------------------------------------------
+
+
+class Semaforo:
+    VERDE = "verde"
+    AMARILLO = "amarillo"
+    ROJO = "rojo"
+    GRIS = "gris"
+    CHOICES = [(VERDE, "Verde"), (AMARILLO, "Amarillo"), (ROJO, "Rojo"), (GRIS, "Gris")]
+
+
+DEFAULT_THRESHOLDS = {
+    IndicatorType.GESTION: (Decimal(10), Decimal(20)),
+    IndicatorType.ESTRATEGICO: (Decimal(5), Decimal(10)),
+}
+
+
+def thresholds(indicator_type, green_yellow=None, yellow_red=None, defaults=None):
+    """The ficha's (UVA, UAR), else the ejercicio's default for the tipo (empty tipo = Gestión)."""
+    if green_yellow is not None and yellow_red is not None:
+        return green_yellow, yellow_red
+    table = defaults or DEFAULT_THRESHOLDS
+    return table[IndicatorType.ESTRATEGICO if indicator_type == IndicatorType.ESTRATEGICO else IndicatorType.GESTION]
+
+
+def semaforo(c, green_yellow, yellow_red):
+    """Band of a rounded cumplimiento; None (undefined c, meta 0 with avance ≠ 0) is rojo."""
+    if c is None:
+        return Semaforo.ROJO
+    deviation = abs(c - HUNDRED)
+    if deviation <= green_yellow:
+        return Semaforo.VERDE
+    if deviation <= yellow_red:
+        return Semaforo.AMARILLO
+    return Semaforo.ROJO
+
+
+def justification_required(light):
+    """Causa and efecto are required to submit an avance whose semáforo is not verde."""
+    return light is not None and light != Semaforo.VERDE
+
+
+# --- Quarterly result -----------------------------------------------------------------------
+
+
+class Estado:
+    CON_RESULTADO = "con resultado"
+    SIN_META = "sin meta"
+    PENDIENTE = "pendiente"
+    SIN_REPORTE = "sin reporte"
+    CHOICES = [(CON_RESULTADO, "Con resultado"), (SIN_META, "Sin meta"), (PENDIENTE, "Pendiente"),
+               (SIN_REPORTE, "Sin reporte")]
+
+
+@dataclass(frozen=True)
+class QuarterOutcome:
+    estado: str
+    cumplimiento: Decimal | None = None
+    semaforo: str | None = None
+
+
+def quarter_outcome(meta, has_meta, reported, avance, direction, limits, window_open, descending_ratio=False):
+    """The result of one indicator in one quarter.
+
+    `has_meta`: a meta exists for the period (a 0 / 0 meta is no meta); `reported`: an avance was
+    sent or approved; `avance` is None for a reported 0 / 0 avance; `limits` is (UVA, UAR)."""
+    if not has_meta:
+        return QuarterOutcome(Estado.SIN_META)
+    if not reported:
+        return QuarterOutcome(Estado.PENDIENTE) if window_open else QuarterOutcome(Estado.SIN_REPORTE, None, Semaforo.GRIS)
+    if avance is None:
+        return QuarterOutcome(Estado.CON_RESULTADO, None, Semaforo.GRIS)
+    c = compliance(meta, avance, direction, descending_ratio)
+    return QuarterOutcome(Estado.CON_RESULTADO, c, semaforo(c, *limits))
+
+
+# --- Aggregates -----------------------------------------------------------------------------
+
+
+def percentage(part, whole):
+    """part / whole × 100 with 2 decimals half-up; None when there is nothing to divide by."""
+    if not whole:
+        return None
+    return (Decimal(part) / Decimal(whole) * HUNDRED).quantize(COMPLIANCE_PLACES, rounding=ROUND_HALF_UP)
+
+
+def mean_compliance(total, count):
+    """Mean of the rounded `c` values (given as their total and count), rounded half-up to 2
+    decimals; None without values."""
+    if not count:
+        return None
+    return (Decimal(total) / count).quantize(COMPLIANCE_PLACES, rounding=ROUND_HALF_UP)

@@ -23,6 +23,8 @@ def test_every_admin_page_of_ours_renders_with_the_demo(admin_client_with_demo):
         changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
         assert admin_client_with_demo.get(changelist).status_code == 200, changelist
         obj = model.objects.first()
+        if obj is None:  # e.g. no per-ejercicio policy: the defaults apply
+            continue
         change = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
         assert admin_client_with_demo.get(change).status_code == 200, change
 

@@ -11,6 +11,7 @@ from programs.models import Level, Matrix, Objective, Program, Ramo, Responsible
 from ..choices import AdjustmentStatus, AdjustmentType, ProgressStatus
 from ..models import Indicator, Progress, Target, TargetAdjustment
 from .parsing import ImportErrors, parse_rows
+from ..services import schedule_year_recompute
 from ..upsert import upsert
 from .reader import UnreadableFile, read_table
 
@@ -47,8 +48,9 @@ class _DryRunRollback(Exception):
     pass
 
 
-def import_file(path, dry_run=False, reason=None):
-    """Import an interchange file. Raises UnreadableFile or ImportErrors having written nothing."""
+def import_file(path, dry_run=False, reason=None, recompute=True):
+    """Import an interchange file. Raises UnreadableFile or ImportErrors having written nothing.
+    With `recompute`, the quarterly results of the imported ejercicios are recomputed after commit."""
     sheet = read_table(path)
     rows, notes = parse_rows(sheet)
     report = ImportReport(encoding=sheet.encoding, rows=len(rows), dry_run=dry_run, notes=notes)
@@ -59,6 +61,9 @@ def import_file(path, dry_run=False, reason=None):
                 writer.write(row)
             if dry_run:
                 raise _DryRunRollback
+            if recompute:
+                for fiscal_year in sorted({row.fiscal_year for row in rows}):
+                    schedule_year_recompute(fiscal_year)
     except _DryRunRollback:
         pass
     return report

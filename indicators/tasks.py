@@ -1,0 +1,34 @@
+"""Celery tasks: they take ids and plain values, and are idempotent (recomputing gives the same rows)."""
+
+from celery import shared_task
+
+from . import compliance
+
+RETRY = {"autoretry_for": (Exception,), "retry_backoff": True, "max_retries": 5}
+
+
+@shared_task(**RETRY, soft_time_limit=1800, time_limit=1900, acks_late=True)
+def recompute_quarter(fiscal_year, quarter):
+    return compliance.compute_quarter(fiscal_year, quarter)
+
+
+@shared_task(**RETRY, soft_time_limit=1800 * 4, time_limit=1900 * 4, acks_late=True)
+def recompute_year(fiscal_year):
+    return compliance.compute_year(fiscal_year)
+
+
+@shared_task(**RETRY, soft_time_limit=120, time_limit=150, acks_late=True)
+def recompute_indicator(indicator_id):
+    compliance.compute_indicator(indicator_id)
+    return indicator_id
+
+
+@shared_task(soft_time_limit=1800 * 4, time_limit=1900 * 4)
+def recompute_open_quarters():
+    """Nightly: recompute every quarter whose capture is still open or closed within the last
+    quarter, so pendiente turns into sin reporte when a window closes."""
+    done = []
+    for fiscal_year, quarter in compliance.open_quarters():
+        recompute_quarter.delay(fiscal_year, quarter)
+        done.append([fiscal_year, quarter])
+    return done
