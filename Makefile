@@ -3,6 +3,7 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 PG_URL ?= postgres://postgres@127.0.0.1:5432/simir
+REDIS_URL ?= redis://127.0.0.1:6379/15
 
 .PHONY: run test test-unit test-integration install install-dev
 
@@ -35,6 +36,7 @@ test-unit: install-dev
 	$(PY) -m pytest -m "not integration"
 
 test-integration: install-dev
-	@$(PY) -m tests.require_services postgres; status=$$?; \
+	@$(PY) -m tests.require_services postgres redis; status=$$?; \
 	if [ $$status -eq 2 ]; then exit 0; elif [ $$status -ne 0 ]; then exit $$status; fi; \
-	DATABASE_URL=$(PG_URL) SIMIR_POSTGRES_URL=$(PG_URL) $(PY) -m pytest -m integration
+	DATABASE_URL=$(PG_URL) SIMIR_POSTGRES_URL=$(PG_URL) CELERY_BROKER_URL=$(REDIS_URL) SIMIR_REDIS_URL=$(REDIS_URL) \
+	$(PY) -m pytest -m integration

@@ -25,9 +25,10 @@ def save_progress(indicator, fiscal_year, month, *, user=None, value=None, numer
                   cause="", effect="", other_reasons="", submit=False, state=None):
     """Create or update the avance of a period (validated by the model) and, with `submit`,
     send it for review."""
+    # No ordering: the default one joins the nullable entidad, which FOR UPDATE cannot lock.
     progress = Progress.objects.select_for_update().filter(
         indicator=indicator, fiscal_year=fiscal_year, month=month, state=state
-    ).first() or Progress(indicator=indicator, fiscal_year=fiscal_year, month=month, state=state, created_by=user)
+    ).order_by().first() or Progress(indicator=indicator, fiscal_year=fiscal_year, month=month, state=state, created_by=user)
     progress.value, progress.numerator, progress.denominator = value, numerator, denominator
     progress.cause, progress.effect, progress.other_reasons = cause, effect, other_reasons
     if submit:

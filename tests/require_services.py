@@ -6,7 +6,7 @@ import socket
 import sys
 from urllib.parse import urlparse
 
-DEFAULT_URLS = {"postgres": "postgres://postgres@127.0.0.1:5432/simir"}
+DEFAULT_URLS = {"postgres": "postgres://postgres@127.0.0.1:5432/simir", "redis": "redis://127.0.0.1:6379/15"}
 
 
 def reachable(url, timeout=3):
