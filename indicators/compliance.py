@@ -4,6 +4,7 @@ Every number comes from `rules`; this module only fetches the inputs in bulk, ap
 and writes the outcome in bulk. The Celery tasks and `compute_compliance` call these functions."""
 
 from collections import defaultdict
+from decimal import Decimal
 from itertools import islice
 
 from django.db import transaction
@@ -27,7 +28,7 @@ from .models import (
 
 CHUNK = 2000
 REPORTED = (ProgressStatus.ENVIADO, ProgressStatus.APROBADO)
-RESULT_FIELDS = ["month", "meta", "adjustment", "avance", "progress", "compliance", "semaforo", "status",
+RESULT_FIELDS = ["program", "responsible_unit", "level", "month", "meta", "adjustment", "avance", "progress", "compliance", "semaforo", "status",
                  "green_yellow", "yellow_red", "reported", "approved", "on_time", "computed_at"]
 
 
@@ -36,93 +37,112 @@ def sed_indicators(fiscal_year):
     return Indicator.objects.filter(fiscal_year=fiscal_year, matrix__kind__in=[Matrix.Kind.MIR, Matrix.Kind.FID])
 
 
-def compute_quarter(fiscal_year, quarter, as_of=None, indicator_ids=None):
-    """Recompute the stored results of a quarter (all SED indicators, or only `indicator_ids`)
-    and the aggregates they belong to. Idempotent. Returns the number of results written."""
-    as_of = as_of or timezone.now()
+def compute_quarters(fiscal_year, quarters=rules.QUARTERS, as_of=None, indicator_ids=None):
+    """Recompute the stored results of the given quarters (all SED indicators, or only
+    `indicator_ids`) and the aggregates they belong to, in one pass. Idempotent.
+    `as_of` is the moment the capture windows are judged at. Returns {quarter: results written}."""
+    quarters = list(quarters)
+    computed_at = timezone.now()
+    as_of = as_of or computed_at
     policy = FiscalYearPolicy.for_year(fiscal_year)
-    window_open = as_of < rules.quarter_close(fiscal_year, quarter)
     indicators = sed_indicators(fiscal_year).order_by("pk")
     if indicator_ids is not None:
         indicators = indicators.filter(pk__in=indicator_ids)
     rows = indicators.values_list(
-        "pk", "frequency", "direction", "indicator_type", "threshold_green_yellow", "threshold_yellow_red"
+        "pk", "frequency", "direction", "indicator_type", "threshold_green_yellow", "threshold_yellow_red",
+        "matrix__program", "responsible_unit", "objective__level",
     ).iterator(chunk_size=CHUNK)
-    written = 0
+    context = _Context(fiscal_year, quarters, policy, as_of, computed_at)
+    written = dict.fromkeys(quarters, 0)
     with transaction.atomic():
-        kept = []
         while chunk := list(islice(rows, CHUNK)):
-            results = _chunk_results(chunk, fiscal_year, quarter, policy, window_open, as_of)
+            results = _chunk_results(chunk, context)
             QuarterResult.objects.bulk_create(
                 results, batch_size=CHUNK, update_conflicts=True,
                 unique_fields=["indicator", "fiscal_year", "quarter"], update_fields=RESULT_FIELDS,
             )
-            kept.extend(r.indicator_id for r in results)
-            written += len(results)
-        # An indicator that no longer has a period in the quarter loses its old result.
-        stale = QuarterResult.objects.filter(fiscal_year=fiscal_year, quarter=quarter, indicator__in=indicators)
-        stale.exclude(indicator_id__in=kept).delete()
-        _store_aggregates(fiscal_year, quarter, as_of, indicator_ids)
+            for result in results:
+                written[result.quarter] += 1
+        # A result this run did not write belongs to a period (or indicator) that no longer exists.
+        stale = QuarterResult.objects.filter(fiscal_year=fiscal_year, quarter__in=quarters)
+        if indicator_ids is not None:
+            stale = stale.filter(indicator_id__in=indicator_ids)
+        stale.exclude(computed_at=computed_at).delete()
+        _store_aggregates(fiscal_year, quarters, computed_at, indicator_ids)
     return written
 
 
-def _chunk_results(chunk, fiscal_year, quarter, policy, window_open, as_of):
-    months = rules.quarter_months(quarter)
+def compute_quarter(fiscal_year, quarter, as_of=None, indicator_ids=None):
+    return compute_quarters(fiscal_year, [quarter], as_of, indicator_ids)[quarter]
+
+
+class _Context:
+    def __init__(self, fiscal_year, quarters, policy, as_of, computed_at):
+        self.fiscal_year = fiscal_year
+        self.quarters = quarters
+        self.policy = policy
+        self.computed_at = computed_at
+        self.close = {q: rules.quarter_close(fiscal_year, q) for q in quarters}
+        self.window_open = {q: as_of < self.close[q] for q in quarters}
+        self.months = [m for q in quarters for m in rules.quarter_months(q)]
+
+
+def _chunk_results(chunk, context):
+    fiscal_year = context.fiscal_year
     ids = [row[0] for row in chunk]
     targets = {
         (indicator_id, month): (pk, value)
         for pk, indicator_id, month, value in Target.objects.filter(
-            indicator_id__in=ids, fiscal_year=fiscal_year, month__in=months
+            indicator_id__in=ids, fiscal_year=fiscal_year, month__in=context.months
         ).values_list("pk", "indicator_id", "month", "value")
     }
     adjustments = defaultdict(list)
     for target_id, pk, value, decided_at in TargetAdjustment.objects.filter(
-        target_id__in=[pk for pk, _ in targets.values()], status=AdjustmentStatus.APROBADO
+        target__indicator_id__in=ids, target__fiscal_year=fiscal_year, target__month__in=context.months,
+        status=AdjustmentStatus.APROBADO,
     ).values_list("target_id", "pk", "value", "decided_at"):
         adjustments[target_id].append((decided_at, pk, value))
     progress = {
         (indicator_id, month): (pk, value, status, submitted_at)
         for pk, indicator_id, month, value, status, submitted_at in Progress.objects.filter(
-            indicator_id__in=ids, fiscal_year=fiscal_year, month__in=months, state__isnull=True, status__in=REPORTED
+            indicator_id__in=ids, fiscal_year=fiscal_year, month__in=context.months, state__isnull=True,
+            status__in=REPORTED,
         ).values_list("pk", "indicator_id", "month", "value", "status", "submitted_at")
     }
-    close = rules.quarter_close(fiscal_year, quarter)
     results = []
-    for pk, frequency, direction, indicator_type, green_yellow, yellow_red in chunk:
-        month = rules.quarter_period_month(frequency, quarter)
-        if month is None:
-            continue
-        target = targets.get((pk, month))
-        meta, adjustment_id = (None, None)
-        if target:
-            meta, adjustment_id = rules.meta_vigente(target[1], adjustments.get(target[0], []))
-        if not rules.measured_in_year(frequency, meta is not None):
-            continue
-        limits = rules.thresholds(indicator_type, green_yellow, yellow_red, policy.default_thresholds)
-        avance = progress.get((pk, month))
-        outcome = rules.quarter_outcome(
-            meta, meta is not None, avance is not None, avance[1] if avance else None, direction, limits,
-            window_open, policy.descending_ratio,
-        )
-        submitted_at = avance[3] if avance else None
-        results.append(QuarterResult(
-            indicator_id=pk, fiscal_year=fiscal_year, quarter=quarter, month=month, meta=meta,
-            adjustment_id=adjustment_id, avance=avance[1] if avance else None,
-            progress_id=avance[0] if avance else None, compliance=outcome.cumplimiento,
-            semaforo=outcome.semaforo or "", status=outcome.estado,
-            green_yellow=limits[0], yellow_red=limits[1],
-            reported=avance is not None, approved=bool(avance and avance[2] == ProgressStatus.APROBADO),
-            on_time=None if submitted_at is None else submitted_at < close,
-            computed_at=as_of,
-        ))
+    for pk, frequency, direction, indicator_type, green_yellow, yellow_red, program, unit, level in chunk:
+        limits = rules.thresholds(indicator_type, green_yellow, yellow_red, context.policy.default_thresholds)
+        for quarter in context.quarters:
+            month = rules.quarter_period_month(frequency, quarter)
+            if month is None:
+                continue
+            target = targets.get((pk, month))
+            meta, adjustment_id = rules.meta_vigente(target[1], adjustments[target[0]]) if target else (None, None)
+            if not rules.measured_in_year(frequency, meta is not None):
+                continue
+            avance = progress.get((pk, month))
+            outcome = rules.quarter_outcome(
+                meta, meta is not None, avance is not None, avance[1] if avance else None, direction, limits,
+                context.window_open[quarter], context.policy.descending_ratio,
+            )
+            submitted_at = avance[3] if avance else None
+            results.append(QuarterResult(
+                indicator_id=pk, fiscal_year=fiscal_year, quarter=quarter, program_id=program,
+                responsible_unit_id=unit, level=level, month=month, meta=meta, adjustment_id=adjustment_id,
+                avance=avance[1] if avance else None, progress_id=avance[0] if avance else None,
+                compliance=outcome.cumplimiento, semaforo=outcome.semaforo or "", status=outcome.estado,
+                green_yellow=limits[0], yellow_red=limits[1], reported=avance is not None,
+                approved=bool(avance and avance[2] == ProgressStatus.APROBADO),
+                on_time=None if submitted_at is None else submitted_at < context.close[quarter],
+                computed_at=context.computed_at,
+            ))
     return results
 
 
 GROUPS = {
-    QuarterAggregate.Scope.TOTAL: None,
-    QuarterAggregate.Scope.PROGRAMA: ("indicator__matrix__program", "program_id"),
-    QuarterAggregate.Scope.UR: ("indicator__responsible_unit", "responsible_unit_id"),
-    QuarterAggregate.Scope.NIVEL: ("indicator__objective__level", "level"),
+    QuarterAggregate.Scope.PROGRAMA: "program_id",
+    QuarterAggregate.Scope.UR: "responsible_unit_id",
+    QuarterAggregate.Scope.NIVEL: "level",
 }
 
 WITH_META = ~Q(status=rules.Estado.SIN_META)
@@ -139,63 +159,62 @@ COUNTS = {  # prefixed: several names are also fields of QuarterResult
     # Hundredths as integers keep the sum exact on SQLite, whose decimals are floating point.
     "n_compliance_hundredths": Sum(Cast(Round(F("compliance") * 100), IntegerField())),
     "n_submitted": Count("pk", filter=WITH_META & Q(reported=True, on_time__isnull=False)),
-    "n_on_time_count": Count("pk", filter=WITH_META & Q(reported=True, on_time=True)),
+    "n_on_time": Count("pk", filter=WITH_META & Q(reported=True, on_time=True)),
 }
+COUNTERS = [name[2:] for name in COUNTS]
+TOTALS = {f"n_{name}": Sum(name) for name in COUNTERS}
 
 
-def _store_aggregates(fiscal_year, quarter, as_of, indicator_ids=None):
-    """Recompute the aggregates of a quarter with grouped queries; with `indicator_ids`, only the
-    groups those indicators belong to (plus the total)."""
-    results = QuarterResult.objects.filter(fiscal_year=fiscal_year, quarter=quarter)
-    stored = QuarterAggregate.objects.filter(fiscal_year=fiscal_year, quarter=quarter)
+def _store_aggregates(fiscal_year, quarters, computed_at, indicator_ids=None):
+    """Recompute the aggregates of the quarters: one grouped query per scope (with `indicator_ids`,
+    only the groups those indicators belong to); the total is the sum of the nivel rows."""
+    results = QuarterResult.objects.filter(fiscal_year=fiscal_year, quarter__in=quarters)
+    stored = QuarterAggregate.objects.filter(fiscal_year=fiscal_year, quarter__in=quarters)
     touched = None
     if indicator_ids is not None:
-        touched = sed_indicators(fiscal_year).filter(pk__in=indicator_ids).values_list(
+        columns = list(zip(*sed_indicators(fiscal_year).filter(pk__in=indicator_ids).values_list(
             "matrix__program", "responsible_unit", "objective__level"
-        )
-        touched = [set(column) for column in zip(*touched)] or [set(), set(), set()]
+        ))) or [(), (), ()]
+        touched = dict(zip(GROUPS.values(), columns))
+    replaced = Q(scope=QuarterAggregate.Scope.TOTAL)
     aggregates = []
-    for position, (scope, group) in enumerate(GROUPS.items()):
-        scoped = stored.filter(scope=scope)
-        if group is None:
-            rows = [results.aggregate(**COUNTS)] if results.exists() else []
-            keys = [{}]
+    for scope, group in GROUPS.items():
+        query = results
+        if touched is None:
+            replaced |= Q(scope=scope)
         else:
-            source, field = group
-            query = results
-            if touched is not None:
-                query = query.filter(**{f"{source}__in": touched[position - 1]})
-                scoped = scoped.filter(**{f"{field}__in": touched[position - 1]})
-            rows = list(query.values(source).annotate(**COUNTS).order_by(source))
-            keys = [{field: row.pop(source)} for row in rows]
-        scoped.delete()
-        for key, row in zip(keys, rows):
-            aggregates.append(_aggregate(fiscal_year, quarter, scope, key, row, as_of))
-    QuarterAggregate.objects.bulk_create(aggregates)
+            query = query.filter(**{f"{group}__in": touched[group]})
+            replaced |= Q(scope=scope, **{f"{group}__in": touched[group]})
+        rows = query.values("quarter", group).annotate(**COUNTS).order_by("quarter", group)
+        aggregates.extend(_aggregate(fiscal_year, scope, {group: row[group]}, row, computed_at) for row in rows)
+    stored.filter(replaced).delete()
+    QuarterAggregate.objects.bulk_create(aggregates, batch_size=CHUNK)
+    totals = stored.filter(scope=QuarterAggregate.Scope.NIVEL).values("quarter").annotate(**TOTALS).order_by("quarter")
+    QuarterAggregate.objects.bulk_create(
+        _aggregate(fiscal_year, QuarterAggregate.Scope.TOTAL, {}, row, computed_at) for row in totals
+    )
 
 
-def _aggregate(fiscal_year, quarter, scope, key, row, as_of):
+def _aggregate(fiscal_year, scope, key, row, computed_at):
+    counters = {name: row[f"n_{name}"] or 0 for name in COUNTERS}
     return QuarterAggregate(
-        fiscal_year=fiscal_year, quarter=quarter, scope=scope, computed_at=as_of, **key,
-        indicators=row["n_indicators"], with_meta=row["n_with_meta"], reported=row["n_reported"],
-        approved=row["n_approved"], verde=row["n_verde"], amarillo=row["n_amarillo"], rojo=row["n_rojo"], gris=row["n_gris"],
+        fiscal_year=fiscal_year, quarter=row["quarter"], scope=scope, computed_at=computed_at, **key, **counters,
         mean_compliance=rules.mean_compliance(
-            rules.Decimal(row["n_compliance_hundredths"] or 0) / 100, row["n_with_compliance"]
+            Decimal(counters["compliance_hundredths"]) / 100, counters["with_compliance"]
         ),
-        completeness=rules.percentage(row["n_reported"], row["n_with_meta"]),
-        timeliness=rules.percentage(row["n_on_time_count"], row["n_submitted"]),
+        completeness=rules.percentage(counters["reported"], counters["with_meta"]),
+        timeliness=rules.percentage(counters["on_time"], counters["submitted"]),
     )
 
 
 def compute_year(fiscal_year, quarters=rules.QUARTERS, as_of=None):
-    return {quarter: compute_quarter(fiscal_year, quarter, as_of) for quarter in quarters}
+    return compute_quarters(fiscal_year, quarters, as_of)
 
 
 def compute_indicator(indicator_id, as_of=None):
     """Incremental recompute after an avance or meta of one indicator changed."""
     fiscal_year = Indicator.objects.values_list("fiscal_year", flat=True).get(pk=indicator_id)
-    for quarter in rules.QUARTERS:
-        compute_quarter(fiscal_year, quarter, as_of, indicator_ids=[indicator_id])
+    compute_quarters(fiscal_year, rules.QUARTERS, as_of, indicator_ids=[indicator_id])
 
 
 # --- The stable JSON interface of `compute_compliance` (DESIGN.md §5) -------------------------

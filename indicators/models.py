@@ -504,6 +504,10 @@ class QuarterResult(models.Model):
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="quarter_results", verbose_name="indicador")
     fiscal_year = models.PositiveSmallIntegerField("ejercicio")
     quarter = models.PositiveSmallIntegerField("trimestre")
+    # Where the indicator stood when computed: the aggregates group by these without joins.
+    program = models.ForeignKey("programs.Program", on_delete=models.CASCADE, related_name="+", verbose_name="programa")
+    responsible_unit = models.ForeignKey(ResponsibleUnit, on_delete=models.CASCADE, related_name="+", verbose_name="unidad responsable")
+    level = models.CharField("nivel", max_length=20)
     month = models.PositiveSmallIntegerField("mes del periodo")
     meta = value_field("meta vigente")
     adjustment = models.ForeignKey(
@@ -529,7 +533,11 @@ class QuarterResult(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["indicator", "fiscal_year", "quarter"], name="unique_quarter_result"),
         ]
-        indexes = [models.Index(fields=["fiscal_year", "quarter"], name="result_year_quarter_idx")]
+        indexes = [
+            models.Index(fields=["fiscal_year", "quarter", "program"], name="result_program_idx"),
+            models.Index(fields=["fiscal_year", "quarter", "responsible_unit"], name="result_unit_idx"),
+            models.Index(fields=["fiscal_year", "quarter", "level"], name="result_level_idx"),
+        ]
 
     def __str__(self):
         return f"{self.indicator.external_id} T{self.quarter}-{self.fiscal_year}: {self.status}"
@@ -558,6 +566,11 @@ class QuarterAggregate(models.Model):
     amarillo = models.PositiveIntegerField("amarillo")
     rojo = models.PositiveIntegerField("rojo")
     gris = models.PositiveIntegerField("gris")
+    # Counters the percentages come from; the total is summed from the nivel rows with them.
+    with_compliance = models.PositiveIntegerField("con cumplimiento numérico")
+    compliance_hundredths = models.BigIntegerField("suma de cumplimientos (centésimos)")
+    submitted = models.PositiveIntegerField("enviados con fecha")
+    on_time = models.PositiveIntegerField("enviados a tiempo")
     mean_compliance = models.DecimalField("cumplimiento promedio", max_digits=12, decimal_places=2, null=True, blank=True)
     completeness = models.DecimalField("completitud %", max_digits=6, decimal_places=2, null=True, blank=True)
     timeliness = models.DecimalField("oportunidad %", max_digits=6, decimal_places=2, null=True, blank=True)
