@@ -25,6 +25,7 @@ from .models import (
     Target,
     TargetAdjustment,
 )
+from .windows import WindowCalendar
 
 CHUNK = 2000
 REPORTED = (ProgressStatus.ENVIADO, ProgressStatus.APROBADO)
@@ -52,7 +53,7 @@ def compute_quarters(fiscal_year, quarters=rules.QUARTERS, as_of=None, indicator
         "pk", "frequency", "direction", "indicator_type", "threshold_green_yellow", "threshold_yellow_red",
         "matrix__program", "responsible_unit", "objective__level",
     ).iterator(chunk_size=CHUNK)
-    context = _Context(fiscal_year, quarters, policy, as_of, computed_at)
+    context = _Context(fiscal_year, quarters, policy, as_of, computed_at, WindowCalendar(fiscal_year, quarters))
     written = dict.fromkeys(quarters, 0)
     with transaction.atomic():
         while chunk := list(islice(rows, CHUNK)):
@@ -77,13 +78,13 @@ def compute_quarter(fiscal_year, quarter, as_of=None, indicator_ids=None):
 
 
 class _Context:
-    def __init__(self, fiscal_year, quarters, policy, as_of, computed_at):
+    def __init__(self, fiscal_year, quarters, policy, as_of, computed_at, calendar):
         self.fiscal_year = fiscal_year
         self.quarters = quarters
         self.policy = policy
+        self.as_of = as_of
         self.computed_at = computed_at
-        self.close = {q: rules.quarter_close(fiscal_year, q) for q in quarters}
-        self.window_open = {q: as_of < self.close[q] for q in quarters}
+        self.calendar = calendar
         self.months = [m for q in quarters for m in rules.quarter_months(q)]
 
 
@@ -121,9 +122,10 @@ def _chunk_results(chunk, context):
             if not rules.measured_in_year(frequency, meta is not None):
                 continue
             avance = progress.get((pk, month))
+            deadline = context.calendar.deadline(quarter, unit, program)
             outcome = rules.quarter_outcome(
                 meta, meta is not None, avance is not None, avance[1] if avance else None, direction, limits,
-                context.window_open[quarter], context.policy.descending_ratio,
+                context.as_of < deadline, context.policy.descending_ratio,
             )
             submitted_at = avance[3] if avance else None
             results.append(QuarterResult(
@@ -133,7 +135,7 @@ def _chunk_results(chunk, context):
                 compliance=outcome.cumplimiento, semaforo=outcome.semaforo or "", status=outcome.estado,
                 green_yellow=limits[0], yellow_red=limits[1], reported=avance is not None,
                 approved=bool(avance and avance[2] == ProgressStatus.APROBADO),
-                on_time=None if submitted_at is None else submitted_at < context.close[quarter],
+                on_time=None if submitted_at is None else submitted_at < deadline,
                 computed_at=context.computed_at,
             ))
     return results

@@ -6,6 +6,7 @@ Programa Institucional fichas and the checks of the seeds' own arithmetic."""
 
 import json
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from .compliance import compute_year
 from .choices import ProgressStatus
 from .interchange.catalogs import canonical
 from .interchange.importer import import_file
-from .models import Indicator, Progress, Target, Variable
+from .models import CaptureWindow, Indicator, Progress, Target, Variable
 from .upsert import upsert
 
 DEMO_DIR = Path(settings.BASE_DIR) / "demo"
@@ -60,6 +61,7 @@ def load_demo():
         for spec in data["programa_institucional"]:
             _load_institutional_program(spec, unit, report)
         _load_users(report)
+        _open_demo_window(data, report)
         computed = compute_year(data["ejercicio"])
     report.lines.append(
         "Resultados trimestrales calculados: " + ", ".join(f"T{q}: {n}" for q, n in computed.items()) + "."
@@ -204,6 +206,7 @@ def _load_users(report):
         user, created = User.objects.get_or_create(username=username)
         first, _, last = full_name.partition(" ")
         user.first_name, user.last_name = first, last
+        user.email = f"{username}@simir.invalid"
         user.is_staff = user.is_superuser = superuser
         if created:
             user.set_password(DEMO_PASSWORD)
@@ -213,6 +216,17 @@ def _load_users(report):
     report.lines.append(
         f"Usuarios de demostración: {', '.join(u[0] for u in DEMO_USERS)} (contraseña «{DEMO_PASSWORD}», solo para desarrollo)."
     )
+
+
+def _open_demo_window(data, report):
+    """Q1 of the demo ejercicio stays open so the capture → review → approval cycle can be tried."""
+    spec = data["ventana_demo"]
+    upsert(
+        CaptureWindow, {"fiscal_year": data["ejercicio"], "quarter": spec["trimestre"]},
+        {"opens_at": datetime.fromisoformat(spec["abre"]), "closes_at": datetime.fromisoformat(spec["cierra"]),
+         "note": spec["nota"]},
+    )
+    report.lines.append(f"Ventana de captura de demostración: T{spec['trimestre']}-{data['ejercicio']} hasta {spec['cierra']}.")
 
 
 def seed_check_warnings(checks):

@@ -386,6 +386,9 @@ class Progress(PeriodValue):
     )
     reviewed_at = models.DateTimeField("revisado el", null=True, blank=True)
     review_note = models.TextField("observación del revisor", blank=True)
+    version = models.PositiveIntegerField(
+        "versión", default=1, help_text="Sube con cada guardado: evita que dos personas se sobrescriban."
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -585,3 +588,94 @@ class QuarterAggregate(models.Model):
     def __str__(self):
         who = self.program or self.responsible_unit or self.level or "total"
         return f"T{self.quarter}-{self.fiscal_year} {self.get_scope_display()}: {who}"
+
+
+class ProgressTransition(models.Model):
+    """One step of an avance through the workflow (DESIGN.md §4): who, when, from, to, note."""
+
+    progress = models.ForeignKey(Progress, on_delete=models.CASCADE, related_name="transitions", verbose_name="avance")
+    from_status = models.CharField("de", max_length=20, choices=ProgressStatus.choices)
+    to_status = models.CharField("a", max_length=20, choices=ProgressStatus.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="usuario")
+    at = models.DateTimeField("fecha", auto_now_add=True)
+    note = models.TextField("nota", blank=True, validators=[MaxLengthValidator(JUSTIFICATION_MAX)])
+
+    class Meta:
+        verbose_name = "transición de avance"
+        verbose_name_plural = "transiciones de avances"
+        ordering = ["progress", "at", "pk"]
+
+    def __str__(self):
+        return f"{self.progress}: {self.from_status} → {self.to_status}"
+
+
+class CaptureWindow(models.Model):
+    """When capturistas may save the avances of an ejercicio × trimestre."""
+
+    fiscal_year = models.PositiveSmallIntegerField("ejercicio")
+    quarter = models.PositiveSmallIntegerField(
+        "trimestre", validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    opens_at = models.DateTimeField("abre")
+    closes_at = models.DateTimeField("cierra", help_text="Primer instante en que ya no se puede capturar.")
+    note = models.CharField("nota", max_length=255, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "ventana de captura"
+        verbose_name_plural = "ventanas de captura"
+        ordering = ["fiscal_year", "quarter"]
+        constraints = [
+            models.UniqueConstraint(fields=["fiscal_year", "quarter"], name="unique_window_per_quarter"),
+            models.CheckConstraint(
+                condition=Q(opens_at__lt=models.F("closes_at")), name="window_opens_before_closing",
+                violation_error_message="La ventana debe abrir antes de cerrar.",
+            ),
+            models.CheckConstraint(
+                condition=Q(quarter__gte=1, quarter__lte=4), name="window_quarter_range",
+                violation_error_message="El trimestre va de 1 a 4.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Ventana T{self.quarter}-{self.fiscal_year}"
+
+
+class WindowExtension(models.Model):
+    """Prórroga: one UR or one programa may keep capturing a quarter until a date."""
+
+    fiscal_year = models.PositiveSmallIntegerField("ejercicio")
+    quarter = models.PositiveSmallIntegerField("trimestre", validators=[MinValueValidator(1), MaxValueValidator(4)])
+    responsible_unit = models.ForeignKey(
+        ResponsibleUnit, on_delete=models.CASCADE, null=True, blank=True, related_name="extensions",
+        verbose_name="unidad responsable",
+    )
+    program = models.ForeignKey(
+        "programs.Program", on_delete=models.CASCADE, null=True, blank=True, related_name="extensions",
+        verbose_name="programa",
+    )
+    until = models.DateTimeField("hasta", help_text="Primer instante en que ya no se puede capturar.")
+    reason = models.TextField("motivo")
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name="otorgada por",
+    )
+    granted_at = models.DateTimeField("otorgada el", auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "prórroga"
+        verbose_name_plural = "prórrogas"
+        ordering = ["fiscal_year", "quarter", "until"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(responsible_unit__isnull=False, program__isnull=True)
+                | Q(responsible_unit__isnull=True, program__isnull=False),
+                name="extension_for_one_unit_or_program",
+                violation_error_message="Una prórroga es para una unidad responsable o para un programa, no ambos.",
+            ),
+        ]
+
+    def __str__(self):
+        who = self.responsible_unit or self.program
+        return f"Prórroga T{self.quarter}-{self.fiscal_year} {who} hasta {self.until:%Y-%m-%d %H:%M}"

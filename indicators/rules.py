@@ -227,3 +227,16 @@ def mean_compliance(total, count):
     if not count:
         return None
     return (Decimal(total) / count).quantize(COMPLIANCE_PLACES, rounding=ROUND_HALF_UP)
+
+
+# --- Capture windows ------------------------------------------------------------------------
+
+
+def capture_deadline(window_closes_at, default_close, extension_untils=()):
+    """First instant at which a quarter's capture is closed for a UR/programa: the window's close
+    (else the default close), pushed later by any prórroga of that UR or programa."""
+    return max([window_closes_at or default_close, *extension_untils])
+
+
+def capture_open(as_of, opens_at, deadline):
+    return (opens_at is None or opens_at <= as_of) and as_of < deadline

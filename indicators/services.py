@@ -1,15 +1,24 @@
-"""Service functions that write avances and metas; they keep the stored results current by
-enqueuing the incremental recompute after the transaction commits."""
+"""Service functions behind every screen, command and API that changes avances, metas and windows.
 
-from django.core.exceptions import ValidationError
+They check role, scope and capture window on the server, validate, write with history and enqueue
+the recompute (and notices) once the transaction commits."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from . import rules
-from .choices import ProgressStatus
-from .compliance import avance_semaforo
-from .models import Progress
-from .tasks import recompute_indicator, recompute_year
+from .choices import AdjustmentStatus, ProgressStatus
+from .models import CaptureWindow, Progress, Target, TargetAdjustment, WindowExtension
+from .roles import can_capture, can_review
+from .scope import get_indicator_for_user, indicators_for
+from .tasks import notify_quarter_submitted, recompute_indicator, recompute_quarter, recompute_year
+from .windows import capture_state
+from .workflow import EDITABLE, Action, transition
+
+
+class ConcurrentEdit(ValidationError):
+    pass
 
 
 def schedule_indicator_recompute(indicator_id):
@@ -20,34 +29,156 @@ def schedule_year_recompute(fiscal_year):
     transaction.on_commit(lambda: recompute_year.delay(fiscal_year))
 
 
+def check_capture_window(user, indicator, fiscal_year, month):
+    """Outside its window (and prórroga) a capturista cannot save; coordinators can."""
+    if can_review(user):
+        return
+    is_open, message = capture_state(indicator, fiscal_year, month)
+    if not is_open:
+        raise ValidationError(message)
+
+
 @transaction.atomic
-def save_progress(indicator, fiscal_year, month, *, user=None, value=None, numerator=None, denominator=None,
-                  cause="", effect="", other_reasons="", submit=False, state=None):
-    """Create or update the avance of a period (validated by the model) and, with `submit`,
-    send it for review."""
-    # No ordering: the default one joins the nullable entidad, which FOR UPDATE cannot lock.
+def save_progress(user, indicator, fiscal_year, month, *, value=None, numerator=None, denominator=None,
+                  cause="", effect="", other_reasons="", expected_version=None, state=None):
+    """Create or update the avance of a period as a draft. `expected_version` is the version the
+    user loaded: if someone saved in between, nothing is written and the user is told."""
+    if not can_capture(user):
+        raise PermissionDenied("Su rol no permite capturar avances.")
+    indicator = get_indicator_for_user(user, indicator.pk)
+    check_capture_window(user, indicator, fiscal_year, month)
     progress = Progress.objects.select_for_update().filter(
+        # No ordering: the default one joins the nullable entidad, which FOR UPDATE cannot lock.
         indicator=indicator, fiscal_year=fiscal_year, month=month, state=state
-    ).order_by().first() or Progress(indicator=indicator, fiscal_year=fiscal_year, month=month, state=state, created_by=user)
+    ).order_by().first()
+    if progress is None:
+        progress = Progress(indicator=indicator, fiscal_year=fiscal_year, month=month, state=state, created_by=user)
+    else:
+        if expected_version is not None and progress.version != expected_version:
+            who = progress.history.first().history_user if progress.history.exists() else None
+            raise ConcurrentEdit(
+                f"Otra persona ({who or 'otro usuario'}) guardó este avance mientras usted lo editaba "
+                f"(versión {progress.version}, usted cargó la {expected_version}). No se guardaron sus cambios: "
+                "recargue la página, revise los valores actuales y vuelva a capturar."
+            )
+        if progress.status not in EDITABLE:
+            raise ValidationError(
+                f"El avance está {progress.get_status_display().lower()} y no se puede modificar"
+                + (": un coordinador puede reabrirlo." if progress.status == ProgressStatus.APROBADO else ".")
+            )
+        progress.version += 1
     progress.value, progress.numerator, progress.denominator = value, numerator, denominator
     progress.cause, progress.effect, progress.other_reasons = cause, effect, other_reasons
-    if submit:
-        _require_justification(progress)
-        progress.status = ProgressStatus.ENVIADO
-        progress.submitted_by, progress.submitted_at = user, timezone.now()
     progress.full_clean()
+    progress._change_reason = "Captura"
     progress.save()
     schedule_indicator_recompute(indicator.pk)
     return progress
 
 
-def _require_justification(progress):
-    progress.full_clean()  # the value must be settled (num/den applied) before judging it
-    light = avance_semaforo(progress.indicator, progress.fiscal_year, progress.month, progress.value)
-    if rules.justification_required(light):
-        missing = {
-            field: f"Es obligatoria para enviar un avance con semáforo {light}."
-            for field in ("cause", "effect") if not getattr(progress, field).strip()
-        }
-        if missing:
-            raise ValidationError(missing)
+def submit_program_quarter(user, program, fiscal_year, quarter):
+    """Send every draft or returned avance of a programme's quarter; each is validated on its own.
+    Returns (sent, {progress: error message})."""
+    months = list(rules.quarter_months(quarter))
+    candidates = Progress.objects.filter(
+        indicator__matrix__program=program, indicator__in=indicators_for(user), fiscal_year=fiscal_year,
+        month__in=months, status__in=EDITABLE,
+    ).select_related("indicator")
+    sent, errors = [], {}
+    for progress in candidates:
+        try:
+            check_capture_window(user, progress.indicator, fiscal_year, progress.month)
+            sent.append(transition(user, progress, Action.ENVIAR))
+        except ValidationError as exc:
+            errors[progress] = "; ".join(exc.messages)
+    if sent and not Progress.objects.filter(
+        indicator__matrix__program=program, fiscal_year=fiscal_year, month__in=months, status__in=EDITABLE
+    ).exists():
+        transaction.on_commit(lambda: notify_quarter_submitted.delay(program.pk, fiscal_year, quarter))
+    return sent, errors
+
+
+def approve_many(user, progress_list):
+    """Approve a selection; each one still validated. Returns (approved, {progress: error})."""
+    approved, errors = [], {}
+    for progress in progress_list:
+        try:
+            approved.append(transition(user, progress, Action.APROBAR))
+        except (ValidationError, PermissionDenied) as exc:
+            errors[progress] = "; ".join(getattr(exc, "messages", [str(exc)]))
+    return approved, errors
+
+
+@transaction.atomic
+def request_adjustment(user, indicator, fiscal_year, month, *, adjustment_type, justification, value=None,
+                       numerator=None, denominator=None):
+    """A capturista asks for a new meta for a period that has no approved avance yet."""
+    if not can_capture(user):
+        raise PermissionDenied("Su rol no permite solicitar ajustes de meta.")
+    indicator = get_indicator_for_user(user, indicator.pk)
+    if not justification.strip():
+        raise ValidationError({"justification": "La justificación del ajuste es obligatoria."})
+    if Progress.objects.filter(indicator=indicator, fiscal_year=fiscal_year, month=month,
+                               status=ProgressStatus.APROBADO).exists():
+        raise ValidationError("El periodo ya tiene un avance aprobado: solo se ajustan metas de periodos futuros.")
+    target, _ = Target.objects.get_or_create(indicator=indicator, fiscal_year=fiscal_year, month=month)
+    target.full_clean()  # the month must be a period of the indicator's frequency
+    adjustment = TargetAdjustment(target=target, value=value, numerator=numerator, denominator=denominator,
+                                  adjustment_type=adjustment_type, justification=justification, requested_by=user)
+    adjustment.full_clean()
+    adjustment.save()
+    return adjustment
+
+
+@transaction.atomic
+def decide_adjustment(user, adjustment, approve, note=""):
+    """Approve (it becomes the meta vigente) or reject (a note is required) a requested adjustment."""
+    if not can_review(user):
+        raise PermissionDenied("Solo la coordinación aprueba o rechaza ajustes de meta.")
+    adjustment = TargetAdjustment.objects.select_for_update().get(pk=adjustment.pk)
+    get_indicator_for_user(user, adjustment.target.indicator_id)
+    if adjustment.status != AdjustmentStatus.SOLICITADO:
+        raise ValidationError(f"El ajuste ya fue {adjustment.get_status_display().lower()}.")
+    if not approve and not note.strip():
+        raise ValidationError({"decision_note": "Para rechazar un ajuste hay que escribir el motivo."})
+    adjustment.status = AdjustmentStatus.APROBADO if approve else AdjustmentStatus.RECHAZADO
+    adjustment.decided_by, adjustment.decided_at, adjustment.decision_note = user, timezone.now(), note.strip()
+    adjustment._change_reason = "Aprobado" if approve else f"Rechazado: {note.strip()}"
+    adjustment.save()
+    if approve:
+        schedule_indicator_recompute(adjustment.target.indicator_id)
+    return adjustment
+
+
+@transaction.atomic
+def set_capture_window(user, fiscal_year, quarter, opens_at, closes_at, note=""):
+    """Open or move a quarter's window; its results are recomputed now and right after it closes."""
+    if not can_review(user):
+        raise PermissionDenied("Solo la coordinación administra las ventanas de captura.")
+    window = CaptureWindow.objects.filter(fiscal_year=fiscal_year, quarter=quarter).first() or CaptureWindow(
+        fiscal_year=fiscal_year, quarter=quarter
+    )
+    window.opens_at, window.closes_at, window.note = opens_at, closes_at, note
+    window.full_clean()
+    window._change_reason = note or "Ventana de captura"
+    window.save()
+    _schedule_close_recompute(fiscal_year, quarter, closes_at)
+    return window
+
+
+@transaction.atomic
+def grant_extension(user, fiscal_year, quarter, until, reason, *, responsible_unit=None, program=None):
+    if not can_review(user):
+        raise PermissionDenied("Solo la coordinación otorga prórrogas.")
+    extension = WindowExtension(fiscal_year=fiscal_year, quarter=quarter, responsible_unit=responsible_unit,
+                                program=program, until=until, reason=reason, granted_by=user)
+    extension.full_clean()
+    extension.save()
+    _schedule_close_recompute(fiscal_year, quarter, until)
+    return extension
+
+
+def _schedule_close_recompute(fiscal_year, quarter, closes_at):
+    transaction.on_commit(lambda: recompute_quarter.delay(fiscal_year, quarter))
+    if closes_at > timezone.now():
+        transaction.on_commit(lambda: recompute_quarter.apply_async((fiscal_year, quarter), eta=closes_at))

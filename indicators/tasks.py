@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import compliance
+from . import compliance, notifications
 
 RETRY = {"autoretry_for": (Exception,), "retry_backoff": True, "max_retries": 5}
 
@@ -32,3 +32,19 @@ def recompute_open_quarters():
         recompute_quarter.delay(fiscal_year, quarter)
         done.append([fiscal_year, quarter])
     return done
+
+
+@shared_task(**RETRY, soft_time_limit=60, time_limit=90)
+def notify_transition(transition_id):
+    return notifications.transition_notice(transition_id)
+
+
+@shared_task(**RETRY, soft_time_limit=60, time_limit=90)
+def notify_quarter_submitted(program_id, fiscal_year, quarter):
+    return notifications.quarter_submitted_notice(program_id, fiscal_year, quarter)
+
+
+@shared_task(soft_time_limit=600, time_limit=660)
+def send_window_reminders():
+    """Daily: remind URs with pending avances SIMIR_REMINDER_DAYS days before a window closes."""
+    return notifications.window_reminders()

@@ -107,6 +107,10 @@ class Program(models.Model):
         "ficticio", default=False, help_text="Programa ilustrativo de la demostración, no real."
     )
     source_note = models.TextField("fuente", blank=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="programs", verbose_name="usuarios",
+        help_text="Usuarios cuyo alcance incluye este programa (además de los de sus URs).",
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -14,6 +14,7 @@ from indicators.choices import AdjustmentStatus, AdjustmentType, Direction, Freq
 from indicators.compliance import compute_quarter, compute_year
 from indicators.models import FiscalYearPolicy, QuarterAggregate, QuarterResult, TargetAdjustment
 from indicators.services import save_progress
+from indicators.workflow import Action, transition
 
 from .factories import IndicatorFactory, MatrixFactory, ProgressFactory, TargetFactory
 
@@ -204,29 +205,29 @@ def test_full_recompute_uses_a_constant_number_of_queries(django_assert_num_quer
         compute_quarter(2024, 1, as_of=AFTER_2024)
 
 
-def test_saving_an_avance_recomputes_its_indicator(django_capture_on_commit_callbacks):
+def test_saving_an_avance_recomputes_its_indicator(django_capture_on_commit_callbacks, admin_user):
     indicator = IndicatorFactory()
     TargetFactory(indicator=indicator, month=3, value=D(80))
     with django_capture_on_commit_callbacks(execute=True):
-        save_progress(indicator, 2024, 3, value=D(80), submit=True)
+        transition(admin_user, save_progress(admin_user, indicator, 2024, 3, value=D(80)), Action.ENVIAR)
     q1 = result(indicator, 1)
     assert (q1.avance, q1.compliance, q1.semaforo, q1.reported, q1.approved) == (D(80), D("100.00"), "verde", True, False)
     total = QuarterAggregate.objects.get(fiscal_year=2024, quarter=1, scope="total")
     assert (total.reported, total.verde) == (1, 1)
 
 
-def test_submitting_a_non_green_avance_requires_causa_and_efecto():
+def test_submitting_a_non_green_avance_requires_causa_and_efecto(admin_user):
     indicator = IndicatorFactory()
     TargetFactory(indicator=indicator, month=3, value=D(80))
+    progress = save_progress(admin_user, indicator, 2024, 3, value=D(60))  # a draft needs no justification
     with pytest.raises(ValidationError) as excinfo:
-        save_progress(indicator, 2024, 3, value=D(60), submit=True)
+        transition(admin_user, progress, Action.ENVIAR)
     assert excinfo.value.message_dict == {
         "cause": ["Es obligatoria para enviar un avance con semáforo rojo."],
         "effect": ["Es obligatoria para enviar un avance con semáforo rojo."],
     }
-    progress = save_progress(indicator, 2024, 3, value=D(60), submit=True, cause="Retraso", effect="Menor cobertura")
-    assert progress.status == ProgressStatus.ENVIADO
-    save_progress(indicator, 2024, 3, value=D(79))  # a draft may be saved without justification
+    progress = save_progress(admin_user, indicator, 2024, 3, value=D(60), cause="Retraso", effect="Menor cobertura")
+    assert transition(admin_user, progress, Action.ENVIAR).status == ProgressStatus.ENVIADO
 
 
 def demo_json(capsys, *args):
@@ -254,13 +255,15 @@ def test_compute_compliance_json_on_the_demo(capsys):
     }
     assert real["IB24-S200-01"]["estado"] == "sin meta" and real["IB24-S200-01"]["semaforo"] is None
     assert sum(r["estado"] == "sin meta" for r in real.values()) == 7
-    fictitious = [r for r in payload["results"] if not r["id_indicador"].startswith("IB24")]
-    assert {r["semaforo"] for r in fictitious} == {"verde", "amarillo"}
+    fictitious = {r["id_indicador"]: r for r in payload["results"] if not r["id_indicador"].startswith("IB24")}
+    assert {r["semaforo"] for r in fictitious.values()} == {"verde", "amarillo", None}
+    # Left without avance in the demo and its Q1 window still open: waiting for the capturista.
+    assert {k for k, r in fictitious.items() if r["estado"] == "pendiente"} == {"990007", "990010"}
     total = [s for s in payload["summary"] if s["programa"] is None]
     assert total == [{
         "ciclo": 2024, "trimestre": 1, "id_ramo": None, "programa": None, "indicadores": 18, "con_meta": 11,
-        "reportados": 11, "aprobados": 11, "verde": 7, "amarillo": 2, "rojo": 2, "gris": 0,
-        "cumplimiento_promedio": "98.42", "completitud": "100.00", "oportunidad": None,
+        "reportados": 9, "aprobados": 9, "verde": 5, "amarillo": 2, "rojo": 2, "gris": 0,
+        "cumplimiento_promedio": "97.69", "completitud": "81.82", "oportunidad": None,
     }]
     assert {s["programa"] for s in payload["summary"]} == {"E001", "K011", "S200", "U013", "P999", None}
 

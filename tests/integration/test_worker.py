@@ -7,6 +7,7 @@ import pytest
 from indicators.compliance import compute_year
 from indicators.models import QuarterAggregate, QuarterResult
 from indicators.services import save_progress
+from indicators.workflow import Action, transition
 from indicators.synthetic import build_synthetic_year
 from indicators.tasks import recompute_year
 
@@ -16,11 +17,12 @@ from .conftest import wait_until
 pytestmark = [pytest.mark.integration]
 
 
-def test_saving_an_avance_updates_result_and_aggregate_through_the_worker(celery_worker_process):
+def test_saving_an_avance_updates_result_and_aggregate_through_the_worker(celery_worker_process, admin_user):
     celery_worker_process()
     indicator = IndicatorFactory()
     TargetFactory(indicator=indicator, month=3, value=D(80))
-    save_progress(indicator, 2024, 3, value=D(72), submit=True)  # commits; the task goes to Redis
+    progress = save_progress(admin_user, indicator, 2024, 3, value=D(72))  # commits; the task goes to Redis
+    transition(admin_user, progress, Action.ENVIAR)
     wait_until(lambda: QuarterResult.objects.filter(indicator=indicator, quarter=1).exists(), 60,
                "el worker no guardó el resultado")
     result = QuarterResult.objects.get(indicator=indicator, quarter=1)

@@ -1,0 +1,95 @@
+"""The avance workflow of DESIGN.md §4 as one small state machine.
+
+borrador → enviado → aprobado; enviado → devuelto (observation required) → enviado;
+aprobado → devuelto when a coordinador reopens it with a reason."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from . import rules
+from .choices import ProgressStatus as S
+from .compliance import avance_semaforo
+from .models import Progress, ProgressTransition
+from .roles import can_capture, can_review
+from .tasks import notify_transition, recompute_indicator
+
+
+class Action:
+    ENVIAR = "enviar"
+    APROBAR = "aprobar"
+    DEVOLVER = "devolver"
+    REABRIR = "reabrir"
+    LABELS = {ENVIAR: "Enviar", APROBAR: "Aprobar", DEVOLVER: "Devolver", REABRIR: "Reabrir"}
+
+
+TRANSITIONS = {
+    (S.BORRADOR, Action.ENVIAR): S.ENVIADO,
+    (S.DEVUELTO, Action.ENVIAR): S.ENVIADO,
+    (S.ENVIADO, Action.APROBAR): S.APROBADO,
+    (S.ENVIADO, Action.DEVOLVER): S.DEVUELTO,
+    (S.APROBADO, Action.REABRIR): S.DEVUELTO,
+}
+ALLOWED = {Action.ENVIAR: can_capture, Action.APROBAR: can_review, Action.DEVOLVER: can_review,
+           Action.REABRIR: can_review}
+NOTE_REQUIRED = {
+    Action.DEVOLVER: "Para devolver un avance hay que escribir la observación.",
+    Action.REABRIR: "Para reabrir un avance aprobado hay que escribir el motivo.",
+}
+EDITABLE = {S.BORRADOR, S.DEVUELTO}
+
+
+def allowed_actions(user, progress):
+    return [
+        action for (status, action) in TRANSITIONS
+        if status == progress.status and ALLOWED[action](user)
+    ]
+
+
+@transaction.atomic
+def transition(user, progress, action, note=""):
+    """Move an avance one step; validates the step, the role, the note and, to send, the avance.
+    Scope is the caller's job (the scope helpers return 404 before this is reached)."""
+    progress = Progress.objects.select_for_update().order_by().get(pk=progress.pk)
+    target = TRANSITIONS.get((progress.status, action))
+    if target is None:
+        raise ValidationError(
+            f"No se puede «{Action.LABELS.get(action, action).lower()}» un avance en estado {progress.get_status_display().lower()}."
+        )
+    if not ALLOWED[action](user):
+        raise PermissionDenied("Su rol no permite esta acción.")
+    note = note.strip()
+    if action in NOTE_REQUIRED and not note:
+        raise ValidationError({"note": NOTE_REQUIRED[action]})
+    now = timezone.now()
+    if action == Action.ENVIAR:
+        validate_submission(progress)
+        progress.submitted_by, progress.submitted_at = user, now
+    else:
+        progress.reviewed_by, progress.reviewed_at = user, now
+    if action in NOTE_REQUIRED:
+        progress.review_note = note
+    previous = progress.status
+    progress.status = target
+    progress.version += 1
+    progress._change_reason = f"{Action.LABELS[action]}: {note}" if note else Action.LABELS[action]
+    progress.save()
+    step = ProgressTransition.objects.create(progress=progress, from_status=previous, to_status=target, user=user,
+                                             note=note)
+    transaction.on_commit(lambda: recompute_indicator.delay(progress.indicator_id))
+    transaction.on_commit(lambda: notify_transition.delay(step.pk))
+    return progress
+
+
+def validate_submission(progress):
+    """An avance can be sent when its value is settled and consistent (model validation) and, if
+    its semáforo would not be verde, causa and efecto are written (DESIGN.md §3)."""
+    progress.full_clean()
+    light = avance_semaforo(progress.indicator, progress.fiscal_year, progress.month, progress.value)
+    if rules.justification_required(light):
+        missing = {
+            field: f"Es obligatoria para enviar un avance con semáforo {light}."
+            for field in ("cause", "effect") if not getattr(progress, field).strip()
+        }
+        if missing:
+            raise ValidationError(missing)
