@@ -1,8 +1,10 @@
 from django import forms
 from django.contrib import admin
+from django.http import Http404
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import scope
 from .models import (
     Evidence,
     FiscalYearPolicy,
@@ -14,6 +16,25 @@ from .models import (
     TargetAdjustment,
     Variable,
 )
+from .roles import is_administrator
+
+
+class ScopedAdmin:
+    """Non-administrator staff see only their scope; anything else is 404, as everywhere."""
+
+    scope_of = None  # a function user → queryset of the objects in scope
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if is_administrator(request.user):
+            return queryset
+        return queryset.filter(pk__in=type(self).scope_of(request.user).values("pk"))
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404("No existe o está fuera de su alcance.")
+        return obj
 
 
 class IndicatorInline(admin.StackedInline):
@@ -57,7 +78,8 @@ class ProgressInline(admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(SimpleHistoryAdmin):
+class IndicatorAdmin(ScopedAdmin, SimpleHistoryAdmin):
+    scope_of = scope.indicators_for
     list_display = ["external_id", "name", "level_display", "program_display", "responsible_unit", "frequency",
                     "direction", "fiscal_year"]
     list_filter = ["fiscal_year", "matrix__kind", "matrix__program", "responsible_unit", "objective__level",
@@ -108,7 +130,8 @@ class TargetAdjustmentInline(admin.TabularInline):
 
 
 @admin.register(Target)
-class TargetAdmin(SimpleHistoryAdmin):
+class TargetAdmin(ScopedAdmin, SimpleHistoryAdmin):
+    scope_of = scope.targets_for
     list_display = ["indicator", "fiscal_year", "month", "value", "numerator", "denominator", "current_value_display"]
     list_filter = ["fiscal_year", "month", "indicator__matrix__program", "indicator__responsible_unit"]
     search_fields = ["indicator__external_id", "indicator__name"]
@@ -123,7 +146,8 @@ class TargetAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(TargetAdjustment)
-class TargetAdjustmentAdmin(SimpleHistoryAdmin):
+class TargetAdjustmentAdmin(ScopedAdmin, SimpleHistoryAdmin):
+    scope_of = scope.adjustments_for
     list_display = ["target", "value", "adjustment_type", "status", "requested_at", "decided_at"]
     list_filter = ["status", "adjustment_type", "target__fiscal_year"]
     search_fields = ["target__indicator__external_id", "justification"]
@@ -139,7 +163,8 @@ class EvidenceInline(admin.TabularInline):
 
 
 @admin.register(Progress)
-class ProgressAdmin(SimpleHistoryAdmin):
+class ProgressAdmin(ScopedAdmin, SimpleHistoryAdmin):
+    scope_of = scope.progress_for
     list_display = ["indicator", "fiscal_year", "month", "state", "value", "numerator", "denominator", "status",
                     "imported"]
     list_filter = ["fiscal_year", "month", "status", "imported", "indicator__matrix__program",
@@ -186,7 +211,8 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(QuarterResult)
-class QuarterResultAdmin(ReadOnlyAdmin):
+class QuarterResultAdmin(ScopedAdmin, ReadOnlyAdmin):
+    scope_of = scope.results_for
     list_display = ["indicator", "fiscal_year", "quarter", "month", "meta", "avance", "compliance_display",
                     "semaforo_display", "status", "computed_at"]
     list_filter = ["fiscal_year", "quarter", "semaforo", "status", "indicator__matrix__program",
@@ -206,7 +232,8 @@ class QuarterResultAdmin(ReadOnlyAdmin):
 
 
 @admin.register(QuarterAggregate)
-class QuarterAggregateAdmin(ReadOnlyAdmin):
+class QuarterAggregateAdmin(ScopedAdmin, ReadOnlyAdmin):
+    scope_of = scope.aggregates_for
     list_display = ["__str__", "indicators", "with_meta", "reported", "approved", "verde", "amarillo", "rojo",
                     "gris", "mean_compliance", "completeness", "timeliness", "computed_at"]
     list_filter = ["fiscal_year", "quarter", "scope"]

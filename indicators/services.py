@@ -21,6 +21,17 @@ class ConcurrentEdit(ValidationError):
     pass
 
 
+def describe(exc, model=Progress):
+    """One line per problem, each naming the field it is about (for batch results)."""
+    if not hasattr(exc, "error_dict"):
+        return "; ".join(getattr(exc, "messages", [str(exc)]))
+    parts = []
+    for field, errors in exc.message_dict.items():
+        label = model._meta.get_field(field).verbose_name if field != "__all__" else ""
+        parts.extend(f"{label}: {message}" if label else message for message in errors)
+    return "; ".join(parts)
+
+
 def schedule_indicator_recompute(indicator_id):
     transaction.on_commit(lambda: recompute_indicator.delay(indicator_id))
 
@@ -70,7 +81,7 @@ def save_progress(user, indicator, fiscal_year, month, *, value=None, numerator=
     progress.value, progress.numerator, progress.denominator = value, numerator, denominator
     progress.cause, progress.effect, progress.other_reasons = cause, effect, other_reasons
     progress.full_clean()
-    progress._change_reason = "Captura"
+    progress._change_reason, progress._history_user = "Captura", user
     progress.save()
     schedule_indicator_recompute(indicator.pk)
     return progress
@@ -90,7 +101,7 @@ def submit_program_quarter(user, program, fiscal_year, quarter):
             check_capture_window(user, progress.indicator, fiscal_year, progress.month)
             sent.append(transition(user, progress, Action.ENVIAR))
         except ValidationError as exc:
-            errors[progress] = "; ".join(exc.messages)
+            errors[progress] = describe(exc)
     if sent and not Progress.objects.filter(
         indicator__matrix__program=program, fiscal_year=fiscal_year, month__in=months, status__in=EDITABLE
     ).exists():
@@ -105,7 +116,7 @@ def approve_many(user, progress_list):
         try:
             approved.append(transition(user, progress, Action.APROBAR))
         except (ValidationError, PermissionDenied) as exc:
-            errors[progress] = "; ".join(getattr(exc, "messages", [str(exc)]))
+            errors[progress] = describe(exc)
     return approved, errors
 
 
@@ -126,6 +137,7 @@ def request_adjustment(user, indicator, fiscal_year, month, *, adjustment_type, 
     adjustment = TargetAdjustment(target=target, value=value, numerator=numerator, denominator=denominator,
                                   adjustment_type=adjustment_type, justification=justification, requested_by=user)
     adjustment.full_clean()
+    adjustment._change_reason, adjustment._history_user = "Solicitud de ajuste", user
     adjustment.save()
     return adjustment
 
@@ -144,6 +156,7 @@ def decide_adjustment(user, adjustment, approve, note=""):
     adjustment.status = AdjustmentStatus.APROBADO if approve else AdjustmentStatus.RECHAZADO
     adjustment.decided_by, adjustment.decided_at, adjustment.decision_note = user, timezone.now(), note.strip()
     adjustment._change_reason = "Aprobado" if approve else f"Rechazado: {note.strip()}"
+    adjustment._history_user = user
     adjustment.save()
     if approve:
         schedule_indicator_recompute(adjustment.target.indicator_id)
@@ -160,7 +173,7 @@ def set_capture_window(user, fiscal_year, quarter, opens_at, closes_at, note="")
     )
     window.opens_at, window.closes_at, window.note = opens_at, closes_at, note
     window.full_clean()
-    window._change_reason = note or "Ventana de captura"
+    window._change_reason, window._history_user = note or "Ventana de captura", user
     window.save()
     _schedule_close_recompute(fiscal_year, quarter, closes_at)
     return window
@@ -173,6 +186,7 @@ def grant_extension(user, fiscal_year, quarter, until, reason, *, responsible_un
     extension = WindowExtension(fiscal_year=fiscal_year, quarter=quarter, responsible_unit=responsible_unit,
                                 program=program, until=until, reason=reason, granted_by=user)
     extension.full_clean()
+    extension._change_reason, extension._history_user = reason, user
     extension.save()
     _schedule_close_recompute(fiscal_year, quarter, until)
     return extension

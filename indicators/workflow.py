@@ -73,6 +73,7 @@ def transition(user, progress, action, note=""):
     progress.status = target
     progress.version += 1
     progress._change_reason = f"{Action.LABELS[action]}: {note}" if note else Action.LABELS[action]
+    progress._history_user = user
     progress.save()
     step = ProgressTransition.objects.create(progress=progress, from_status=previous, to_status=target, user=user,
                                              note=note)

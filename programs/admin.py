@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.db.models import Count
 from simple_history.admin import SimpleHistoryAdmin
 
-from indicators.admin import IndicatorInline
+from indicators.admin import IndicatorInline, ScopedAdmin
+from indicators.scope import programs_for
 
 from .models import Matrix, Objective, Program, Ramo, ResponsibleUnit, State
 
@@ -35,7 +36,8 @@ class MatrixInline(admin.TabularInline):
 
 
 @admin.register(Program)
-class ProgramAdmin(SimpleHistoryAdmin):
+class ProgramAdmin(ScopedAdmin, SimpleHistoryAdmin):
+    scope_of = programs_for
     list_display = ["clave_display", "name", "fiscal_year", "ramo", "responsible_unit", "registered_indicators",
                     "loaded_indicators", "is_fictitious"]
     list_filter = ["fiscal_year", "ramo", "modalidad", "responsible_unit", "is_fictitious"]
