@@ -6,15 +6,18 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import scope
 from .models import (
+    CaptureWindow,
     Evidence,
     FiscalYearPolicy,
     Indicator,
     Progress,
+    ProgressTransition,
     QuarterAggregate,
     QuarterResult,
     Target,
     TargetAdjustment,
     Variable,
+    WindowExtension,
 )
 from .roles import is_administrator
 
@@ -74,6 +77,7 @@ class ProgressInline(admin.TabularInline):
     model = Progress
     extra = 0
     fields = ["fiscal_year", "month", "state", "value", "numerator", "denominator", "status"]
+    readonly_fields = ["status"]
     show_change_link = True
 
 
@@ -172,14 +176,16 @@ class ProgressAdmin(ScopedAdmin, SimpleHistoryAdmin):
     search_fields = ["indicator__external_id", "indicator__name", "cause", "effect"]
     list_select_related = ["indicator", "state"]
     autocomplete_fields = ["indicator"]
-    readonly_fields = ["created_at", "updated_at", "submitted_by", "submitted_at", "reviewed_by", "reviewed_at"]
+    # The status moves only through the workflow (indicators.workflow), never by hand.
+    readonly_fields = ["status", "imported", "version", "review_note", "created_at", "updated_at", "submitted_by",
+                       "submitted_at", "reviewed_by", "reviewed_at"]
     inlines = [EvidenceInline]
     fieldsets = [
         (None, {"fields": ["indicator", ("fiscal_year", "month", "state")]}),
         ("Valor", {"fields": [("value", "numerator", "denominator")],
                    "description": "Con numerador y denominador, el valor se calcula (× factor del indicador)."}),
         ("Justificación", {"fields": ["cause", "effect", "other_reasons"]}),
-        ("Estado", {"fields": ["status", "imported", "review_note", ("created_at", "updated_at"),
+        ("Estado", {"fields": [("status", "version"), "imported", "review_note", ("created_at", "updated_at"),
                                ("submitted_by", "submitted_at"), ("reviewed_by", "reviewed_at")]}),
     ]
 
@@ -244,3 +250,24 @@ class QuarterAggregateAdmin(ScopedAdmin, ReadOnlyAdmin):
 class FiscalYearPolicyAdmin(admin.ModelAdmin):
     list_display = ["fiscal_year", "gestion_green_yellow", "gestion_yellow_red", "strategic_green_yellow",
                     "strategic_yellow_red", "descending_ratio"]
+
+
+@admin.register(ProgressTransition)
+class ProgressTransitionAdmin(ScopedAdmin, ReadOnlyAdmin):
+    scope_of = scope.transitions_for
+    list_display = ["progress", "from_status", "to_status", "user", "at", "note"]
+    list_filter = ["to_status", "progress__fiscal_year"]
+    list_select_related = ["progress__indicator", "user"]
+
+
+@admin.register(CaptureWindow)
+class CaptureWindowAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "opens_at", "closes_at", "note"]
+    list_filter = ["fiscal_year", "quarter"]
+
+
+@admin.register(WindowExtension)
+class WindowExtensionAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "responsible_unit", "program", "until", "granted_by", "granted_at"]
+    list_filter = ["fiscal_year", "quarter"]
+    autocomplete_fields = ["program"]

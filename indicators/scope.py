@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 
 from programs.models import Program
 
-from .models import Indicator, Progress, QuarterAggregate, QuarterResult, Target, TargetAdjustment
+from .models import Indicator, Progress, ProgressTransition, QuarterAggregate, QuarterResult, Target, TargetAdjustment
 from .roles import is_administrator
 
 
@@ -41,6 +41,10 @@ def programs_for(user):
 
 def progress_for(user):
     return Progress.objects.filter(indicator__in=indicators_for(user))
+
+
+def transitions_for(user):
+    return ProgressTransition.objects.filter(progress__indicator__in=indicators_for(user))
 
 
 def targets_for(user):
