@@ -2,8 +2,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from .audit import audit_workbook, indicator_audit
-from .scope import get_indicator_for_user
+from ..audit import audit_workbook, indicator_audit
+from ..scope import get_indicator_for_user
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
