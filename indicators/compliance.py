@@ -222,7 +222,7 @@ def compute_indicator(indicator_id, as_of=None):
 # --- The stable JSON interface of `compute_compliance` (DESIGN.md §5) -------------------------
 
 
-def _plain(value):
+def plain_number(value):
     """A stored value without trailing zeros ("80.918874", "100", "0")."""
     if value is None:
         return None
@@ -230,7 +230,7 @@ def _plain(value):
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def _two(value):
+def two_decimals(value):
     return None if value is None else format(value, ".2f")
 
 
@@ -244,7 +244,7 @@ def results_payload(fiscal_year, quarters):
     rows = [
         {
             "id_indicador": r.indicator.external_id, "ciclo": r.fiscal_year, "trimestre": r.quarter, "mes": r.month,
-            "meta": _plain(r.meta), "avance": _plain(r.avance), "cumplimiento": _two(r.compliance),
+            "meta": plain_number(r.meta), "avance": plain_number(r.avance), "cumplimiento": two_decimals(r.compliance),
             "semaforo": r.semaforo or None, "estado": r.status,
         }
         for r in results.iterator(chunk_size=CHUNK)
@@ -264,8 +264,8 @@ def results_payload(fiscal_year, quarters):
             "programa": a.program.clave if a.program_id else None,
             "indicadores": a.indicators, "con_meta": a.with_meta, "reportados": a.reported,
             "aprobados": a.approved, "verde": a.verde, "amarillo": a.amarillo, "rojo": a.rojo, "gris": a.gris,
-            "cumplimiento_promedio": _two(a.mean_compliance), "completitud": _two(a.completeness),
-            "oportunidad": _two(a.timeliness),
+            "cumplimiento_promedio": two_decimals(a.mean_compliance), "completitud": two_decimals(a.completeness),
+            "oportunidad": two_decimals(a.timeliness),
         }
         for a in aggregates
     ]
@@ -288,15 +288,21 @@ def open_quarters(as_of=None):
 
 
 
-def avance_semaforo(indicator, fiscal_year, month, value):
-    """The semáforo an avance would get against the period's meta vigente (None without meta)."""
-    target = indicator.targets.filter(fiscal_year=fiscal_year, month=month).first()
+def preview(indicator, fiscal_year, month, value, policy=None):
+    """(meta vigente, outcome) an avance would get for a period, before it is saved or sent.
+    Uses prefetched targets (with their adjustments) when the caller loaded them."""
+    target = next((t for t in indicator.targets.all() if t.fiscal_year == fiscal_year and t.month == month), None)
     meta = target.current_value if target else None
-    if meta is None:
-        return None
-    policy = FiscalYearPolicy.for_year(fiscal_year)
+    policy = policy or FiscalYearPolicy.for_year(fiscal_year)
     limits = rules.thresholds(
         indicator.indicator_type, indicator.threshold_green_yellow, indicator.threshold_yellow_red,
         policy.default_thresholds,
     )
-    return rules.quarter_outcome(meta, True, True, value, indicator.direction, limits, True, policy.descending_ratio).semaforo
+    outcome = rules.quarter_outcome(meta, meta is not None, True, value, indicator.direction, limits, True,
+                                    policy.descending_ratio)
+    return meta, outcome
+
+
+def avance_semaforo(indicator, fiscal_year, month, value):
+    """The semáforo an avance would get against the period's meta vigente (None without meta)."""
+    return preview(indicator, fiscal_year, month, value)[1].semaforo

@@ -277,8 +277,8 @@ class Target(PeriodValue):
             raise ValidationError(errors)
 
     def current_adjustment(self):
-        """The approved adjustment that is the meta vigente, if any."""
-        approved = {a.pk: a for a in self.adjustments.filter(status=AdjustmentStatus.APROBADO)}
+        """The approved adjustment that is the meta vigente, if any (uses prefetched adjustments)."""
+        approved = {a.pk: a for a in self.adjustments.all() if a.status == AdjustmentStatus.APROBADO}
         _, pk = rules.meta_vigente(self.value, [(a.decided_at, a.pk, a.value) for a in approved.values()])
         return approved.get(pk)
 

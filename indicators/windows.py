@@ -39,11 +39,12 @@ def _local(moment):
     return timezone.localtime(moment, rules.MEXICO_CITY).strftime("%d/%m/%Y %H:%M")
 
 
-def capture_state(indicator, fiscal_year, month, as_of=None):
-    """(open?, Spanish explanation with the dates) for capturing one period of an indicator."""
+def capture_state(indicator, fiscal_year, month, as_of=None, calendar=None):
+    """(open?, Spanish explanation with the dates) for capturing one period of an indicator.
+    Pass the ejercicio's `calendar` when judging many indicators at once."""
     as_of = as_of or timezone.now()
     quarter = rules.quarter_of_month(month)
-    calendar = WindowCalendar(fiscal_year, [quarter])
+    calendar = calendar or WindowCalendar(fiscal_year, [quarter])
     deadline = calendar.deadline(quarter, indicator.responsible_unit_id, indicator.matrix.program_id)
     opens_at = calendar.opens_at(quarter)
     label = f"T{quarter}-{fiscal_year}"

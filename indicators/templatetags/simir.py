@@ -1,0 +1,31 @@
+"""Display helpers: numbers in es-MX format and the semáforo as word + colour."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django import template
+from django.utils.html import format_html
+
+register = template.Library()
+
+
+@register.filter
+def mx(value, places=2):
+    """1234567.891 → 1,234,567.89 (es-MX: comma groups thousands, point for decimals)."""
+    if value is None or value == "":
+        return "—"
+    number = Decimal(value).quantize(Decimal(1).scaleb(-int(places)), rounding=ROUND_HALF_UP)
+    text = f"{number:,.{int(places)}f}"
+    return text
+
+
+@register.filter
+def semaforo(light):
+    if not light:
+        return "—"
+    return format_html('<span class="semaforo semaforo-{}">{}</span>', light, light)
+
+
+@register.filter
+def attr(row, name):
+    """A capture row's form value (posted, else stored)."""
+    return row.value_of(name)
