@@ -240,3 +240,22 @@ def capture_deadline(window_closes_at, default_close, extension_untils=()):
 
 def capture_open(as_of, opens_at, deadline):
     return (opens_at is None or opens_at <= as_of) and as_of < deadline
+
+
+# --- Explanations (the "¿por qué este semáforo?" of each result) -----------------------------
+
+FORMULAS = {
+    Direction.ASCENDENTE: "c = 100 + (A − M) / |M| × 100",
+    Direction.DESCENDENTE: "c = 100 − (A − M) / |M| × 100",
+    Direction.REGULAR: "c = 100 − |A − M| / |M| × 100",
+}
+DESCENDING_RATIO_FORMULA = "c = M / A × 100"
+
+
+def formula(direction, descending_ratio=False, meta=None, avance=None):
+    """The formula that produced (or would produce) `c` for these inputs."""
+    if meta == 0:
+        return "M = 0: c = 100 si A = 0; si A ≠ 0, c no está definido (N/A, rojo)"
+    if direction == Direction.DESCENDENTE and descending_ratio and meta and avance and meta > 0 and avance > 0:
+        return DESCENDING_RATIO_FORMULA
+    return FORMULAS[Direction(direction)] + " (nunca menor que 0)"

@@ -1,0 +1,42 @@
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from indicators.models import Indicator
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "simir-demo-2024"
+
+
+@pytest.fixture
+def demo(db):
+    call_command("load_demo", stdout=open("/dev/null", "w"), stderr=open("/dev/null", "w"))
+
+
+def test_indicator_page_explains_each_semaforo(demo, client):
+    indicator = Indicator.objects.get(external_id="990005")
+    assert client.login(username="capturista_zzz", password=PASSWORD)
+    page = client.get(reverse("indicators:indicator_detail", args=[indicator.pk]))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "c = 100 + (A − M) / |M| × 100" in html
+    assert "verde si |c − 100| ≤ 5.00, amarillo hasta 15.00" in html and "umbrales de la ficha" in html
+    assert "Meta: ajuste aprobado el" in html  # T3 uses the approved adjusted meta (65, programmed 70)
+    assert [r.compliance for r in page.context["results"]][2] == Decimal("97.92")
+    assert page.context["chart"]["meta"] == ["20", "45", "65", "90"]
+
+
+def test_u013_meta_zero_is_explained(demo, client):
+    indicator = Indicator.objects.get(external_id="IB24-U013-01")
+    assert client.login(username="capturista_ayo", password=PASSWORD)
+    html = client.get(reverse("indicators:indicator_detail", args=[indicator.pk])).content.decode()
+    assert "M = 0: c = 100 si A = 0; si A ≠ 0, c no está definido (N/A, rojo)" in html
+    assert "N/A" in html
+
+
+def test_indicator_page_is_404_outside_scope(demo, client):
+    indicator = Indicator.objects.get(external_id="990005")
+    assert client.login(username="capturista_ayo", password=PASSWORD)
+    assert client.get(reverse("indicators:indicator_detail", args=[indicator.pk])).status_code == 404
