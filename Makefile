@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PG_URL ?= postgres://postgres@127.0.0.1:5432/simir
 REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test test-unit test-integration install install-dev
+.PHONY: run test test-unit test-integration install install-dev chromium
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,12 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(VENV)/bin/pyth
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@ $(VENV)/.installed
 
+# The browser tests drive Debian's chromium; install it when missing (needs root, as in CI).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = "0" ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else echo "AVISO: falta chromium (apt-get install -y chromium); las pruebas de navegador se omitirán"; fi; }
+
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
@@ -31,7 +37,7 @@ run: install
 # The whole suite: unit tests on SQLite, then the integration tests on the real PostgreSQL.
 test: test-unit test-integration
 
-test-unit: install-dev
+test-unit: install-dev chromium
 	$(PY) manage.py makemigrations --check --dry-run --settings=config.settings.test
 	$(PY) -m pytest -m "not integration"
 
