@@ -38,10 +38,11 @@ def sed_indicators(fiscal_year):
     return Indicator.objects.filter(fiscal_year=fiscal_year, matrix__kind__in=[Matrix.Kind.MIR, Matrix.Kind.FID])
 
 
-def compute_quarters(fiscal_year, quarters=rules.QUARTERS, as_of=None, indicator_ids=None):
+def compute_quarters(fiscal_year, quarters=rules.QUARTERS, as_of=None, indicator_ids=None, on_progress=None):
     """Recompute the stored results of the given quarters (all SED indicators, or only
     `indicator_ids`) and the aggregates they belong to, in one pass. Idempotent.
-    `as_of` is the moment the capture windows are judged at. Returns {quarter: results written}."""
+    `as_of` is the moment the capture windows are judged at; `on_progress(done, total)` is called
+    after each chunk of indicators. Returns {quarter: results written}."""
     quarters = list(quarters)
     computed_at = timezone.now()
     as_of = as_of or computed_at
@@ -55,6 +56,8 @@ def compute_quarters(fiscal_year, quarters=rules.QUARTERS, as_of=None, indicator
     ).iterator(chunk_size=CHUNK)
     context = _Context(fiscal_year, quarters, policy, as_of, computed_at, WindowCalendar(fiscal_year, quarters))
     written = dict.fromkeys(quarters, 0)
+    total = indicators.count() if on_progress else 0
+    done = 0
     with transaction.atomic():
         while chunk := list(islice(rows, CHUNK)):
             results = _chunk_results(chunk, context)
@@ -64,6 +67,9 @@ def compute_quarters(fiscal_year, quarters=rules.QUARTERS, as_of=None, indicator
             )
             for result in results:
                 written[result.quarter] += 1
+            done += len(chunk)
+            if on_progress:
+                on_progress(done, total)
         # A result this run did not write belongs to a period (or indicator) that no longer exists.
         stale = QuarterResult.objects.filter(fiscal_year=fiscal_year, quarter__in=quarters)
         if indicator_ids is not None:
@@ -209,8 +215,8 @@ def _aggregate(fiscal_year, scope, key, row, computed_at):
     )
 
 
-def compute_year(fiscal_year, quarters=rules.QUARTERS, as_of=None):
-    return compute_quarters(fiscal_year, quarters, as_of)
+def compute_year(fiscal_year, quarters=rules.QUARTERS, as_of=None, on_progress=None):
+    return compute_quarters(fiscal_year, quarters, as_of, on_progress=on_progress)
 
 
 def compute_indicator(indicator_id, as_of=None):

@@ -679,3 +679,33 @@ class WindowExtension(models.Model):
     def __str__(self):
         who = self.responsible_unit or self.program
         return f"Prórroga T{self.quarter}-{self.fiscal_year} {who} hasta {self.until:%Y-%m-%d %H:%M}"
+
+
+class Job(models.Model):
+    """A long task (recompute, export) run by Celery, with progress the page polls."""
+
+    class Kind(models.TextChoices):
+        RECALCULO = "recalculo", "Recálculo de cumplimiento"
+
+    class Status(models.TextChoices):
+        PENDIENTE = "pendiente", "Pendiente"
+        EN_CURSO = "en curso", "En curso"
+        TERMINADO = "terminado", "Terminado"
+        ERROR = "error", "Error"
+
+    kind = models.CharField("tipo", max_length=20, choices=Kind.choices)
+    params = models.JSONField("parámetros", default=dict)
+    status = models.CharField("estado", max_length=20, choices=Status.choices, default=Status.PENDIENTE)
+    progress = models.PositiveSmallIntegerField("avance %", default=0)
+    message = models.TextField("mensaje", blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name="solicitado por")
+    created_at = models.DateTimeField("solicitado el", auto_now_add=True)
+    finished_at = models.DateTimeField("terminado el", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "trabajo"
+        verbose_name_plural = "trabajos"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} #{self.pk} ({self.status})"

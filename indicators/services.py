@@ -9,10 +9,10 @@ from django.utils import timezone
 
 from . import rules
 from .choices import AdjustmentStatus, ProgressStatus
-from .models import CaptureWindow, Progress, Target, TargetAdjustment, WindowExtension
+from .models import CaptureWindow, Job, Progress, Target, TargetAdjustment, WindowExtension
 from .roles import can_capture, can_review
 from .scope import get_indicator_for_user, indicators_for
-from .tasks import notify_quarter_submitted, recompute_indicator, recompute_quarter, recompute_year
+from .tasks import notify_quarter_submitted, recompute_indicator, recompute_quarter, recompute_year, run_job
 from .windows import capture_state
 from .workflow import EDITABLE, Action, transition
 
@@ -196,3 +196,13 @@ def _schedule_close_recompute(fiscal_year, quarter, closes_at):
     transaction.on_commit(lambda: recompute_quarter.delay(fiscal_year, quarter))
     if closes_at > timezone.now():
         transaction.on_commit(lambda: recompute_quarter.apply_async((fiscal_year, quarter), eta=closes_at))
+
+
+def start_recompute(user, fiscal_year, quarters=rules.QUARTERS):
+    """A coordinator's recompute of an ejercicio as a job whose progress the page shows."""
+    if not can_review(user):
+        raise PermissionDenied("Solo la coordinación recalcula el cumplimiento.")
+    job = Job.objects.create(kind=Job.Kind.RECALCULO, created_by=user,
+                             params={"ejercicio": fiscal_year, "trimestres": list(quarters)})
+    transaction.on_commit(lambda: run_job.delay(job.pk))
+    return job

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import compliance, notifications
+from . import compliance, jobs, notifications
 
 RETRY = {"autoretry_for": (Exception,), "retry_backoff": True, "max_retries": 5}
 
@@ -48,3 +48,9 @@ def notify_quarter_submitted(program_id, fiscal_year, quarter):
 def send_window_reminders():
     """Daily: remind URs with pending avances SIMIR_REMINDER_DAYS days before a window closes."""
     return notifications.window_reminders()
+
+
+@shared_task(soft_time_limit=1800 * 4, time_limit=1900 * 4, acks_late=True)
+def run_job(job_id):
+    jobs.run(job_id)
+    return job_id

@@ -1,0 +1,17 @@
+// Poll the job's status once a second until it ends.
+(function () {
+  const box = document.getElementById("job");
+  const labels = { pendiente: "Pendiente", "en curso": "En curso", terminado: "Terminado", error: "Error" };
+  function poll() {
+    fetch(box.dataset.statusUrl, { headers: { Accept: "application/json" } })
+      .then(function (r) { return r.json(); })
+      .then(function (data) {
+        document.getElementById("job-progress").value = data.avance;
+        document.getElementById("job-percent").textContent = data.avance + " %";
+        document.getElementById("job-status").textContent = labels[data.estado] || data.estado;
+        document.getElementById("job-message").textContent = data.mensaje;
+        if (!data.terminado) setTimeout(poll, 1000);
+      });
+  }
+  poll();
+})();
