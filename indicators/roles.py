@@ -43,16 +43,21 @@ def ensure_role_groups(**kwargs):
         )
 
 
+def _role_names(user):
+    # Read once per request: navigation, views and scope all ask.
+    if not hasattr(user, "_simir_roles"):
+        user._simir_roles = set(user.groups.values_list("name", flat=True))
+    return user._simir_roles
+
+
 def has_role(user, *roles):
     if not user.is_authenticated:
         return False
-    if user.is_superuser:
-        return True
-    return user.groups.filter(name__in=roles).exists()
+    return user.is_superuser or bool(_role_names(user) & set(roles))
 
 
 def is_administrator(user):
-    return user.is_authenticated and (user.is_superuser or user.groups.filter(name=ADMINISTRADOR).exists())
+    return user.is_authenticated and (user.is_superuser or ADMINISTRADOR in _role_names(user))
 
 
 def can_review(user):

@@ -13,10 +13,13 @@ from .roles import is_administrator
 
 
 def _units_and_programs(user):
-    return (
-        list(user.responsible_units.values_list("pk", flat=True)),
-        list(user.programs.values_list("pk", flat=True)),
-    )
+    # Read once per request: every helper of a page asks for the same scope.
+    if not hasattr(user, "_simir_scope"):
+        user._simir_scope = (
+            list(user.responsible_units.values_list("pk", flat=True)),
+            list(user.programs.values_list("pk", flat=True)),
+        )
+    return user._simir_scope
 
 
 def indicators_for(user):

@@ -3,7 +3,7 @@
 They check role, scope and capture window on the server, validate, write with history and enqueue
 the recompute (and notices) once the transaction commits."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -27,9 +27,15 @@ def describe(exc, model=Progress):
         return "; ".join(getattr(exc, "messages", [str(exc)]))
     parts = []
     for field, errors in exc.message_dict.items():
-        label = model._meta.get_field(field).verbose_name if field != "__all__" else ""
-        parts.extend(f"{label}: {message}" if label else message for message in errors)
+        parts.extend(f"{_label(model, field)}: {message}" if field != "__all__" else message for message in errors)
     return "; ".join(parts)
+
+
+def _label(model, field):
+    try:
+        return model._meta.get_field(field).verbose_name
+    except FieldDoesNotExist:  # e.g. the workflow's "note", which is not a model field
+        return {"note": "nota"}.get(field, field)
 
 
 def schedule_indicator_recompute(indicator_id):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import audit, capture, desk, indicator
+from .views import audit, capture, dashboard, desk, indicator, jobs, review
 
 app_name = "indicators"
 
@@ -9,6 +9,14 @@ urlpatterns = [
     path("captura/<int:fiscal_year>/<int:quarter>/<int:program_id>/", capture.capture_page, name="capture"),
     path("captura/vista-previa/<int:pk>/", capture.capture_preview, name="capture_preview"),
     path("indicadores/<int:pk>/", indicator.indicator_detail, name="indicator_detail"),
+    path("trabajos/recalcular/", jobs.recompute, name="recompute"),
+    path("trabajos/<int:pk>/", jobs.job_page, name="job"),
+    path("trabajos/<int:pk>/estado/", jobs.job_status, name="job_status"),
     path("indicadores/<int:pk>/auditoria/", audit.indicator_audit_page, name="audit"),
     path("indicadores/<int:pk>/auditoria.xlsx", audit.indicator_audit_xlsx, name="audit_xlsx"),
+    path("revision/", review.review_queue, name="review_queue"),
+    path("revision/aprobar/", review.review_approve_many, name="review_approve_many"),
+    path("revision/<int:pk>/", review.review_detail, name="review_detail"),
+    path("tablero/", dashboard.dashboard_latest, name="dashboard_latest"),
+    path("tablero/<int:fiscal_year>/<int:quarter>/", dashboard.dashboard, name="dashboard"),
 ]

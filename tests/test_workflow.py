@@ -356,3 +356,11 @@ def test_demo_story_capture_return_fix_resubmit_approve(django_user_model, djang
 def current_version(progress):
     progress.refresh_from_db()
     return progress.version
+
+
+def test_batch_errors_name_the_field_even_when_it_is_not_a_model_field():
+    from indicators.services import describe
+
+    error = ValidationError({"note": "Para devolver un avance hay que escribir la observación.",
+                             "cause": "Es obligatoria."})
+    assert describe(error) == "nota: Para devolver un avance hay que escribir la observación.; causa: Es obligatoria."

@@ -1,0 +1,59 @@
+"""Filters of the review queue (django-filter). Choices only offer what the scoped queryset holds."""
+
+import django_filters
+
+from programs.models import Level, Program, ResponsibleUnit
+
+from . import rules
+from .choices import ProgressStatus
+from .tables import readings_for
+
+NO_META = "sin-meta"
+QUARTER_CHOICES = [(q, f"T{q}") for q in rules.QUARTERS]
+SEMAFORO_CHOICES = [*rules.Semaforo.CHOICES, (NO_META, "Sin meta")]
+
+
+class ReviewFilter(django_filters.FilterSet):
+    ejercicio = django_filters.ChoiceFilter(field_name="fiscal_year", label="Ejercicio", empty_label="Todos")
+    trimestre = django_filters.ChoiceFilter(
+        label="Trimestre", choices=QUARTER_CHOICES, method="filter_quarter", empty_label="Todos"
+    )
+    programa = django_filters.ModelChoiceFilter(
+        field_name="indicator__matrix__program", label="Programa", queryset=Program.objects.none(), empty_label="Todos"
+    )
+    ur = django_filters.ModelChoiceFilter(
+        field_name="indicator__responsible_unit", label="UR", queryset=ResponsibleUnit.objects.none(),
+        empty_label="Todas",
+    )
+    nivel = django_filters.ChoiceFilter(
+        field_name="indicator__objective__level", label="Nivel", choices=Level.choices, empty_label="Todos"
+    )
+    estado = django_filters.ChoiceFilter(
+        field_name="status", label="Estado", choices=ProgressStatus.choices, empty_label="Todos"
+    )
+    # Declared last on purpose: filters run in this order and the semáforo is read row by row in
+    # Python, so it should only see what the other filters left.
+    semaforo = django_filters.ChoiceFilter(
+        label="Semáforo", choices=SEMAFORO_CHOICES, method="filter_semaforo", empty_label="Todos"
+    )
+
+    def __init__(self, data=None, queryset=None, *, request=None, **kwargs):
+        """`queryset` must already be the user's scope (`scope.progress_for`): every choice is taken
+        from it, so nothing outside the scope is offered or accepted."""
+        super().__init__(data, queryset, request=request, **kwargs)
+        scoped = self.queryset.order_by()
+        years = scoped.order_by("-fiscal_year").values_list("fiscal_year", flat=True).distinct()
+        self.filters["ejercicio"].extra["choices"] = lambda: [(year, str(year)) for year in years]
+        self.filters["programa"].queryset = Program.objects.filter(pk__in=scoped.values("indicator__matrix__program"))
+        self.filters["ur"].queryset = ResponsibleUnit.objects.filter(
+            pk__in=scoped.values("indicator__responsible_unit")
+        ).order_by("clave")
+
+    def filter_quarter(self, queryset, name, value):
+        return queryset.filter(month__in=rules.quarter_months(int(value)))
+
+    def filter_semaforo(self, queryset, name, value):
+        wanted = None if value == NO_META else value
+        rows = list(queryset.select_related("indicator"))
+        readings = readings_for(rows)
+        return queryset.filter(pk__in=[p.pk for p in rows if readings[p.pk].semaforo == wanted])

@@ -1,0 +1,184 @@
+"""Tables of the review screens (django-tables2) and the semáforo reading they show.
+
+`readings_for` is shared by the queue, its filter and the review page so that the three always
+agree on the semáforo of an avance."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+import django_tables2 as tables
+from django.db.models import Case, IntegerField, Value, When, prefetch_related_objects
+from django.template.defaultfilters import floatformat
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from programs.models import Level
+
+from .compliance import preview
+from .models import FiscalYearPolicy, QuarterResult
+
+LEVEL_ORDER = [Level.FIN, Level.PROPOSITO, Level.COMPONENTE, Level.ACTIVIDAD, Level.FID, Level.OBJETIVO_PI]
+NUMBER = {"th": {"class": "num"}, "td": {"class": "num"}}
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How an avance scores against its period's meta vigente; all None when there is no meta."""
+
+    meta: Decimal | None = None
+    compliance: Decimal | None = None
+    semaforo: str | None = None
+
+
+def readings_for(progress_list):
+    """{avance pk: Reading} in a constant number of queries, whatever the number of avances.
+
+    The stored quarterly result is used when it was computed from this very avance (which means the
+    same month and the national figure); otherwise — a month inside the quarter, an entidad, or a
+    result not recomputed yet — the reading comes from `compliance.preview`, the same code the
+    capture screen and the submission check use."""
+    progress_list = list(progress_list)
+    if not progress_list:
+        return {}
+    stored = {
+        result.progress_id: result
+        for result in QuarterResult.objects.filter(progress__in=[p.pk for p in progress_list]).only(
+            "progress_id", "month", "meta", "compliance", "semaforo"
+        )
+    }
+    readings, pending = {}, []
+    for progress in progress_list:
+        result = stored.get(progress.pk)
+        if result is not None and result.month == progress.month:
+            readings[progress.pk] = Reading(result.meta, result.compliance, result.semaforo or None)
+        else:
+            pending.append(progress)
+    if pending:
+        # preview() reads the prefetched targets and adjustments instead of querying per avance.
+        prefetch_related_objects([p.indicator for p in pending], "targets__adjustments")
+        policies = {
+            policy.fiscal_year: policy
+            for policy in FiscalYearPolicy.objects.filter(fiscal_year__in={p.fiscal_year for p in pending})
+        }
+        for progress in pending:
+            policy = policies.get(progress.fiscal_year) or FiscalYearPolicy(fiscal_year=progress.fiscal_year)
+            meta, outcome = preview(progress.indicator, progress.fiscal_year, progress.month, progress.value, policy)
+            readings[progress.pk] = Reading(meta, outcome.cumplimiento, outcome.semaforo)
+    return readings
+
+
+def number(value):
+    """es-MX display: thousands grouped with commas, at most 2 decimals (80.918874 → 80.92)."""
+    return "—" if value is None else floatformat(value, "-2g")
+
+
+def semaforo_badge(light):
+    """The colour always comes with its word (DESIGN.md §8)."""
+    if not light:
+        return format_html('<span class="muted">sin meta</span>')
+    return format_html('<span class="semaforo semaforo-{}">{}</span>', light, light)
+
+
+def period_label(progress):
+    label = f"{progress.fiscal_year}-{progress.month:02d}"
+    return f"{label} · {progress.state.abbreviation}" if progress.state_id else label
+
+
+class ReviewTable(tables.Table):
+    """The coordinator's queue. Build it from a queryset with the relations of `QUEUE_RELATIONS`."""
+
+    seleccion = tables.CheckBoxColumn(
+        accessor="pk", exclude_from_export=True,
+        attrs={"th__input": {"id": "seleccionar-todo", "aria-label": "Seleccionar todos"},
+               "td__input": {"aria-label": "Seleccionar"}},
+    )
+    programa = tables.Column(
+        "Programa", accessor="indicator__matrix__program",
+        order_by=("indicator__matrix__program__modalidad", "indicator__matrix__program__number"),
+    )
+    ur = tables.Column("UR", accessor="indicator__responsible_unit__clave")
+    nivel = tables.Column("Nivel", accessor="indicator__objective__level")
+    indicador = tables.Column("Indicador", accessor="indicator__external_id")
+    periodo = tables.Column("Periodo", accessor="month", order_by=("fiscal_year", "month"))
+    valor = tables.Column("Valor", accessor="value", attrs=NUMBER)
+    semaforo = tables.Column("Semáforo", accessor="pk", orderable=False)
+    estado = tables.Column("Estado", accessor="status")
+    enviado_el = tables.DateTimeColumn(format="d/m/Y H:i", verbose_name="Enviado el", accessor="submitted_at")
+    enviado_por = tables.Column("Enviado por", accessor="submitted_by", order_by=("submitted_by__username",))
+
+    class Meta:
+        attrs = {"class": "grid review-queue"}
+        order_by = ("submitted_at",)  # oldest first: the queue is served in arrival order
+        per_page = 25
+        order_by_field = "orden"
+        page_field = "pagina"
+        empty_text = "No hay avances que coincidan con los filtros."
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._readings = None
+
+    def reading(self, record):
+        # Computed once for the rows on screen (or all rows when exporting), not row by row.
+        if self._readings is None:
+            self._readings = readings_for(row.record for row in self.paginated_rows)
+        return self._readings.get(record.pk, Reading())
+
+    def order_nivel(self, queryset, is_descending):
+        rank = Case(*[When(indicator__objective__level=level, then=Value(i)) for i, level in enumerate(LEVEL_ORDER)],
+                    default=Value(len(LEVEL_ORDER)), output_field=IntegerField())
+        queryset = queryset.annotate(nivel_rank=rank).order_by(("-" if is_descending else "") + "nivel_rank")
+        return queryset, True
+
+    def render_programa(self, value):
+        return value.clave
+
+    def value_programa(self, value):
+        return value.clave
+
+    def render_indicador(self, record):
+        url = reverse("indicators:review_detail", args=[record.pk])
+        return format_html('<a href="{}">{}</a> {}', url, record.indicator.external_id, record.indicator.name)
+
+    def value_indicador(self, record):
+        return f"{record.indicator.external_id} {record.indicator.name}"
+
+    def render_periodo(self, record):
+        return period_label(record)
+
+    def value_periodo(self, record):
+        return period_label(record)
+
+    def render_valor(self, value):
+        return number(value)
+
+    def value_valor(self, value):
+        return value  # the writer of each export format decides how to show it
+
+    def render_semaforo(self, record):
+        return semaforo_badge(self.reading(record).semaforo)
+
+    def value_semaforo(self, record):
+        return self.reading(record).semaforo or "sin meta"
+
+    def render_estado(self, record):
+        return record.get_status_display()
+
+    def value_estado(self, record):
+        return record.get_status_display()
+
+    def value_enviado_el(self, value):
+        # Local wall-clock time without tzinfo: what the screen shows and what XLSX can store.
+        return timezone.localtime(value).replace(tzinfo=None) if value else None
+
+    def render_enviado_por(self, value):
+        return value.get_full_name() or value.username
+
+    def value_enviado_por(self, value):
+        return (value.get_full_name() or value.username) if value else ""
+
+
+QUEUE_RELATIONS = (
+    "indicator__matrix__program", "indicator__responsible_unit", "indicator__objective", "submitted_by", "state",
+)

@@ -1,0 +1,362 @@
+"""The coordinator's review screens: /revision/ (queue, filters, export, batch approval) and
+/revision/<avance>/ (ficha, history and the approve / devolver / reabrir actions)."""
+
+import csv
+import io
+from datetime import timedelta
+from decimal import Decimal as D
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from indicators import rules
+from indicators.choices import AdjustmentStatus, AdjustmentType, ProgressStatus as S
+from indicators.compliance import avance_semaforo
+from indicators.models import CaptureWindow, ProgressTransition, QuarterResult, TargetAdjustment
+from indicators.roles import CAPTURISTA, COORDINADOR
+from indicators.tables import readings_for
+
+from .factories import IndicatorFactory, MatrixFactory, ProgressFactory, ResponsibleUnitFactory, TargetFactory
+
+pytestmark = pytest.mark.django_db
+QUEUE = reverse("indicators:review_queue")
+APPROVE_MANY = reverse("indicators:review_approve_many")
+
+
+def make_user(django_user_model, username, role, units=(), programs=()):
+    user = django_user_model.objects.create_user(username, email=f"{username}@simir.invalid", password="x")
+    user.groups.add(Group.objects.get(name=role))
+    user.responsible_units.set(units)
+    user.programs.set(programs)
+    return user
+
+
+@pytest.fixture
+def world(django_user_model):
+    """Two URs with a programme each, their capturistas, a coordinador of both and one of UR A only."""
+    unit_a, unit_b = ResponsibleUnitFactory(clave="AAA"), ResponsibleUnitFactory(clave="BBB")
+    matrix_a = MatrixFactory(program__responsible_unit=unit_a)
+    matrix_b = MatrixFactory(program__responsible_unit=unit_b)
+    ind_a = IndicatorFactory(objective__matrix=matrix_a, responsible_unit=unit_a)
+    ind_b = IndicatorFactory(objective__matrix=matrix_b, responsible_unit=unit_b)
+    for indicator in (ind_a, ind_b):
+        TargetFactory(indicator=indicator, month=3, value=D(80))
+    now = timezone.now()
+    CaptureWindow.objects.create(fiscal_year=2024, quarter=1, opens_at=now - timedelta(days=1),
+                                 closes_at=now + timedelta(days=10))
+    w = type("World", (), {})()
+    w.unit_a, w.unit_b, w.ind_a, w.ind_b = unit_a, unit_b, ind_a, ind_b
+    w.matrix_a, w.program_a = matrix_a, matrix_a.program
+    w.cap_a = make_user(django_user_model, "cap_a", CAPTURISTA, [unit_a])
+    w.cap_b = make_user(django_user_model, "cap_b", CAPTURISTA, [unit_b])
+    w.coord = make_user(django_user_model, "coord", COORDINADOR, [unit_a, unit_b])
+    w.coord_a = make_user(django_user_model, "coord_a", COORDINADOR, [unit_a])
+    return w
+
+
+def sent(world, indicator, month=3, value=D(80), status=S.ENVIADO, **kwargs):
+    note = "Revise la fuente" if status == S.DEVUELTO else ""
+    return ProgressFactory(indicator=indicator, month=month, value=value, status=status, review_note=note,
+                           submitted_by=world.cap_a, submitted_at=timezone.now(), **kwargs)
+
+
+def indicator_of_a(world, meta=D(80), month=3):
+    indicator = IndicatorFactory(objective__matrix=world.matrix_a, responsible_unit=world.unit_a)
+    if meta is not None:
+        TargetFactory(indicator=indicator, month=month, value=meta)
+    return indicator
+
+
+def stored_result(progress, semaforo, compliance=D(100)):
+    """A QuarterResult computed from this avance (the queue must prefer it to recomputing)."""
+    indicator = progress.indicator
+    return QuarterResult.objects.create(
+        indicator=indicator, fiscal_year=progress.fiscal_year, quarter=rules.quarter_of_month(progress.month),
+        program=indicator.matrix.program, responsible_unit=indicator.responsible_unit,
+        level=indicator.objective.level, month=progress.month, meta=D(80), avance=progress.value, progress=progress,
+        compliance=compliance, semaforo=semaforo, status=rules.Estado.CON_RESULTADO, green_yellow=D(10),
+        yellow_red=D(20), reported=True, computed_at=timezone.now(),
+    )
+
+
+def shown(response):
+    return [row.record for row in response.context["table"].paginated_rows]
+
+
+def queue(client, user, **params):
+    client.force_login(user)
+    return client.get(QUEUE, params)
+
+
+def detail_url(progress):
+    return reverse("indicators:review_detail", args=[progress.pk])
+
+
+# --- Queue ---------------------------------------------------------------------------------
+
+
+def test_queue_shows_only_sent_avances_in_scope(world, client):
+    own = sent(world, world.ind_a)
+    sent(world, world.ind_a, month=6, status=S.BORRADOR)
+    sent(world, world.ind_b)  # UR B: outside coord_a's scope
+    response = queue(client, world.coord_a)
+    assert response.status_code == 200
+    assert shown(response) == [own]
+    html = response.content.decode()
+    assert f'href="{detail_url(own)}"' in html
+    assert '<span class="semaforo semaforo-verde">verde</span>' in html
+    assert 'name="seleccion"' in html and "1 avance enviado por revisar" in html
+    # An explicit empty estado means «todos», still within the scope.
+    assert {p.month for p in shown(queue(client, world.coord_a, estado=""))} == {3, 6}
+
+
+def test_queue_formats_numbers_and_dates_in_es_mx(world, client):
+    indicator = indicator_of_a(world, meta=D(2000))
+    progress = sent(world, indicator, value=D("1955.918874"))
+    progress.submitted_at = timezone.datetime(2024, 4, 5, 16, 30, tzinfo=rules.MEXICO_CITY)
+    progress.save()
+    html = queue(client, world.coord_a).content.decode()
+    assert '<td class="num">1,955.92</td>' in html
+    assert "05/04/2024 16:30" in html
+    assert "2024-03" in html and world.program_a.clave in html and "AAA" in html
+
+
+def test_capturista_gets_404_everywhere(world, client):
+    progress = sent(world, world.ind_a)
+    client.force_login(world.cap_a)
+    assert client.get(QUEUE).status_code == 404
+    assert client.get(detail_url(progress)).status_code == 404
+    assert client.post(detail_url(progress), {"action": "aprobar"}).status_code == 404
+    assert client.post(APPROVE_MANY, {"seleccion": [progress.pk]}).status_code == 404
+    progress.refresh_from_db()
+    assert progress.status == S.ENVIADO
+
+
+def test_anonymous_is_sent_to_login(world, client):
+    assert client.get(QUEUE).status_code == 302
+
+
+def test_coordinator_of_another_unit_gets_404(world, client):
+    foreign = sent(world, world.ind_b)
+    client.force_login(world.coord_a)
+    assert client.get(detail_url(foreign)).status_code == 404
+    assert client.post(detail_url(foreign), {"action": "aprobar"}).status_code == 404
+    foreign.refresh_from_db()
+    assert foreign.status == S.ENVIADO
+
+
+# --- Review page ---------------------------------------------------------------------------
+
+
+def test_review_page_shows_ficha_history_and_only_valid_actions(world, client):
+    world.ind_a.definition = "Mide la cobertura"
+    world.ind_a.calculation_method = "(A / B) × 100"
+    world.ind_a.frequency = "Mensual"
+    world.ind_a.save()
+    TargetFactory(indicator=world.ind_a, month=1, value=D(1000))
+    sent(world, world.ind_a, month=1, value=D(1500), status=S.APROBADO)
+    progress = sent(world, world.ind_a, value=D(60), cause="Retraso en la entrega", effect="Menor cobertura")
+    ProgressTransition.objects.create(progress=progress, from_status=S.BORRADOR, to_status=S.ENVIADO,
+                                      user=world.cap_a, note="")
+    client.force_login(world.coord_a)
+    response = client.get(detail_url(progress))
+    assert response.status_code == 200
+    html = response.content.decode()
+    for text in ["Mide la cobertura", "(A / B) × 100", "Mensual", "Ascendente", "Retraso en la entrega",
+                 "Menor cobertura", "75.00 %", '<span class="semaforo semaforo-rojo">rojo</span>',
+                 "Borrador → Enviado", "cap_a", "1,000", "1,500", "Sin avance"]:
+        assert text in html, text
+    assert [row["month"] for row in response.context["history"]] == [1, 2]
+    assert 'value="aprobar"' in html and 'value="devolver"' in html and 'value="reabrir"' not in html
+
+
+def test_approve_from_the_review_page(world, client):
+    progress = sent(world, world.ind_a)
+    client.force_login(world.coord_a)
+    response = client.post(detail_url(progress), {"action": "aprobar"}, follow=True)
+    assert response.redirect_chain == [(QUEUE, 302)]
+    progress.refresh_from_db()
+    assert progress.status == S.APROBADO and progress.reviewed_by == world.coord_a
+    assert ProgressTransition.objects.get(progress=progress).to_status == S.APROBADO
+    assert f"Avance {world.ind_a.external_id} (2024-03) aprobado." in response.content.decode()
+
+
+def test_returning_needs_an_observation(world, client):
+    progress = sent(world, world.ind_a)
+    client.force_login(world.coord_a)
+    response = client.post(detail_url(progress), {"action": "devolver", "note": "  "})
+    assert response.status_code == 200
+    assert "Para devolver un avance hay que escribir la observación." in response.content.decode()
+    progress.refresh_from_db()
+    assert progress.status == S.ENVIADO and progress.version == 1 and not progress.transitions.exists()
+
+    response = client.post(detail_url(progress), {"action": "devolver", "note": "Falta la evidencia"})
+    assert response.status_code == 302 and response["Location"] == QUEUE
+    progress.refresh_from_db()
+    assert progress.status == S.DEVUELTO and progress.review_note == "Falta la evidencia"
+
+
+def test_reopening_an_approved_avance_needs_a_reason(world, client):
+    progress = sent(world, world.ind_a, status=S.APROBADO)
+    client.force_login(world.coord_a)
+    html = client.get(detail_url(progress)).content.decode()
+    assert 'value="reabrir"' in html and 'value="aprobar"' not in html and 'value="devolver"' not in html
+    response = client.post(detail_url(progress), {"action": "reabrir", "note": ""})
+    assert "Para reabrir un avance aprobado hay que escribir el motivo." in response.content.decode()
+    progress.refresh_from_db()
+    assert progress.status == S.APROBADO
+    client.post(detail_url(progress), {"action": "reabrir", "note": "Cifra corregida por la UR"})
+    progress.refresh_from_db()
+    assert progress.status == S.DEVUELTO and progress.review_note == "Cifra corregida por la UR"
+
+
+def test_an_action_that_no_longer_applies_is_explained(world, client):
+    progress = sent(world, world.ind_a, status=S.APROBADO)  # approved by someone else meanwhile
+    client.force_login(world.coord_a)
+    response = client.post(detail_url(progress), {"action": "aprobar"})
+    assert "No se puede «aprobar» un avance en estado aprobado." in response.content.decode()
+
+
+# --- Batch approval ------------------------------------------------------------------------
+
+
+def test_batch_approval_reports_each_failure(world, client):
+    first, second = sent(world, world.ind_a), sent(world, indicator_of_a(world))
+    draft = sent(world, indicator_of_a(world), status=S.BORRADOR)
+    foreign = sent(world, world.ind_b)
+    client.force_login(world.coord_a)
+    back = QUEUE + "?trimestre=1"
+    response = client.post(APPROVE_MANY, {"seleccion": [first.pk, second.pk, draft.pk, foreign.pk, "x"],
+                                          "next": back}, follow=True)
+    assert response.redirect_chain == [(back, 302)]
+    for progress, status in [(first, S.APROBADO), (second, S.APROBADO), (draft, S.BORRADOR), (foreign, S.ENVIADO)]:
+        progress.refresh_from_db()
+        assert progress.status == status
+    assert (
+        f"2 avances aprobados; 1 con error: {draft.indicator.external_id} (2024-03): "
+        "No se puede «aprobar» un avance en estado borrador.; 1 no encontrado en su alcance"
+    ) in response.content.decode()
+
+
+def test_batch_approval_without_selection_or_with_foreign_next(world, client):
+    client.force_login(world.coord_a)
+    response = client.post(APPROVE_MANY, {"next": "https://example.com/"}, follow=True)
+    assert response.redirect_chain == [(QUEUE, 302)]
+    assert "Seleccione al menos un avance para aprobar." in response.content.decode()
+    assert client.get(APPROVE_MANY).status_code == 405
+
+
+# --- Filters -------------------------------------------------------------------------------
+
+
+def test_quarter_filter(world, client):
+    first = sent(world, world.ind_a, month=3)
+    second = sent(world, indicator_of_a(world, month=6), month=6)
+    assert shown(queue(client, world.coord_a, trimestre=2)) == [second]
+    assert shown(queue(client, world.coord_a, trimestre=1)) == [first]
+
+
+def test_semaforo_filter_uses_stored_results_and_computed_ones(world, client):
+    green = sent(world, world.ind_a, value=D(80))
+    red_computed = sent(world, indicator_of_a(world), value=D(60))
+    red_stored = sent(world, indicator_of_a(world), value=D(80))
+    stored_result(red_stored, rules.Semaforo.ROJO, D(50))  # the stored result wins over recomputing
+    yellow = sent(world, indicator_of_a(world), value=D(70))
+    without_meta = sent(world, indicator_of_a(world, meta=None), value=D(70))
+    assert set(shown(queue(client, world.coord_a, semaforo="rojo"))) == {red_computed, red_stored}
+    assert shown(queue(client, world.coord_a, semaforo="verde")) == [green]
+    assert shown(queue(client, world.coord_a, semaforo="amarillo")) == [yellow]
+    assert shown(queue(client, world.coord_a, semaforo="sin-meta")) == [without_meta]
+    assert shown(queue(client, world.coord_a, semaforo="rojo", trimestre=2)) == []
+
+
+def test_program_filter_only_offers_the_scope(world, client):
+    sent(world, world.ind_a)
+    sent(world, world.ind_b)
+    response = queue(client, world.coord_a)
+    offered = list(response.context["filter"].form.fields["programa"].queryset)
+    assert offered == [world.program_a]
+    assert list(response.context["filter"].form.fields["ur"].queryset) == [world.unit_a]
+    response = queue(client, world.coord_a, programa=world.ind_b.matrix.program.pk)
+    assert response.context["filter"].errors  # not a valid choice: ignored, nothing foreign shown
+
+
+def test_readings_agree_with_avance_semaforo_unless_a_result_used_the_avance(world):
+    TargetAdjustment.objects.create(
+        target=world.ind_a.targets.get(month=3), value=D(100), adjustment_type=AdjustmentType.META,
+        justification="Ampliación", status=AdjustmentStatus.APROBADO, decided_at=timezone.now(),
+    )
+    computed = sent(world, world.ind_a, value=D(85))
+    stored = sent(world, indicator_of_a(world), value=D(80))
+    stored_result(stored, rules.Semaforo.AMARILLO, D(88))
+    readings = readings_for([computed, stored])
+    assert readings[computed.pk].meta == D(100)  # meta vigente = the approved adjustment
+    assert readings[computed.pk].semaforo == avance_semaforo(world.ind_a, 2024, 3, D(85)) == "amarillo"
+    assert readings[stored.pk].semaforo == "amarillo" and readings[stored.pk].compliance == D(88)
+
+
+def test_queue_pages_by_25_and_sorts(world, client):
+    for i in range(26):
+        sent(world, indicator_of_a(world), value=D(50 + i))
+    first_page = shown(queue(client, world.coord_a))
+    assert len(first_page) == 25 and len(shown(queue(client, world.coord_a, pagina=2))) == 1
+    values = [p.value for p in shown(queue(client, world.coord_a, orden="-valor"))]
+    assert values == sorted(values, reverse=True) and values[0] == D(75)
+
+
+# --- Export and query count ----------------------------------------------------------------
+
+
+def test_csv_and_xlsx_export_the_filtered_rows(world, client):
+    first = sent(world, world.ind_a, value=D("1234.5"))
+    sent(world, indicator_of_a(world, month=6), month=6)
+    response = queue(client, world.coord_a, trimestre=1, _export="csv")
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0] == ["Programa", "UR", "Nivel", "Indicador", "Periodo", "Valor", "Semáforo", "Estado",
+                       "Enviado el", "Enviado por"]
+    assert len(rows) == 2
+    assert rows[1][:8] == [world.program_a.clave, "AAA", "Actividad", f"{first.indicator.external_id} "
+                           f"{first.indicator.name}", "2024-03", "1,234.50", "rojo", "Enviado"]
+    assert rows[1][9] == "cap_a"
+
+    response = queue(client, world.coord_a, _export="xlsx")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    values = list(sheet.values)
+    assert values[0][0] == "Programa" and len(values) == 3
+    assert D(str(values[1][5])) in {D("1234.5"), D(80)}
+
+
+def make_queue_rows(world, count, start=0):
+    """Verde avances of distinct indicators: every other one with a stored result, the rest read
+    live (every third against an adjusted meta), so 2 and 20 rows exercise the same paths."""
+    for i in range(start, start + count):
+        indicator = indicator_of_a(world)
+        if i % 3 == 0:
+            TargetAdjustment.objects.create(
+                target=indicator.targets.get(), value=D(84), adjustment_type=AdjustmentType.META,
+                justification="Ajuste", status=AdjustmentStatus.APROBADO, decided_at=timezone.now(),
+            )
+        progress = sent(world, indicator, value=D(80))
+        if i % 2:
+            stored_result(progress, rules.Semaforo.VERDE)
+
+
+def test_queue_runs_a_constant_number_of_queries(world, client, django_assert_num_queries):
+    filtered = {"semaforo": "verde", "trimestre": 1, "nivel": "Actividad"}
+    make_queue_rows(world, 2)
+    client.force_login(world.coord_a)
+    with CaptureQueriesContext(connection) as plain_two:
+        assert len(shown(client.get(QUEUE))) == 2
+    with CaptureQueriesContext(connection) as filtered_two:
+        assert shown(client.get(QUEUE, filtered))
+    make_queue_rows(world, 18, start=2)
+    with django_assert_num_queries(len(plain_two)):
+        assert len(shown(client.get(QUEUE))) == 20
+    with django_assert_num_queries(len(filtered_two)):
+        assert len(shown(client.get(QUEUE, filtered))) == 20
