@@ -1,0 +1,79 @@
+"""The whole quarterly story in a browser: capturista → coordinador → returned → fixed → approved.
+
+With SIMIR_SCREENSHOTS=<folder> it also saves the screenshots of the main pages (README)."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from indicators.models import Indicator, Progress, QuarterResult
+from programs.models import Program
+
+pytestmark = pytest.mark.browser
+
+
+def shot(page, name):
+    folder = os.environ.get("SIMIR_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+
+
+def capture_row(page, indicator):
+    return page.locator(f"#ind-{indicator.pk}")
+
+
+def test_capture_return_fix_resend_approve(page_as, demo_site):
+    program = Program.objects.get(is_fictitious=True)
+    indicator = Indicator.objects.get(fiscal_year=2024, external_id="990007")
+
+    capturista = page_as("capturista_zzz")
+    shot(capturista, "inicio-capturista")
+    capturista.goto(f"{demo_site}/captura/2024/1/{program.pk}/")
+    row = capture_row(capturista, indicator)
+    row.locator("input[name=numerator]").fill("70")
+    row.locator("input[name=denominator]").fill("115")
+    row.locator(".live-semaforo .semaforo-rojo").wait_for()
+    row.locator("textarea[name=cause]").fill("Se reprogramaron dos cursos por las lluvias.")
+    row.locator("textarea[name=effect]").fill("Menos promotores evaluados en el trimestre.")
+    shot(capturista, "captura")
+    row.locator("button[value=enviar]").click()
+    capturista.locator(".messages").wait_for()
+
+    coordinador = page_as("coordinador")
+    shot(coordinador, "inicio-coordinador")
+    coordinador.goto(f"{demo_site}/revision/")
+    shot(coordinador, "revision-cola")
+    coordinador.click(f"text={indicator.external_id}")
+    shot(coordinador, "revision-detalle")
+    coordinador.fill("#note-devolver", "Anexe la lista de asistencia de los cursos.")
+    coordinador.click("text=Devolver al capturista")
+    coordinador.locator(".messages").wait_for()
+    progress = Progress.objects.get(indicator=indicator, fiscal_year=2024, month=3)
+    assert progress.status == "devuelto"
+
+    capturista.goto(f"{demo_site}/captura/2024/1/{program.pk}/")
+    notice = capturista.locator(".notice.returned")
+    assert "Anexe la lista de asistencia de los cursos." in notice.inner_text()
+    row = capture_row(capturista, indicator)
+    row.locator("input[name=numerator]").fill("98")
+    row.locator(".live-semaforo .semaforo-verde").wait_for()
+    row.locator("button[value=enviar]").click()
+    capturista.locator(".messages").wait_for()
+
+    coordinador.goto(f"{demo_site}/revision/{progress.pk}/")
+    coordinador.click("button:has-text('Aprobar')")
+    coordinador.locator(".messages").wait_for()
+    progress.refresh_from_db()
+    assert progress.status == "aprobado"
+    result = QuarterResult.objects.get(indicator=indicator, quarter=1)
+    assert (result.semaforo, str(result.compliance)) == ("verde", "100.26")
+
+    coordinador.goto(f"{demo_site}/indicadores/{indicator.pk}/")
+    coordinador.wait_for_timeout(300)  # let the chart draw for the screenshot
+    shot(coordinador, "indicador")
+    coordinador.goto(f"{demo_site}/tablero/2024/1/")
+    coordinador.wait_for_timeout(300)
+    assert "P999" in coordinador.locator("main").inner_text()
+    shot(coordinador, "tablero")
