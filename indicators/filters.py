@@ -1,11 +1,12 @@
 """Filters of the review queue (django-filter). Choices only offer what the scoped queryset holds."""
 
 import django_filters
+from django.db.models import Q
 
 from programs.models import Level, Program, ResponsibleUnit
 
 from . import rules
-from .choices import ProgressStatus
+from .choices import Direction, Frequency, ProgressStatus
 from .tables import readings_for
 
 NO_META = "sin-meta"
@@ -57,3 +58,33 @@ class ReviewFilter(django_filters.FilterSet):
         rows = list(queryset.select_related("indicator"))
         readings = readings_for(rows)
         return queryset.filter(pk__in=[p.pk for p in rows if readings[p.pk].semaforo == wanted])
+
+
+class IndicatorFilter(django_filters.FilterSet):
+    """Filters of the indicator catalog; choices come from the scoped queryset only."""
+
+    q = django_filters.CharFilter(label="Buscar", method="search")
+    ejercicio = django_filters.ChoiceFilter(field_name="fiscal_year", label="Ejercicio", empty_label="Todos")
+    programa = django_filters.ModelChoiceFilter(
+        field_name="matrix__program", label="Programa", queryset=Program.objects.none(), empty_label="Todos"
+    )
+    ur = django_filters.ModelChoiceFilter(
+        field_name="responsible_unit", label="UR", queryset=ResponsibleUnit.objects.none(), empty_label="Todas"
+    )
+    nivel = django_filters.ChoiceFilter(field_name="objective__level", label="Nivel", choices=Level.choices,
+                                        empty_label="Todos")
+    frecuencia = django_filters.ChoiceFilter(field_name="frequency", label="Frecuencia", choices=Frequency.choices,
+                                             empty_label="Todas")
+    sentido = django_filters.ChoiceFilter(field_name="direction", label="Sentido", choices=Direction.choices,
+                                          empty_label="Todos")
+
+    def __init__(self, data=None, queryset=None, *, request=None, **kwargs):
+        super().__init__(data, queryset, request=request, **kwargs)
+        scoped = self.queryset.order_by()
+        years = scoped.order_by("-fiscal_year").values_list("fiscal_year", flat=True).distinct()
+        self.filters["ejercicio"].extra["choices"] = lambda: [(year, str(year)) for year in years]
+        self.filters["programa"].queryset = Program.objects.filter(pk__in=scoped.values("matrix__program"))
+        self.filters["ur"].queryset = ResponsibleUnit.objects.filter(pk__in=scoped.values("responsible_unit"))
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(external_id__icontains=value))

@@ -182,3 +182,39 @@ class ReviewTable(tables.Table):
 QUEUE_RELATIONS = (
     "indicator__matrix__program", "indicator__responsible_unit", "indicator__objective", "submitted_by", "state",
 )
+
+
+class IndicatorTable(tables.Table):
+    """The indicator catalog (`/indicadores/`)."""
+
+    indicador = tables.Column("ID", accessor="external_id")
+    nombre = tables.Column("Nombre", accessor="name")
+    programa = tables.Column("Programa", accessor="matrix__program__modalidad",
+                             order_by=("matrix__program__modalidad", "matrix__program__number"))
+    ur = tables.Column("UR", accessor="responsible_unit__clave")
+    nivel = tables.Column("Nivel", accessor="objective__level")
+    frecuencia = tables.Column("Frecuencia", accessor="frequency")
+    sentido = tables.Column("Sentido", accessor="direction")
+    tipo = tables.Column("Tipo de valor", accessor="value_type", default="Absoluto")
+    ejercicio = tables.Column("Ejercicio", accessor="fiscal_year")
+
+    class Meta:
+        attrs = {"class": "grid"}
+        order_by = ("fiscal_year", "external_id")
+        per_page = 50
+        order_by_field = "orden"
+        page_field = "pagina"
+        empty_text = "No hay indicadores que coincidan con los filtros."
+
+    def render_indicador(self, record, value):
+        return format_html('<a href="{}">{}</a>', reverse("indicators:indicator_detail", args=[record.pk]), value)
+
+    def render_programa(self, record):
+        program = record.matrix.program
+        return program.clave if program else record.matrix.name
+
+    def value_programa(self, record):
+        return self.render_programa(record)
+
+    def value_indicador(self, value):
+        return value

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", desk.desk, name="desk"),
     path("captura/<int:fiscal_year>/<int:quarter>/<int:program_id>/", capture.capture_page, name="capture"),
     path("captura/vista-previa/<int:pk>/", capture.capture_preview, name="capture_preview"),
+    path("indicadores/", indicator.indicator_list, name="indicator_list"),
     path("indicadores/<int:pk>/", indicator.indicator_detail, name="indicator_detail"),
     path("trabajos/recalcular/", jobs.recompute, name="recompute"),
     path("trabajos/<int:pk>/", jobs.job_page, name="job"),

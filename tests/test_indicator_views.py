@@ -2,9 +2,14 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from indicators.models import Indicator
+from programs.models import ResponsibleUnit
+
+from .factories import IndicatorFactory, MatrixFactory
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "simir-demo-2024"
@@ -40,3 +45,29 @@ def test_indicator_page_is_404_outside_scope(demo, client):
     indicator = Indicator.objects.get(external_id="990005")
     assert client.login(username="capturista_ayo", password=PASSWORD)
     assert client.get(reverse("indicators:indicator_detail", args=[indicator.pk])).status_code == 404
+
+
+def test_catalog_lists_only_the_scope_filters_and_exports(demo, client):
+    assert client.login(username="capturista_zzz", password=PASSWORD)
+    page = client.get(reverse("indicators:indicator_list"))
+    shown = {row.record.external_id for row in page.context["table"].paginated_rows}
+    assert shown == set(Indicator.objects.filter(responsible_unit__clave="ZZZ").values_list("external_id", flat=True))
+    page = client.get(reverse("indicators:indicator_list"), {"frecuencia": "Mensual"})
+    assert {row.record.external_id for row in page.context["table"].paginated_rows} == {"990004"}
+    export = client.get(reverse("indicators:indicator_list"), {"_export": "csv", "sentido": "Regular"})
+    lines = export.content.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("ID,Nombre,Programa,UR,Nivel")
+    assert len(lines) == 2 and lines[1].startswith("990008,") and ",P999,ZZZ," in lines[1]
+
+
+def test_catalog_queries_do_not_grow_with_rows(demo, client, django_assert_num_queries):
+    assert client.login(username="admin", password=PASSWORD)
+    url = reverse("indicators:indicator_list")
+    client.get(url)
+    with CaptureQueriesContext(connection) as before:
+        client.get(url)
+    matrix = MatrixFactory(program__responsible_unit=ResponsibleUnit.objects.get(clave="ZZZ"))
+    for _ in range(20):
+        IndicatorFactory(objective__matrix=matrix)
+    with django_assert_num_queries(len(before.captured_queries)):
+        client.get(url)

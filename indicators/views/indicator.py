@@ -1,10 +1,26 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django_tables2 import RequestConfig
 
 from .. import rules
 from ..compliance import plain_number
 from ..models import FiscalYearPolicy, Progress, QuarterResult, Target
-from ..scope import get_indicator_for_user
+from ..filters import IndicatorFilter
+from ..scope import get_indicator_for_user, indicators_for
+from ..table_export import EXPORT_FORMATS, export_table
+from ..tables import IndicatorTable
+
+
+@login_required
+def indicator_list(request):
+    queryset = indicators_for(request.user).select_related("matrix__program", "responsible_unit", "objective")
+    filterset = IndicatorFilter(request.GET, queryset=queryset, request=request)
+    table = IndicatorTable(filterset.qs)
+    if request.GET.get("_export") in EXPORT_FORMATS:
+        RequestConfig(request, paginate=False).configure(table)
+        return export_table(table, request.GET["_export"], "indicadores", "Indicadores")
+    RequestConfig(request).configure(table)
+    return render(request, "indicators/list.html", {"filter": filterset, "table": table})
 
 
 @login_required

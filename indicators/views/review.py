@@ -1,25 +1,17 @@
 """The coordinator's review screens (DESIGN.md §8): the queue at /revision/ and one avance's review
 page. Decisions live in `workflow.transition` and `services.approve_many`; these views only call them."""
 
-import csv
-from datetime import datetime
-from decimal import Decimal
-from io import BytesIO
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import prefetch_related_objects
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from .. import rules
 from ..choices import ProgressStatus
@@ -28,10 +20,10 @@ from ..models import Progress
 from ..roles import can_review
 from ..scope import get_progress_for_user, progress_for
 from ..services import approve_many
-from ..tables import QUEUE_RELATIONS, ReviewTable, number, period_label, readings_for
+from ..table_export import EXPORT_FORMATS, export_table
+from ..tables import QUEUE_RELATIONS, ReviewTable, period_label, readings_for
 from ..workflow import Action, allowed_actions, transition
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 REVIEW_ACTIONS = (Action.APROBAR, Action.DEVOLVER, Action.REABRIR)
 DONE = {
     Action.APROBAR: "aprobado",
@@ -55,9 +47,9 @@ def review_queue(request):
     filterset = ReviewFilter(data, queryset=queryset, request=request)
     table = ReviewTable(filterset.qs)
     export_format = request.GET.get("_export")
-    if export_format in EXPORTS:
+    if export_format in EXPORT_FORMATS:
         RequestConfig(request, paginate=False).configure(table)
-        return EXPORTS[export_format](table)
+        return export_table(table, export_format, "revision_avances", "Revisión")
     RequestConfig(request).configure(table)  # 25 a page (ReviewTable.Meta.per_page)
     pending = queryset.filter(status=ProgressStatus.ENVIADO).count()
     return render(request, "review/queue.html", {"filter": filterset, "table": table, "pending": pending})
@@ -162,53 +154,3 @@ def _back_to_queue(request):
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return target
     return reverse("indicators:review_queue")
-
-
-# --- Exports of the queue as shown (tablib, which tables2's ExportMixin needs, is not installed) ---
-
-def _csv_cell(value):
-    if isinstance(value, Decimal):
-        return number(value)
-    if isinstance(value, datetime):
-        return date_format(value, "d/m/Y H:i")
-    return "" if value is None else value
-
-
-def _export_csv(table):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="revision_avances.csv"'
-    response.write("\ufeff")  # BOM: Excel then reads the accents as UTF-8
-    writer = csv.writer(response)
-    for row in table.as_values():
-        writer.writerow([_csv_cell(value) for value in row])
-    return response
-
-
-def _export_xlsx(table):
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Revisión"
-    rows = table.as_values()
-    sheet.append(next(rows))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(row)
-        for cell in sheet[sheet.max_row]:
-            # Numbers stay numbers (full precision) but show as on screen.
-            if isinstance(cell.value, (Decimal, int, float)):
-                cell.number_format = "#,##0.00"
-            elif isinstance(cell.value, datetime):
-                cell.number_format = "dd/mm/yyyy hh:mm"
-    for index, column in enumerate(sheet.columns, start=1):
-        width = max(len(str(cell.value or "")) for cell in column)
-        sheet.column_dimensions[get_column_letter(index)].width = min(max(width + 2, 10), 60)
-    sheet.freeze_panes = "A2"
-    buffer = BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="revision_avances.xlsx"'
-    return response
-
-
-EXPORTS = {"csv": _export_csv, "xlsx": _export_xlsx}
