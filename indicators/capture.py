@@ -56,7 +56,7 @@ def capture_rows(user, program, fiscal_year, quarter):
     progress = {
         (p.indicator_id, p.month): p
         for p in Progress.objects.filter(indicator__in=indicators, fiscal_year=fiscal_year, state__isnull=True,
-                                         month__in=rules.quarter_months(quarter))
+                                         month__in=rules.quarter_months(quarter)).prefetch_related("evidence")
     }
     calendar = WindowCalendar(fiscal_year, [quarter])
     policy = FiscalYearPolicy.for_year(fiscal_year)

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 
 from programs.models import Program
 
-from .models import Indicator, Progress, ProgressTransition, QuarterAggregate, QuarterResult, Target, TargetAdjustment
+from .models import Evidence, Indicator, Progress, ProgressTransition, QuarterAggregate, QuarterResult, Target, TargetAdjustment
 from .roles import is_administrator
 
 
@@ -81,6 +81,10 @@ def get_program_for_user(user, pk):
 
 def get_progress_for_user(user, pk):
     return get_object_or_404(progress_for(user).select_related("indicator"), pk=pk)
+
+
+def get_evidence_for_user(user, pk):
+    return get_object_or_404(Evidence.objects.filter(progress__indicator__in=indicators_for(user)), pk=pk)
 
 
 def get_adjustment_for_user(user, pk):

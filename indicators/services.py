@@ -3,13 +3,15 @@
 They check role, scope and capture window on the server, validate, write with history and enqueue
 the recompute (and notices) once the transaction commits."""
 
+from pathlib import PurePath
+
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from . import rules
 from .choices import AdjustmentStatus, ProgressStatus
-from .models import CaptureWindow, Job, Progress, Target, TargetAdjustment, WindowExtension
+from .models import CaptureWindow, Evidence, Job, Progress, Target, TargetAdjustment, WindowExtension
 from .roles import can_capture, can_review
 from .scope import get_indicator_for_user, indicators_for
 from .tasks import notify_quarter_submitted, recompute_indicator, recompute_quarter, recompute_year, run_job
@@ -212,3 +214,21 @@ def start_recompute(user, fiscal_year, quarters=rules.QUARTERS):
                              params={"ejercicio": fiscal_year, "trimestres": list(quarters)})
     transaction.on_commit(lambda: run_job.delay(job.pk))
     return job
+
+
+EVIDENCE_EXTENSIONS = {".pdf", ".xlsx", ".xls", ".csv", ".docx", ".doc", ".jpg", ".jpeg", ".png", ".zip"}
+EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+
+
+def attach_evidence(user, progress, upload, description=""):
+    """Attach a file to an avance the user may edit; type and size are checked on the server."""
+    extension = PurePath(upload.name).suffix.lower()
+    if extension not in EVIDENCE_EXTENSIONS:
+        raise ValidationError({"evidence": f"Tipo de archivo no admitido («{extension or 'sin extensión'}»); se admite: "
+                                           + ", ".join(sorted(EVIDENCE_EXTENSIONS)) + "."})
+    if upload.size > EVIDENCE_MAX_BYTES:
+        raise ValidationError({"evidence": "El archivo pasa de 10 MB."})
+    if progress.status not in EDITABLE:
+        raise ValidationError({"evidence": "Solo se anexan evidencias a avances en borrador o devueltos."})
+    return Evidence.objects.create(progress=progress, file=upload, description=description or upload.name,
+                                   uploaded_by=user)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import audit, capture, dashboard, desk, indicator, jobs, review
+from .views import audit, capture, dashboard, desk, evidence, indicator, jobs, review
 
 app_name = "indicators"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("trabajos/<int:pk>/", jobs.job_page, name="job"),
     path("trabajos/<int:pk>/estado/", jobs.job_status, name="job_status"),
     path("indicadores/<int:pk>/auditoria/", audit.indicator_audit_page, name="audit"),
+    path("evidencias/<int:pk>/", evidence.evidence_download, name="evidence"),
     path("indicadores/<int:pk>/auditoria.xlsx", audit.indicator_audit_xlsx, name="audit_xlsx"),
     path("revision/", review.review_queue, name="review_queue"),
     path("revision/aprobar/", review.review_approve_many, name="review_approve_many"),

@@ -1,11 +1,12 @@
 from decimal import Decimal as D
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
 from indicators.choices import ProgressStatus as S
-from indicators.models import Indicator, Progress
+from indicators.models import Evidence, Indicator, Progress
 from programs.models import Program
 
 pytestmark = pytest.mark.django_db
@@ -131,3 +132,21 @@ def test_capture_page_queries_do_not_grow_with_rows(demo, client, django_assert_
     login(client, "capturista_zzz")
     with django_assert_max_num_queries(25):
         client.get(capture_url(program))
+
+
+def test_evidence_is_checked_attached_and_served_only_in_scope(demo, client):
+    program, indicator = demo
+    login(client, "capturista_zzz")
+    post = {"indicator": indicator.pk, "version": "", "numerator": "98", "denominator": "115", "cause": "",
+            "effect": "", "other_reasons": "", "action": "guardar"}
+    bad = client.post(capture_url(program), {**post, "evidence": SimpleUploadedFile("virus.exe", b"MZ")})
+    assert "Tipo de archivo no admitido («.exe»)" in bad.content.decode()
+    assert not Progress.objects.filter(indicator=indicator, month=3).exists()  # nothing half written
+    good = client.post(capture_url(program), {**post, "evidence": SimpleUploadedFile("lista.pdf", b"%PDF-1.4")})
+    assert good.status_code == 302
+    evidence = Evidence.objects.get(progress__indicator=indicator)
+    download = client.get(reverse("indicators:evidence", args=[evidence.pk]))
+    assert download.status_code == 200 and b"".join(download.streaming_content) == b"%PDF-1.4"
+    client.logout()
+    login(client, "capturista_ayo")
+    assert client.get(reverse("indicators:evidence", args=[evidence.pk])).status_code == 404

@@ -20,3 +20,4 @@ def indicator_audit_xlsx(request, pk):
     response = HttpResponse(audit_workbook(indicator), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="auditoria_{indicator.external_id}.xlsx"'
     return response
+

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
@@ -10,7 +11,7 @@ from ..capture import capture_rows, parse_number
 from ..compliance import plain_number, preview, two_decimals
 from ..roles import can_capture
 from ..scope import get_indicator_for_user, get_program_for_user
-from ..services import ConcurrentEdit, describe, save_progress, submit_program_quarter
+from ..services import ConcurrentEdit, attach_evidence, save_progress, submit_program_quarter
 from ..workflow import Action, transition
 
 NUMBER_FIELDS = {"value": "Valor", "numerator": "Numerador", "denominator": "Denominador"}
@@ -55,16 +56,19 @@ def _save_row(request, row, fiscal_year):
     if row.errors:
         return False
     try:
-        progress = save_progress(
-            request.user, row.indicator, fiscal_year, row.month, **numbers,
-            **{name: row.posted[name].strip() for name in TEXT_FIELDS},
-            expected_version=int(request.POST["version"]) if request.POST.get("version") else None,
-        )
-        if request.POST.get("action") == "enviar":
-            transition(request.user, progress, Action.ENVIAR)
-            messages.success(request, f"Avance de {row.indicator.external_id} enviado a revisión.")
-        else:
-            messages.success(request, f"Avance de {row.indicator.external_id} guardado como borrador.")
+        with transaction.atomic():  # value, evidence and sending stand or fall together
+            progress = save_progress(
+                request.user, row.indicator, fiscal_year, row.month, **numbers,
+                **{name: row.posted[name].strip() for name in TEXT_FIELDS},
+                expected_version=int(request.POST["version"]) if request.POST.get("version") else None,
+            )
+            if request.FILES.get("evidence"):
+                attach_evidence(request.user, progress, request.FILES["evidence"])
+            if request.POST.get("action") == "enviar":
+                transition(request.user, progress, Action.ENVIAR)
+        sent = request.POST.get("action") == "enviar"
+        messages.success(request, f"Avance de {row.indicator.external_id} "
+                                  + ("enviado a revisión." if sent else "guardado como borrador."))
         return True
     except ConcurrentEdit as exc:
         row.errors["__all__"] = exc.messages
