@@ -150,3 +150,8 @@ def test_evidence_is_checked_attached_and_served_only_in_scope(demo, client):
     client.logout()
     login(client, "capturista_ayo")
     assert client.get(reverse("indicators:evidence", args=[evidence.pk])).status_code == 404
+
+
+def test_consulta_lands_on_the_dashboard(demo, client):
+    response = login(client, "consulta").get("/")
+    assert response.status_code == 302 and response.url == reverse("indicators:dashboard_latest")

@@ -1,6 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from .. import rules
@@ -23,6 +23,8 @@ def desk(request):
     """What is waiting for this user now."""
     now = timezone.now()
     user = request.user
+    if not can_capture(user):  # consulta: its desk is the dashboard
+        return redirect("indicators:dashboard_latest")
     quarters = []
     for fiscal_year, quarter, closes_at in _open_quarters(now):
         months = list(rules.quarter_months(quarter))
