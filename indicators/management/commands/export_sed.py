@@ -1,0 +1,57 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from indicators import rules
+from indicators.interchange.exporter import build_rows, export_indicators, write_csv
+from programs.models import Program
+
+ENCODINGS = {"utf-8": "utf-8-sig", "latin-1": "latin-1"}
+
+
+class Command(BaseCommand):
+    help = (
+        "Exporta el SED de un ejercicio. csv: el formato de intercambio de la SHCP (DESIGN.md §6) con "
+        "CUMPLIMIENTO_MES{n} y SEMAFORO_MES{n}. Los avances en borrador o devueltos nunca se exportan."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--ejercicio", type=int, required=True)
+        parser.add_argument("--trimestre", type=int, help="Con él, solo los meses 1 a 3×trimestre.")
+        parser.add_argument("--programa", action="append", default=[], help="Clave, p. ej. E001; se puede repetir.")
+        parser.add_argument("--format", choices=["csv", "xlsx", "pdf"], required=True, dest="output_format")
+        parser.add_argument("-o", "--output", required=True, help="Archivo a escribir.")
+        parser.add_argument("--solo-aprobados", action="store_true", help="Omite los avances enviados sin aprobar.")
+        parser.add_argument("--strict", action="store_true", help="Con algún aviso, no escribe nada y termina con error.")
+        parser.add_argument("--encoding", choices=sorted(ENCODINGS), default="utf-8")
+
+    def handle(self, *args, ejercicio, trimestre, programa, output_format, output, solo_aprobados, strict,
+               encoding, **options):
+        if trimestre is not None and trimestre not in rules.QUARTERS:
+            raise CommandError(f"--trimestre debe ser 1, 2, 3 o 4 (se recibió {trimestre}).")
+        if output_format != "csv":
+            raise CommandError(f"El formato {output_format} todavía no está disponible; use --format csv.")
+        programs = self._programs(ejercicio, programa)
+        indicators = export_indicators(ejercicio, programs)
+        header, rows, warnings = build_rows(ejercicio, indicators, trimestre, solo_aprobados)
+        data, encoding_warnings = write_csv(header, rows, ENCODINGS[encoding])
+        warnings += encoding_warnings
+        for warning in warnings:
+            self.stderr.write(warning)
+        if strict and warnings:
+            raise CommandError(f"{len(warnings)} avisos con --strict: no se escribió {output}.")
+        target = Path(output)
+        partial = target.with_name(target.name + ".parcial")
+        partial.write_bytes(data)
+        partial.replace(target)  # never a half-written file under the final name
+        self.stdout.write(f"{output}: {len(rows)} indicadores, {len(warnings)} avisos.")
+
+    def _programs(self, fiscal_year, claves):
+        programs = []
+        for clave in claves:
+            clave = clave.strip().upper()
+            found = [p for p in Program.objects.filter(fiscal_year=fiscal_year, modalidad=clave[:1]) if p.clave == clave]
+            if not found:
+                raise CommandError(f"No existe el programa {clave} en el ejercicio {fiscal_year}.")
+            programs.extend(found)
+        return programs

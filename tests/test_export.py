@@ -1,0 +1,129 @@
+import csv
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from indicators.interchange.exporter import build_rows, export_indicators, write_csv
+from indicators.interchange.importer import import_file
+from indicators.interchange.layout import COLUMNS, RESULT_COLUMNS
+from indicators.models import Indicator
+from indicators.services import save_progress
+from indicators.workflow import Action, transition
+from programs.models import Matrix, Objective, Program, Ramo, ResponsibleUnit
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo(db):
+    call_command("load_demo", stdout=io.StringIO(), stderr=io.StringIO())
+
+
+def export_bytes(tmp_path, *args):
+    path = tmp_path / "sed.csv"
+    call_command("export_sed", "--ejercicio", "2024", "--format", "csv", "-o", str(path), *args,
+                 stdout=io.StringIO(), stderr=io.StringIO())
+    return path.read_bytes()
+
+
+def parse(data):
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+
+
+def test_layout_columns_in_order_with_bom_and_crlf(demo, tmp_path):
+    data = export_bytes(tmp_path)
+    assert data.startswith(b"\xef\xbb\xbf")
+    assert b"\r\n" in data and b"\n" not in data.replace(b"\r\n", b"")
+    header = next(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert header == COLUMNS + RESULT_COLUMNS
+    rows = parse(data)
+    assert len(rows) == len({r["ID_INDICADOR"] for r in rows}) == 21  # 9 real + 12 fictitious, one row each
+
+
+def test_q1_2024_values_of_the_seed(demo, tmp_path):
+    rows = {r["ID_INDICADOR"]: r for r in parse(export_bytes(tmp_path, "--trimestre", "1"))}
+    s200 = rows["IB24-S200-01"]
+    assert (s200["AVANCE_MES3"], s200["AVANCE_MES3_NUM"], s200["AVANCE_MES3_DEN"]) == ("80.918874", "1955", "2416")
+    assert (s200["CUMPLIMIENTO_MES3"], s200["SEMAFORO_MES3"], s200["META_MES3"]) == ("", "", "")
+    assert "1,955 personas contratadas" in s200["AVANCE_CAUSA_MES3"]
+    u013 = rows["IB24-U013-01"]
+    assert (u013["META_MES3"], u013["AVANCE_MES3"], u013["CUMPLIMIENTO_MES3"], u013["SEMAFORO_MES3"]) == (
+        "0", "12.724693", "N/A", "rojo")
+    assert {k: rows[k]["AVANCE_MES3"] for k in ("IB24-E001-01", "IB24-E001-02", "IB24-E001-03", "IB24-K011-01",
+                                                 "IB24-K011-02")} == {
+        "IB24-E001-01": "12.9", "IB24-E001-02": "91.06", "IB24-E001-03": "16.12", "IB24-K011-01": "57.87",
+        "IB24-K011-02": "100"}
+    assert rows["IB24-S200-01"]["ID_PP"] == "200" and rows["IB24-E001-01"]["ID_PP"] == "001"
+    assert "AVANCE_MES4" not in rows["IB24-S200-01"]  # --trimestre 1: months 1..3 only
+    assert rows["990008"]["CUMPLIMIENTO_MES3"] == "86.36" and rows["990008"]["SEMAFORO_MES3"] == "amarillo"
+
+
+def test_rows_follow_ramo_programa_nivel_objetivo_indicador(demo, tmp_path):
+    order = [(r["ID_MODALIDAD"] + r["ID_PP"], r["ID_INDICADOR"]) for r in parse(export_bytes(tmp_path))]
+    programs = [p for p, _ in order]
+    assert programs == sorted(programs, key=lambda c: (c[0], int(c[1:])))
+    p999 = [i for p, i in order if p == "P999"]
+    assert p999[0] == "990001" and p999[1] in ("990002", "990003")  # Fin first, then Propósito
+
+
+def empty_the_database():
+    Objective.objects.update(parent=None)
+    Matrix.objects.all().delete()
+    Program.objects.all().delete()
+    ResponsibleUnit.objects.all().delete()
+    Ramo.objects.all().delete()
+
+
+def test_export_import_export_is_byte_identical(demo, tmp_path):
+    first = export_bytes(tmp_path)
+    (tmp_path / "first.csv").write_bytes(first)
+    empty_the_database()
+    import_file(tmp_path / "first.csv")
+    assert export_bytes(tmp_path) == first
+
+
+def test_only_approved_and_drafts_never(demo, tmp_path, django_user_model):
+    user = django_user_model.objects.get(username="capturista_zzz")
+    sent = save_progress(user, Indicator.objects.get(external_id="990007"), 2024, 3, numerator=Decimal(98),
+                         denominator=Decimal(115))
+    transition(user, sent, Action.ENVIAR)
+    save_progress(user, Indicator.objects.get(external_id="990010"), 2024, 3, numerator=Decimal(1),
+                  denominator=Decimal(2))  # a draft
+    rows = {r["ID_INDICADOR"]: r for r in parse(export_bytes(tmp_path))}
+    assert rows["990007"]["AVANCE_MES3"] == "85.217391" and rows["990010"]["AVANCE_MES3"] == ""
+    rows = {r["ID_INDICADOR"]: r for r in parse(export_bytes(tmp_path, "--solo-aprobados"))}
+    assert rows["990007"]["AVANCE_MES3"] == ""
+
+
+def test_preflight_warnings_and_strict(demo, tmp_path):
+    err = io.StringIO()
+    path = tmp_path / "x.csv"
+    call_command("export_sed", "--ejercicio", "2024", "--trimestre", "1", "--format", "csv", "-o", str(path),
+                 "--programa", "S200", stdout=io.StringIO(), stderr=err)
+    assert "aviso: IB24-S200-01 2024-03: sin meta para un periodo que su frecuencia (Trimestral) exige." in err.getvalue()
+    assert len(parse(path.read_bytes())) == 2
+    strict = tmp_path / "strict.csv"
+    with pytest.raises(CommandError, match="avisos con --strict: no se escribió"):
+        call_command("export_sed", "--ejercicio", "2024", "--format", "csv", "-o", str(strict), "--strict",
+                     "--programa", "S200", stdout=io.StringIO(), stderr=io.StringIO())
+    assert not strict.exists()
+
+
+def test_latin1_encoding_option(demo, tmp_path):
+    data = export_bytes(tmp_path, "--encoding", "latin-1", "--programa", "P999")
+    assert not data.startswith(b"\xef\xbb\xbf")
+    assert "Propósito".encode("latin-1") in data
+
+
+def test_unknown_programme_is_a_clear_error(demo, tmp_path):
+    with pytest.raises(CommandError, match="No existe el programa X001 en el ejercicio 2024."):
+        export_bytes(tmp_path, "--programa", "X001")
+
+
+def test_exporter_functions_directly(demo):
+    indicators = export_indicators(2024)
+    header, rows, _ = build_rows(2024, indicators, quarter=4)
+    data, warnings = write_csv(header, rows)
+    assert warnings == [] and len(parse(data)) == 21
