@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
+from openpyxl import load_workbook
 
 from indicators.interchange.exporter import build_rows, export_indicators, write_csv
 from indicators.interchange.importer import import_file
@@ -127,3 +128,30 @@ def test_exporter_functions_directly(demo):
     header, rows, _ = build_rows(2024, indicators, quarter=4)
     data, warnings = write_csv(header, rows)
     assert warnings == [] and len(parse(data)) == 21
+
+
+def test_xlsx_report_cell_by_cell(demo, tmp_path):
+    path = tmp_path / "reporte.xlsx"
+    call_command("export_sed", "--ejercicio", "2024", "--trimestre", "1", "--format", "xlsx", "-o", str(path),
+                 stdout=io.StringIO(), stderr=io.StringIO())
+    workbook = load_workbook(path)
+    assert workbook.sheetnames == ["Resumen", "E001", "K011", "P999", "S200", "U013"]
+    summary = {row[0]: row for row in workbook["Resumen"].iter_rows(min_row=3, values_only=True)}
+    assert summary["P999"][2:10] == (12, 9, 7, 5, 2, 0, 0, 77.78)
+    sheet = workbook["U013"]
+    assert sheet["B5"].value.startswith("U013 ") and sheet["B2"].value == "Trimestre 1"
+    assert [c.value for c in sheet[7]][:12] == [
+        "Nivel", "Objetivo", "Indicador", "Método de cálculo", "Tipo-Dimensión-Frecuencia", "Unidad de medida",
+        "Meta anual aprobada", "Meta anual modificada", "Meta al periodo", "Realizado al periodo", "Avance %",
+        "Semáforo"]
+    first = sheet[8]
+    assert first[0].value == "Componente" and first[2].value.startswith("IB24-U013-01 · Transferencias")
+    assert (first[8].value, first[9].value, first[10].value, first[11].value) == (0, 12.724693, "N/A", "rojo")
+    assert first[9].number_format == "#,##0.00"
+    assert first[11].fill.fgColor.rgb.endswith("B42318")
+    assert first[12].value.startswith("Las metas para el ejercicio 2024 se mantiene en 0")
+    assert sheet.freeze_panes == "A8"
+    assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 1
+    p999 = workbook["P999"]
+    levels = [row[0] for row in p999.iter_rows(min_row=8, values_only=True)]
+    assert levels == sorted(levels, key=["Fin", "Propósito", "Componente", "Actividad"].index)

@@ -65,7 +65,7 @@ def build_rows(fiscal_year, indicators, quarter=None, only_approved=False):
         results = {}
         for month in months:
             cells.update(_month_cells(month, targets[indicator.pk].get(month), progress[indicator.pk].get(month)))
-            results[month] = _result(indicator, targets[indicator.pk].get(month), progress[indicator.pk].get(month),
+            results[month] = period_outcome(indicator, targets[indicator.pk].get(month), progress[indicator.pk].get(month),
                                      policy)
             warnings.extend(_warnings(indicator, fiscal_year, month, targets[indicator.pk].get(month),
                                       progress[indicator.pk].get(month), results[month]))
@@ -136,7 +136,7 @@ def _cp_cells(indicator):
     }
 
 
-def _result(indicator, target, progress, policy):
+def period_outcome(indicator, target, progress, policy):
     """The result of a period with both meta and avance (the only case with a value to write)."""
     meta = target.current_value if target is not None else None
     if meta is None or progress is None:

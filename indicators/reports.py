@@ -1,0 +1,154 @@
+"""The XLSX report in the SHCP layout (DESIGN.md §6): a summary sheet, then one sheet per programa."""
+
+from collections import defaultdict
+from io import BytesIO
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from . import rules
+from .choices import ProgressStatus
+from .interchange.exporter import LEVEL_ORDER, period_outcome
+from .models import FiscalYearPolicy, Progress, Target
+
+SEMAFORO_FILL = {
+    "verde": PatternFill("solid", fgColor="1A7F37"),
+    "amarillo": PatternFill("solid", fgColor="9A6700"),
+    "rojo": PatternFill("solid", fgColor="B42318"),
+    "gris": PatternFill("solid", fgColor="5B6770"),
+}
+COLUMNS = [
+    ("Nivel", 12), ("Objetivo", 10), ("Indicador", 40), ("Método de cálculo", 40),
+    ("Tipo-Dimensión-Frecuencia", 24), ("Unidad de medida", 14), ("Meta anual aprobada", 13),
+    ("Meta anual modificada", 13), ("Meta al periodo", 13), ("Realizado al periodo", 13), ("Avance %", 11),
+    ("Semáforo", 11), ("Causa", 50), ("Efecto", 50), ("Otros motivos", 40),
+]
+NUMBER_FORMAT = "#,##0.00"
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def latest_quarter_with_avances(fiscal_year):
+    months = Progress.objects.filter(fiscal_year=fiscal_year, status__in=(ProgressStatus.ENVIADO, ProgressStatus.APROBADO))
+    month = months.order_by("-month").values_list("month", flat=True).first()
+    return rules.quarter_of_month(month) if month else 4
+
+
+def report_workbook(fiscal_year, quarter, indicators, only_approved=False):
+    """The workbook's bytes for the quarter (indicators as `export_indicators` returns them)."""
+    statuses = (ProgressStatus.APROBADO,) if only_approved else (ProgressStatus.ENVIADO, ProgressStatus.APROBADO)
+    ids = [i.pk for i in indicators]
+    targets = defaultdict(dict)
+    for target in Target.objects.filter(indicator_id__in=ids, fiscal_year=fiscal_year).prefetch_related("adjustments"):
+        targets[target.indicator_id][target.month] = target
+    progress = defaultdict(dict)
+    for item in Progress.objects.filter(indicator_id__in=ids, fiscal_year=fiscal_year, state__isnull=True,
+                                        status__in=statuses):
+        progress[item.indicator_id][item.month] = item
+    policy = FiscalYearPolicy.for_year(fiscal_year)
+    by_program = defaultdict(list)
+    for indicator in indicators:
+        by_program[indicator.matrix.program].append(indicator)
+
+    workbook = Workbook()
+    summary = workbook.active
+    summary.title = "Resumen"
+    summary.append([f"Resumen del SED · ejercicio {fiscal_year} · trimestre {quarter}"])
+    summary["A1"].font = Font(bold=True, size=13)
+    summary.append(["Programa", "Nombre", "Indicadores", "Con periodo en el trimestre", "Reportados", "Verde",
+                    "Amarillo", "Rojo", "Gris", "Completitud %"])
+    for cell in summary[2]:
+        cell.font = Font(bold=True)
+    for program, program_indicators in by_program.items():
+        lines = [_line(i, fiscal_year, quarter, targets[i.pk], progress[i.pk], policy) for i in program_indicators]
+        counts = _counts(lines)
+        summary.append([program.clave, program.name, len(lines), counts["with_period"], counts["reported"],
+                        counts["verde"], counts["amarillo"], counts["rojo"], counts["gris"],
+                        rules.percentage(counts["reported_with_meta"], counts["with_meta"])])
+        summary.cell(row=summary.max_row, column=10).number_format = NUMBER_FORMAT
+        _program_sheet(workbook, program, fiscal_year, quarter, lines)
+    for index, width in enumerate([10, 50, 12, 14, 12, 9, 9, 9, 9, 13], start=1):
+        summary.column_dimensions[get_column_letter(index)].width = width
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _line(indicator, fiscal_year, quarter, targets, progress, policy):
+    month = rules.quarter_period_month(indicator.frequency, quarter)
+    last_month = rules.period_months(indicator.frequency)[-1]
+    annual = targets.get(last_month)
+    target = targets.get(month) if month else None
+    avance = progress.get(month) if month else None
+    return {
+        "indicator": indicator, "month": month,
+        "annual": annual.value if annual else None, "annual_modified": annual.current_value if annual else None,
+        "meta": target.current_value if target else None, "avance": avance,
+        "outcome": period_outcome(indicator, target, avance, policy),
+    }
+
+
+def _counts(lines):
+    counts = defaultdict(int)
+    for line in lines:
+        if line["month"] is None:
+            continue
+        counts["with_period"] += 1
+        counts["reported"] += line["avance"] is not None
+        counts["with_meta"] += line["meta"] is not None
+        counts["reported_with_meta"] += line["meta"] is not None and line["avance"] is not None
+        if line["outcome"] and line["outcome"].semaforo:
+            counts[line["outcome"].semaforo] += 1
+    return counts
+
+
+def _program_sheet(workbook, program, fiscal_year, quarter, lines):
+    sheet = workbook.create_sheet(program.clave[:31])
+    header = [
+        ("Ejercicio", fiscal_year), ("Periodo", f"Trimestre {quarter}"),
+        ("Ramo", f"{program.ramo.clave} {program.ramo.name}"),
+        ("Unidad responsable", f"{program.responsible_unit.clave} {program.responsible_unit.name}"),
+        ("Programa", f"{program.clave} {program.name}" + (" (FICTICIO)" if program.is_fictitious else "")),
+    ]
+    for label, value in header:
+        sheet.append([label, value])
+        sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
+    sheet.append([])
+    sheet.append([title for title, _ in COLUMNS])
+    header_row = sheet.max_row
+    for cell in sheet[header_row]:
+        cell.font = Font(bold=True)
+        cell.alignment = WRAP
+    lines = sorted(lines, key=lambda l: LEVEL_ORDER.index(l["indicator"].objective.level)
+                   if l["indicator"].objective.level in LEVEL_ORDER else 99)
+    for line in lines:
+        indicator, outcome, avance = line["indicator"], line["outcome"], line["avance"]
+        light = outcome.semaforo if outcome else None
+        sheet.append([
+            indicator.objective.level, indicator.objective.clave, f"{indicator.external_id} · {indicator.name}",
+            indicator.calculation_method,
+            " - ".join(v for v in (indicator.indicator_type, indicator.dimension, indicator.frequency) if v),
+            indicator.unit_of_measure, line["annual"], line["annual_modified"], line["meta"],
+            avance.value if avance else None,
+            (outcome.cumplimiento if outcome and outcome.cumplimiento is not None else ("N/A" if outcome else None)),
+            light or ("sin meta en el trimestre" if line["month"] is None else "sin meta" if line["meta"] is None else None),
+            avance.cause if avance else None, avance.effect if avance else None,
+            avance.other_reasons if avance else None,
+        ])
+        row = sheet.max_row
+        for column in range(7, 12):
+            sheet.cell(row=row, column=column).number_format = NUMBER_FORMAT
+        for column in (3, 4, 13, 14, 15):
+            sheet.cell(row=row, column=column).alignment = WRAP
+        if light:
+            cell = sheet.cell(row=row, column=12)
+            cell.fill = SEMAFORO_FILL[light]
+            cell.font = Font(color="FFFFFF", bold=True)
+    for index, (_, width) in enumerate(COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = f"{header_row}:{header_row}"
