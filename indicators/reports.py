@@ -3,9 +3,11 @@
 from collections import defaultdict
 from io import BytesIO
 
+from django.template.loader import render_to_string
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from weasyprint import HTML
 
 from . import rules
 from .choices import ProgressStatus
@@ -152,3 +154,37 @@ def _program_sheet(workbook, program, fiscal_year, quarter, lines):
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_title_rows = f"{header_row}:{header_row}"
+
+
+QUARTER_NAMES = {1: "Primer", 2: "Segundo", 3: "Tercer", 4: "Cuarto"}
+
+
+def informe_context(fiscal_year, quarter, indicators, only_approved=False):
+    """Per programa, its instruments and each indicator as seed 000's SED section presents it."""
+    statuses = (ProgressStatus.APROBADO,) if only_approved else (ProgressStatus.ENVIADO, ProgressStatus.APROBADO)
+    ids = [i.pk for i in indicators]
+    targets = defaultdict(dict)
+    for target in Target.objects.filter(indicator_id__in=ids, fiscal_year=fiscal_year).prefetch_related("adjustments"):
+        targets[target.indicator_id][target.month] = target
+    progress = defaultdict(dict)
+    for item in Progress.objects.filter(indicator_id__in=ids, fiscal_year=fiscal_year, state__isnull=True,
+                                        status__in=statuses):
+        progress[item.indicator_id][item.month] = item
+    policy = FiscalYearPolicy.for_year(fiscal_year)
+    programs = {}
+    for indicator in indicators:
+        program = indicator.matrix.program
+        entry = programs.setdefault(program.pk, {"program": program, "kind": indicator.matrix.kind, "lines": []})
+        line = _line(indicator, fiscal_year, quarter, targets[indicator.pk], progress[indicator.pk], policy)
+        target = targets[indicator.pk].get(line["month"]) if line["month"] else None
+        line["programmed"] = target.value if target else None
+        entry["lines"].append(line)
+    for entry in programs.values():
+        entry["lines"].sort(key=lambda l: LEVEL_ORDER.index(l["indicator"].objective.level)
+                            if l["indicator"].objective.level in LEVEL_ORDER else 99)
+    return {"fiscal_year": fiscal_year, "quarter": quarter, "quarter_name": QUARTER_NAMES[quarter],
+            "programs": list(programs.values()), "only_approved": only_approved}
+
+
+def informe_pdf(context):
+    return HTML(string=render_to_string("reports/informe.html", context)).write_pdf()

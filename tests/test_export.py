@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from indicators.interchange.exporter import build_rows, export_indicators, write_csv
 from indicators.interchange.importer import import_file
@@ -155,3 +156,17 @@ def test_xlsx_report_cell_by_cell(demo, tmp_path):
     p999 = workbook["P999"]
     levels = [row[0] for row in p999.iter_rows(min_row=8, values_only=True)]
     assert levels == sorted(levels, key=["Fin", "Propósito", "Componente", "Actividad"].index)
+
+
+def test_pdf_informe_text(demo, tmp_path):
+    path = tmp_path / "informe.pdf"
+    call_command("export_sed", "--ejercicio", "2024", "--trimestre", "1", "--format", "pdf", "-o", str(path),
+                 "--programa", "S200", "--programa", "U013", stdout=io.StringIO(), stderr=io.StringIO())
+    pages = [page.extract_text() for page in PdfReader(path).pages]
+    text = " ".join(" ".join(pages).split())
+    assert "Contenido" in pages[0] and "Programa presupuestario S200 - Fortalecimiento a la atención médica" in text
+    assert "Indicador de ACTIVIDAD. Porcentaje de personal de salud itinerante completo" in text
+    assert "Primer trimestre 2024" in text and "80.92" in text
+    assert "Causa: La falta de notificación por el área de recursos humanos" in text
+    assert "N/A" in text  # U013: meta 0, avance > 0
+    assert f"Página 1 de {len(pages)}" in pages[0]

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from indicators import rules
 from indicators.interchange.exporter import build_rows, export_indicators, write_csv
-from indicators.reports import latest_quarter_with_avances, report_workbook
+from indicators.reports import informe_context, informe_pdf, latest_quarter_with_avances, report_workbook
 from programs.models import Program
 
 ENCODINGS = {"utf-8": "utf-8-sig", "latin-1": "latin-1"}
@@ -14,7 +14,7 @@ class Command(BaseCommand):
     help = (
         "Exporta el SED de un ejercicio. csv: el formato de intercambio de la SHCP (DESIGN.md §6) con "
         "CUMPLIMIENTO_MES{n} y SEMAFORO_MES{n}; xlsx: el reporte por programa del trimestre (por omisión, el "
-        "último con avances). Los avances en borrador o devueltos nunca se exportan."
+        "último con avances); pdf: el informe del SED del trimestre. Los avances en borrador o devueltos nunca se exportan."
     )
 
     def add_arguments(self, parser):
@@ -31,17 +31,18 @@ class Command(BaseCommand):
                encoding, **options):
         if trimestre is not None and trimestre not in rules.QUARTERS:
             raise CommandError(f"--trimestre debe ser 1, 2, 3 o 4 (se recibió {trimestre}).")
-        if output_format == "pdf":
-            raise CommandError("El formato pdf todavía no está disponible; use --format csv o xlsx.")
         programs = self._programs(ejercicio, programa)
         indicators = export_indicators(ejercicio, programs)
         header, rows, warnings = build_rows(ejercicio, indicators, trimestre, solo_aprobados)
         if output_format == "csv":
             data, encoding_warnings = write_csv(header, rows, ENCODINGS[encoding])
             warnings += encoding_warnings
+        elif output_format == "xlsx":
+            data = report_workbook(ejercicio, trimestre or latest_quarter_with_avances(ejercicio), indicators,
+                                   solo_aprobados)
         else:
-            quarter = trimestre or latest_quarter_with_avances(ejercicio)
-            data = report_workbook(ejercicio, quarter, indicators, solo_aprobados)
+            data = informe_pdf(informe_context(ejercicio, trimestre or latest_quarter_with_avances(ejercicio),
+                                               indicators, solo_aprobados))
         for warning in warnings:
             self.stderr.write(warning)
         if strict and warnings:
