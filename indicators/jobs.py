@@ -1,29 +1,70 @@
 """Long jobs with progress: started by a service, run by a Celery task, polled by the page."""
 
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.files.base import ContentFile
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from programs.models import Program
+
 from .compliance import compute_year
+from .exports import render_export
 from .models import Job
 from .roles import is_administrator
+from .scope import indicators_for
+
+
+def _set(job, **fields):
+    Job.objects.filter(pk=job.pk).update(**fields)
 
 
 def run(job_id):
-    """Run a job, keeping its progress and outcome up to date (idempotent: a rerun recomputes)."""
+    """Run a job, keeping its progress and outcome up to date (idempotent: a rerun redoes it)."""
     job = Job.objects.get(pk=job_id)
-    Job.objects.filter(pk=job.pk).update(status=Job.Status.EN_CURSO, progress=0)
-
-    def progress(done, total):
-        Job.objects.filter(pk=job.pk).update(progress=int(done * 100 / total) if total else 100)
-
+    _set(job, status=Job.Status.EN_CURSO, progress=0)
     try:
-        written = compute_year(job.params["ejercicio"], job.params["trimestres"], on_progress=progress)
+        message = RUNNERS[job.kind](job)
     except Exception as exc:
-        Job.objects.filter(pk=job.pk).update(status=Job.Status.ERROR, message=str(exc), finished_at=timezone.now())
+        _set(job, status=Job.Status.ERROR, message=f"Error: {exc}", finished_at=timezone.now())
         raise
-    summary = ", ".join(f"T{q}: {n}" for q, n in written.items())
-    Job.objects.filter(pk=job.pk).update(status=Job.Status.TERMINADO, progress=100, finished_at=timezone.now(),
-                                         message=f"Resultados calculados — {summary}.")
+    _set(job, status=Job.Status.TERMINADO, progress=100, finished_at=timezone.now(), message=message)
+
+
+def _recompute(job):
+    def progress(done, total):
+        _set(job, progress=int(done * 100 / total) if total else 100)
+
+    written = compute_year(job.params["ejercicio"], job.params["trimestres"], on_progress=progress)
+    return "Resultados calculados — " + ", ".join(f"T{q}: {n}" for q, n in written.items()) + "."
+
+
+def _export(job):
+    params = job.params
+    programs = Program.objects.filter(pk__in=params["programas"]) if params["programas"] else None
+    _set(job, progress=10)
+    export = render_export(params["ejercicio"], params["formato"], params["trimestre"], programs,
+                           params["solo_aprobados"], indicators=indicators_for(job.created_by))
+    _set(job, progress=90)
+    # The file appears under the job only once it is complete.
+    job.file.save(export.filename, ContentFile(export.data), save=True)
+    summary = f"{export.rows} indicadores exportados."
+    return "\n".join([summary, *export.warnings])
+
+
+RUNNERS = {Job.Kind.RECALCULO: _recompute, Job.Kind.EXPORTACION: _export}
+
+
+def clean_expired_exports(now=None):
+    """Delete export files older than SIMIR_EXPORT_RETENTION_DAYS (the job row stays, without file)."""
+    limit = (now or timezone.now()) - timedelta(days=settings.SIMIR_EXPORT_RETENTION_DAYS)
+    removed = 0
+    for job in Job.objects.filter(kind=Job.Kind.EXPORTACION, finished_at__lt=limit).exclude(file=""):
+        job.file.delete(save=False)
+        _set(job, file="", message=job.message + "\nArchivo eliminado por antigüedad.")
+        removed += 1
+    return removed
 
 
 def get_job_for_user(user, pk):

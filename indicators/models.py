@@ -686,6 +686,7 @@ class Job(models.Model):
 
     class Kind(models.TextChoices):
         RECALCULO = "recalculo", "Recálculo de cumplimiento"
+        EXPORTACION = "exportacion", "Exportación"
 
     class Status(models.TextChoices):
         PENDIENTE = "pendiente", "Pendiente"
@@ -698,6 +699,7 @@ class Job(models.Model):
     status = models.CharField("estado", max_length=20, choices=Status.choices, default=Status.PENDIENTE)
     progress = models.PositiveSmallIntegerField("avance %", default=0)
     message = models.TextField("mensaje", blank=True)
+    file = models.FileField("archivo", upload_to="exportaciones/%Y/%m/", blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name="solicitado por")
     created_at = models.DateTimeField("solicitado el", auto_now_add=True)
     finished_at = models.DateTimeField("terminado el", null=True, blank=True)

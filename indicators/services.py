@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from . import rules
 from .choices import AdjustmentStatus, ProgressStatus
+from .exports import FORMATS
 from .models import CaptureWindow, Evidence, Job, Progress, Target, TargetAdjustment, WindowExtension
 from .roles import can_capture, can_review
 from .scope import get_indicator_for_user, indicators_for
@@ -232,3 +233,17 @@ def attach_evidence(user, progress, upload, description=""):
         raise ValidationError({"evidence": "Solo se anexan evidencias a avances en borrador o devueltos."})
     return Evidence.objects.create(progress=progress, file=upload, description=description or upload.name,
                                    uploaded_by=user)
+
+
+def start_export(user, fiscal_year, output_format, quarter=None, programs=(), only_approved=False):
+    """An export of the user's scope as a background job; the file appears when it is complete."""
+    if output_format not in FORMATS:
+        raise ValidationError({"formato": f"Formato no admitido; se admite: {', '.join(FORMATS)}."})
+    if quarter is not None and quarter not in rules.QUARTERS:
+        raise ValidationError({"trimestre": "El trimestre va de 1 a 4."})
+    job = Job.objects.create(kind=Job.Kind.EXPORTACION, created_by=user, params={
+        "ejercicio": fiscal_year, "formato": output_format, "trimestre": quarter,
+        "programas": [p.pk for p in programs], "solo_aprobados": only_approved,
+    })
+    transaction.on_commit(lambda: run_job.delay(job.pk))
+    return job

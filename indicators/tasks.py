@@ -54,3 +54,9 @@ def send_window_reminders():
 def run_job(job_id):
     jobs.run(job_id)
     return job_id
+
+
+@shared_task(soft_time_limit=600, time_limit=660)
+def clean_expired_exports():
+    """Daily: export files are kept SIMIR_EXPORT_RETENTION_DAYS days."""
+    return jobs.clean_expired_exports()

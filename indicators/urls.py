@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import audit, capture, dashboard, desk, evidence, indicator, jobs, review
+from .views import audit, capture, dashboard, desk, evidence, exports, indicator, jobs, review
 
 app_name = "indicators"
 
@@ -10,6 +10,8 @@ urlpatterns = [
     path("captura/vista-previa/<int:pk>/", capture.capture_preview, name="capture_preview"),
     path("indicadores/", indicator.indicator_list, name="indicator_list"),
     path("indicadores/<int:pk>/", indicator.indicator_detail, name="indicator_detail"),
+    path("exportaciones/", exports.exports_page, name="exports"),
+    path("exportaciones/<int:pk>/descargar/", exports.export_download, name="export_download"),
     path("trabajos/recalcular/", jobs.recompute, name="recompute"),
     path("trabajos/<int:pk>/", jobs.job_page, name="job"),
     path("trabajos/<int:pk>/estado/", jobs.job_status, name="job_status"),

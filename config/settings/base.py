@@ -137,3 +137,5 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "SIMIR <simir@localhos
 
 # Days before a capture window closes when URs with pending avances get a reminder.
 SIMIR_REMINDER_DAYS = int(os.environ.get("SIMIR_REMINDER_DAYS", "3"))
+# Days an export file is kept for download before the daily clean-up removes it.
+SIMIR_EXPORT_RETENTION_DAYS = int(os.environ.get("SIMIR_EXPORT_RETENTION_DAYS", "7"))

@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from ..jobs import get_job_for_user
@@ -27,4 +28,5 @@ def job_page(request, pk):
 def job_status(request, pk):
     job = get_job_for_user(request.user, pk)
     return JsonResponse({"estado": job.status, "avance": job.progress, "mensaje": job.message,
-                         "terminado": job.status in ("terminado", "error")})
+                         "terminado": job.status in ("terminado", "error"),
+                         "archivo": reverse("indicators:export_download", args=[job.pk]) if job.file else None})

@@ -10,6 +10,8 @@
         document.getElementById("job-percent").textContent = data.avance + " %";
         document.getElementById("job-status").textContent = labels[data.estado] || data.estado;
         document.getElementById("job-message").textContent = data.mensaje;
+        const link = document.getElementById("job-file");
+        if (data.archivo) { link.href = data.archivo; link.hidden = false; }
         if (!data.terminado) setTimeout(poll, 1000);
       });
   }

@@ -3,11 +3,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from indicators import rules
-from indicators.interchange.exporter import build_rows, export_indicators, write_csv
-from indicators.reports import informe_context, informe_pdf, latest_quarter_with_avances, report_workbook
+from indicators.exports import ENCODINGS, render_export
 from programs.models import Program
-
-ENCODINGS = {"utf-8": "utf-8-sig", "latin-1": "latin-1"}
 
 
 class Command(BaseCommand):
@@ -31,27 +28,18 @@ class Command(BaseCommand):
                encoding, **options):
         if trimestre is not None and trimestre not in rules.QUARTERS:
             raise CommandError(f"--trimestre debe ser 1, 2, 3 o 4 (se recibió {trimestre}).")
-        programs = self._programs(ejercicio, programa)
-        indicators = export_indicators(ejercicio, programs)
-        header, rows, warnings = build_rows(ejercicio, indicators, trimestre, solo_aprobados)
-        if output_format == "csv":
-            data, encoding_warnings = write_csv(header, rows, ENCODINGS[encoding])
-            warnings += encoding_warnings
-        elif output_format == "xlsx":
-            data = report_workbook(ejercicio, trimestre or latest_quarter_with_avances(ejercicio), indicators,
-                                   solo_aprobados)
-        else:
-            data = informe_pdf(informe_context(ejercicio, trimestre or latest_quarter_with_avances(ejercicio),
-                                               indicators, solo_aprobados))
+        export = render_export(ejercicio, output_format, trimestre, self._programs(ejercicio, programa),
+                               solo_aprobados, encoding)
+        warnings = export.warnings
         for warning in warnings:
             self.stderr.write(warning)
         if strict and warnings:
             raise CommandError(f"{len(warnings)} avisos con --strict: no se escribió {output}.")
         target = Path(output)
         partial = target.with_name(target.name + ".parcial")
-        partial.write_bytes(data)
+        partial.write_bytes(export.data)
         partial.replace(target)  # never a half-written file under the final name
-        self.stdout.write(f"{output}: {len(rows)} indicadores, {len(warnings)} avisos.")
+        self.stdout.write(f"{output}: {export.rows} indicadores, {len(warnings)} avisos.")
 
     def _programs(self, fiscal_year, claves):
         programs = []

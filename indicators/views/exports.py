@@ -1,0 +1,47 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+
+from .. import rules
+from ..jobs import get_job_for_user
+from ..models import Job
+from ..scope import programs_for
+from ..services import start_export
+
+FORMAT_LABELS = [("csv", "CSV · formato de intercambio SHCP"), ("xlsx", "XLSX · reporte por programa"),
+                 ("pdf", "PDF · informe del SED")]
+
+
+@login_required
+def exports_page(request):
+    programs = programs_for(request.user).select_related("ramo").order_by("-fiscal_year", "modalidad", "number")
+    if request.method == "POST":
+        try:
+            chosen = [int(pk) for pk in request.POST.getlist("programa") if pk]
+            selected = list(programs.filter(pk__in=chosen))
+            if len(selected) != len(set(chosen)):
+                raise Http404  # a programme outside the scope
+            quarter = int(request.POST["trimestre"]) if request.POST.get("trimestre") else None
+            job = start_export(request.user, int(request.POST["ejercicio"]), request.POST.get("formato", ""),
+                               quarter, selected, bool(request.POST.get("solo_aprobados")))
+        except (KeyError, ValueError):
+            messages.error(request, "Indique el ejercicio y, si quiere, un trimestre de 1 a 4.")
+        except ValidationError as exc:
+            messages.error(request, "; ".join(exc.messages))
+        else:
+            return redirect("indicators:job", pk=job.pk)
+    jobs = Job.objects.filter(kind=Job.Kind.EXPORTACION, created_by=request.user)[:20]
+    years = sorted({p.fiscal_year for p in programs}, reverse=True)
+    return render(request, "exports/page.html", {
+        "programs": programs, "years": years, "quarters": rules.QUARTERS, "formats": FORMAT_LABELS, "jobs": jobs,
+    })
+
+
+@login_required
+def export_download(request, pk):
+    job = get_job_for_user(request.user, pk)
+    if job.kind != Job.Kind.EXPORTACION or not job.file:
+        raise Http404("El archivo no existe o ya venció.")
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1])
