@@ -1,8 +1,12 @@
+import os
+
 from .base import *  # noqa: F401,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    # In memory, unless a real worker process must read the same files (integration tests).
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage" if os.environ.get("SIMIR_MEDIA_ROOT")
+                else "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 

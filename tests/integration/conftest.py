@@ -71,10 +71,15 @@ class Worker:
 
 
 @pytest.fixture
-def celery_worker_process(tmp_path, transactional_db):
+def celery_worker_process(tmp_path, transactional_db, settings, monkeypatch):
     if settings.CELERY_TASK_ALWAYS_EAGER:
         pytest.fail("las pruebas del worker necesitan CELERY_BROKER_URL (make test lo define)")
     app.control.purge()
+    # The worker and this process must see the same files (exports): a shared folder.
+    media = tmp_path / "media"
+    monkeypatch.setenv("SIMIR_MEDIA_ROOT", str(media))
+    settings.MEDIA_ROOT = media
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
     workers = []
 
     def start():

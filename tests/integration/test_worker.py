@@ -3,13 +3,14 @@
 from decimal import Decimal as D
 
 import pytest
+from django.core.management import call_command
 
 from indicators.compliance import compute_year
-from indicators.models import QuarterAggregate, QuarterResult
-from indicators.services import save_progress
-from indicators.workflow import Action, transition
+from indicators.models import Job, QuarterAggregate, QuarterResult
+from indicators.services import save_progress, start_export
 from indicators.synthetic import build_synthetic_year
 from indicators.tasks import recompute_year
+from indicators.workflow import Action, transition
 
 from ..factories import IndicatorFactory, TargetFactory
 from .conftest import wait_until
@@ -52,3 +53,15 @@ def test_a_worker_killed_mid_run_ends_with_correct_results(celery_worker_process
     assert len(by_worker) > 4000
     compute_year(2031)  # the same computation in this process gives the same rows: idempotent
     assert snapshot(2031) == by_worker
+
+
+def test_export_job_runs_on_the_worker_and_leaves_its_file(celery_worker_process, django_user_model):
+    call_command("load_demo", stdout=open("/dev/null", "w"), stderr=open("/dev/null", "w"))
+    celery_worker_process()
+    user = django_user_model.objects.get(username="coordinador")
+    job = start_export(user, 2024, "xlsx", 1)
+    wait_until(lambda: Job.objects.get(pk=job.pk).status in ("terminado", "error"), 120, "la exportación no terminó")
+    job.refresh_from_db()
+    assert (job.status, job.progress) == ("terminado", 100), job.message
+    with job.file.open("rb") as handle:
+        assert handle.read(2) == b"PK"  # an XLSX (zip) file, complete
