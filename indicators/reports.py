@@ -11,8 +11,8 @@ from weasyprint import HTML
 
 from . import rules
 from .choices import ProgressStatus
-from .interchange.exporter import LEVEL_ORDER, period_outcome
-from .models import FiscalYearPolicy, Progress, Target
+from .interchange.exporter import LEVEL_ORDER, period_outcome, period_values
+from .models import FiscalYearPolicy, Progress
 
 SEMAFORO_FILL = {
     "verde": PatternFill("solid", fgColor="1A7F37"),
@@ -38,15 +38,7 @@ def latest_quarter_with_avances(fiscal_year):
 
 def report_workbook(fiscal_year, quarter, indicators, only_approved=False):
     """The workbook's bytes for the quarter (indicators as `export_indicators` returns them)."""
-    statuses = (ProgressStatus.APROBADO,) if only_approved else (ProgressStatus.ENVIADO, ProgressStatus.APROBADO)
-    ids = [i.pk for i in indicators]
-    targets = defaultdict(dict)
-    for target in Target.objects.filter(indicator_id__in=ids, fiscal_year=fiscal_year).prefetch_related("adjustments"):
-        targets[target.indicator_id][target.month] = target
-    progress = defaultdict(dict)
-    for item in Progress.objects.filter(indicator_id__in=ids, fiscal_year=fiscal_year, state__isnull=True,
-                                        status__in=statuses):
-        progress[item.indicator_id][item.month] = item
+    targets, progress = period_values(fiscal_year, indicators, only_approved)
     policy = FiscalYearPolicy.for_year(fiscal_year)
     by_program = defaultdict(list)
     for indicator in indicators:
@@ -161,15 +153,7 @@ QUARTER_NAMES = {1: "Primer", 2: "Segundo", 3: "Tercer", 4: "Cuarto"}
 
 def informe_context(fiscal_year, quarter, indicators, only_approved=False):
     """Per programa, its instruments and each indicator as seed 000's SED section presents it."""
-    statuses = (ProgressStatus.APROBADO,) if only_approved else (ProgressStatus.ENVIADO, ProgressStatus.APROBADO)
-    ids = [i.pk for i in indicators]
-    targets = defaultdict(dict)
-    for target in Target.objects.filter(indicator_id__in=ids, fiscal_year=fiscal_year).prefetch_related("adjustments"):
-        targets[target.indicator_id][target.month] = target
-    progress = defaultdict(dict)
-    for item in Progress.objects.filter(indicator_id__in=ids, fiscal_year=fiscal_year, state__isnull=True,
-                                        status__in=statuses):
-        progress[item.indicator_id][item.month] = item
+    targets, progress = period_values(fiscal_year, indicators, only_approved)
     policy = FiscalYearPolicy.for_year(fiscal_year)
     programs = {}
     for indicator in indicators:

@@ -1,6 +1,10 @@
 import os
+from datetime import timedelta
+from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
+from django.utils import timezone
 
 
 @pytest.fixture(autouse=True)
@@ -16,3 +20,30 @@ def _integration_needs_postgres(request):
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(message)
         pytest.skip(message)
+
+
+@pytest.fixture
+def world(db):
+    """Two URs with a programme each (Q1-2024 open now), their capturistas, a coordinador of both,
+    one of UR A only and a consulta of both."""
+    from indicators.models import CaptureWindow
+    from indicators.roles import CAPTURISTA, CONSULTA, COORDINADOR
+
+    from .factories import IndicatorFactory, MatrixFactory, ResponsibleUnitFactory, TargetFactory, make_user
+
+    unit_a, unit_b = ResponsibleUnitFactory(clave="AAA"), ResponsibleUnitFactory(clave="BBB")
+    matrix_a = MatrixFactory(program__responsible_unit=unit_a)
+    matrix_b = MatrixFactory(program__responsible_unit=unit_b)
+    ind_a = IndicatorFactory(objective__matrix=matrix_a, responsible_unit=unit_a)
+    ind_b = IndicatorFactory(objective__matrix=matrix_b, responsible_unit=unit_b)
+    for indicator in (ind_a, ind_b):
+        TargetFactory(indicator=indicator, month=3, value=Decimal(80))
+    now = timezone.now()
+    CaptureWindow.objects.create(fiscal_year=2024, quarter=1, opens_at=now - timedelta(days=1),
+                                 closes_at=now + timedelta(days=10))
+    return SimpleNamespace(
+        unit_a=unit_a, unit_b=unit_b, ind_a=ind_a, ind_b=ind_b, matrix_a=matrix_a, program_a=matrix_a.program,
+        cap_a=make_user("cap_a", CAPTURISTA, [unit_a]), cap_b=make_user("cap_b", CAPTURISTA, [unit_b]),
+        coord=make_user("coord", COORDINADOR, [unit_a, unit_b]), coord_a=make_user("coord_a", COORDINADOR, [unit_a]),
+        consulta=make_user("consulta", CONSULTA, [unit_a, unit_b]),
+    )

@@ -1,6 +1,8 @@
 from decimal import Decimal
 
 import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 
 from indicators.choices import Direction, Frequency, ProgressStatus, ValueType
 from indicators.models import Indicator, Progress, Target
@@ -90,3 +92,12 @@ class ProgressFactory(factory.django.DjangoModelFactory):
     month = 3
     value = Decimal("45")
     status = ProgressStatus.BORRADOR
+
+
+def make_user(username, role, units=(), programs=()):
+    """A user of a role (group) with a scope of URs and/or programas."""
+    user = get_user_model().objects.create_user(username, email=f"{username}@simir.invalid", password="x")
+    user.groups.add(Group.objects.get(name=role))
+    user.responsible_units.set(units)
+    user.programs.set(programs)
+    return user

@@ -3,11 +3,9 @@
 
 import csv
 import io
-from datetime import timedelta
 from decimal import Decimal as D
 
 import pytest
-from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -17,46 +15,14 @@ from openpyxl import load_workbook
 from indicators import rules
 from indicators.choices import AdjustmentStatus, AdjustmentType, ProgressStatus as S
 from indicators.compliance import avance_semaforo
-from indicators.models import CaptureWindow, ProgressTransition, QuarterResult, TargetAdjustment
-from indicators.roles import CAPTURISTA, COORDINADOR
+from indicators.models import ProgressTransition, QuarterResult, TargetAdjustment
 from indicators.tables import readings_for
 
-from .factories import IndicatorFactory, MatrixFactory, ProgressFactory, ResponsibleUnitFactory, TargetFactory
+from .factories import IndicatorFactory, ProgressFactory, TargetFactory
 
 pytestmark = pytest.mark.django_db
 QUEUE = reverse("indicators:review_queue")
 APPROVE_MANY = reverse("indicators:review_approve_many")
-
-
-def make_user(django_user_model, username, role, units=(), programs=()):
-    user = django_user_model.objects.create_user(username, email=f"{username}@simir.invalid", password="x")
-    user.groups.add(Group.objects.get(name=role))
-    user.responsible_units.set(units)
-    user.programs.set(programs)
-    return user
-
-
-@pytest.fixture
-def world(django_user_model):
-    """Two URs with a programme each, their capturistas, a coordinador of both and one of UR A only."""
-    unit_a, unit_b = ResponsibleUnitFactory(clave="AAA"), ResponsibleUnitFactory(clave="BBB")
-    matrix_a = MatrixFactory(program__responsible_unit=unit_a)
-    matrix_b = MatrixFactory(program__responsible_unit=unit_b)
-    ind_a = IndicatorFactory(objective__matrix=matrix_a, responsible_unit=unit_a)
-    ind_b = IndicatorFactory(objective__matrix=matrix_b, responsible_unit=unit_b)
-    for indicator in (ind_a, ind_b):
-        TargetFactory(indicator=indicator, month=3, value=D(80))
-    now = timezone.now()
-    CaptureWindow.objects.create(fiscal_year=2024, quarter=1, opens_at=now - timedelta(days=1),
-                                 closes_at=now + timedelta(days=10))
-    w = type("World", (), {})()
-    w.unit_a, w.unit_b, w.ind_a, w.ind_b = unit_a, unit_b, ind_a, ind_b
-    w.matrix_a, w.program_a = matrix_a, matrix_a.program
-    w.cap_a = make_user(django_user_model, "cap_a", CAPTURISTA, [unit_a])
-    w.cap_b = make_user(django_user_model, "cap_b", CAPTURISTA, [unit_b])
-    w.coord = make_user(django_user_model, "coord", COORDINADOR, [unit_a, unit_b])
-    w.coord_a = make_user(django_user_model, "coord_a", COORDINADOR, [unit_a])
-    return w
 
 
 def sent(world, indicator, month=3, value=D(80), status=S.ENVIADO, **kwargs):

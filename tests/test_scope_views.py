@@ -3,13 +3,11 @@
 from decimal import Decimal as D
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from indicators.models import Indicator, Progress
-from indicators.roles import CAPTURISTA, COORDINADOR
 from indicators.services import save_progress
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,6 @@ from datetime import datetime, timedelta
 from decimal import Decimal as D
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -12,7 +11,7 @@ from indicators import rules
 from indicators.choices import AdjustmentStatus, AdjustmentType, ProgressStatus as S
 from indicators.models import CaptureWindow, ProgressTransition, QuarterResult
 from indicators.notifications import window_reminders
-from indicators.roles import CAPTURISTA, CONSULTA, COORDINADOR
+from indicators.roles import CAPTURISTA
 from indicators.scope import get_indicator_for_user, indicators_for, programs_for
 from indicators.services import (
     ConcurrentEdit,
@@ -26,42 +25,10 @@ from indicators.services import (
 )
 from indicators.workflow import TRANSITIONS, Action, transition
 
-from .factories import IndicatorFactory, MatrixFactory, ProgressFactory, ResponsibleUnitFactory, TargetFactory
+from .factories import IndicatorFactory, ProgressFactory, TargetFactory, make_user
 
 pytestmark = pytest.mark.django_db
 MX = rules.MEXICO_CITY
-
-
-def make_user(django_user_model, username, role, units=(), programs=()):
-    user = django_user_model.objects.create_user(username, email=f"{username}@simir.invalid", password="x")
-    user.groups.add(Group.objects.get(name=role))
-    user.responsible_units.set(units)
-    user.programs.set(programs)
-    return user
-
-
-@pytest.fixture
-def world(django_user_model):
-    """Two URs with a programme each, their capturistas, a coordinador and a consulta of both."""
-    unit_a, unit_b = ResponsibleUnitFactory(clave="AAA"), ResponsibleUnitFactory(clave="BBB")
-    matrix_a = MatrixFactory(program__responsible_unit=unit_a)
-    matrix_b = MatrixFactory(program__responsible_unit=unit_b)
-    ind_a = IndicatorFactory(objective__matrix=matrix_a, responsible_unit=unit_a)
-    ind_b = IndicatorFactory(objective__matrix=matrix_b, responsible_unit=unit_b)
-    for indicator in (ind_a, ind_b):
-        TargetFactory(indicator=indicator, month=3, value=D(80))
-    # Q1-2024 open now for everybody.
-    now = timezone.now()
-    CaptureWindow.objects.create(fiscal_year=2024, quarter=1, opens_at=now - timedelta(days=1),
-                                 closes_at=now + timedelta(days=10))
-    w = type("World", (), {})()
-    w.unit_a, w.unit_b, w.ind_a, w.ind_b = unit_a, unit_b, ind_a, ind_b
-    w.program_a = matrix_a.program
-    w.cap_a = make_user(django_user_model, "cap_a", CAPTURISTA, [unit_a])
-    w.cap_b = make_user(django_user_model, "cap_b", CAPTURISTA, [unit_b])
-    w.coord = make_user(django_user_model, "coord", COORDINADOR, [unit_a, unit_b])
-    w.consulta = make_user(django_user_model, "consulta", CONSULTA, [unit_a, unit_b])
-    return w
 
 
 def progress_in(status, indicator, **kwargs):
@@ -150,7 +117,7 @@ def test_out_of_scope_capture_is_404(world):
 
 
 def test_programme_scope_adds_indicators_of_other_units(world, django_user_model):
-    user = make_user(django_user_model, "prog", CAPTURISTA, programs=[world.ind_b.matrix.program])
+    user = make_user("prog", CAPTURISTA, programs=[world.ind_b.matrix.program])
     assert list(indicators_for(user)) == [world.ind_b]
 
 
@@ -239,7 +206,7 @@ def test_capturista_sends_a_programme_quarter_at_once(world, django_capture_on_c
     with django_capture_on_commit_callbacks(execute=True):
         sent, errors = submit_program_quarter(world.cap_a, world.program_a, 2024, 1)
     assert (len(sent), errors) == (1, {})
-    assert [m.to for m in mail.outbox] == [["coord@simir.invalid"]]
+    assert [m.to for m in mail.outbox] == [["coord@simir.invalid"], ["coord_a@simir.invalid"]]  # both cover UR A
     assert "envió todos sus avances del T1-2024" in mail.outbox[0].subject
 
 

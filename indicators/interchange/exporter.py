@@ -44,11 +44,10 @@ def export_indicators(fiscal_year, programs=None, indicators=None):
     )
 
 
-def build_rows(fiscal_year, indicators, quarter=None, only_approved=False):
-    """(header, rows as lists of text, warnings) for the indicators, months 1..3Q with a quarter."""
-    months = range(1, 3 * quarter + 1) if quarter else layout.MONTHS
-    header = layout.FICHA_COLUMNS + [c for n in months for c in layout.month_columns(n)] + layout.CP_COLUMNS
-    header += [c for n in months for c in (f"CUMPLIMIENTO_MES{n}", f"SEMAFORO_MES{n}")]
+def period_values(fiscal_year, indicators, only_approved=False):
+    """The national metas (with their adjustments) and exportable avances of the indicators, by
+    indicator and month: ({id: {month: Target}}, {id: {month: Progress}}). Drafts and returned
+    avances are never exported; sent ones only without `only_approved`."""
     ids = [i.pk for i in indicators]
     targets = defaultdict(dict)
     for target in Target.objects.filter(indicator_id__in=ids, fiscal_year=fiscal_year).prefetch_related("adjustments"):
@@ -58,6 +57,15 @@ def build_rows(fiscal_year, indicators, quarter=None, only_approved=False):
     for item in Progress.objects.filter(indicator_id__in=ids, fiscal_year=fiscal_year, state__isnull=True,
                                         status__in=statuses):
         progress[item.indicator_id][item.month] = item
+    return targets, progress
+
+
+def build_rows(fiscal_year, indicators, quarter=None, only_approved=False):
+    """(header, rows as lists of text, warnings) for the indicators, months 1..3Q with a quarter."""
+    months = range(1, 3 * quarter + 1) if quarter else layout.MONTHS
+    header = layout.FICHA_COLUMNS + [c for n in months for c in layout.month_columns(n)] + layout.CP_COLUMNS
+    header += [c for n in months for c in (f"CUMPLIMIENTO_MES{n}", f"SEMAFORO_MES{n}")]
+    targets, progress = period_values(fiscal_year, indicators, only_approved)
     policy = FiscalYearPolicy.for_year(fiscal_year)
     rows, warnings = [], []
     for indicator in indicators:

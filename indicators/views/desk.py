@@ -7,7 +7,6 @@ from .. import rules
 from ..models import CaptureWindow
 from ..roles import can_capture, can_review
 from ..scope import programs_for, progress_for
-from ..windows import capture_state
 
 STATUSES = ["borrador", "enviado", "devuelto", "aprobado"]
 
