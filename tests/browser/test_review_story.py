@@ -77,3 +77,16 @@ def test_capture_return_fix_resend_approve(page_as, demo_site):
     coordinador.wait_for_timeout(300)
     assert "P999" in coordinador.locator("main").inner_text()
     shot(coordinador, "tablero")
+
+    # The quarter goes out as Hacienda's layout: a background job, its progress, the file.
+    coordinador.goto(f"{demo_site}/exportaciones/")
+    coordinador.select_option("select[name=trimestre]", "1")
+    coordinador.select_option("select[name=formato]", "csv")
+    coordinador.click("text=Generar")
+    coordinador.locator("#job-file:not([hidden])").wait_for()
+    assert "terminado" in coordinador.locator("#job-status").inner_text().lower()
+    shot(coordinador, "exportacion")
+    with coordinador.expect_download() as download:
+        coordinador.click("#job-file")
+    content = open(download.value.path(), encoding="utf-8-sig").read()
+    assert "990007" in content and "85.217391" in content and ",verde," in content
