@@ -20,11 +20,11 @@ class Export:
 
 
 def render_export(fiscal_year, output_format, quarter=None, programs=None, only_approved=False,
-                  encoding="utf-8", indicators=None):
+                  encoding="utf-8", indicators=None, by_state=False):
     """`indicators` restricts to a user's scope (a queryset); `programs` to some programmes."""
     selected = export_indicators(fiscal_year, programs, indicators)
     # The pre-flight avisos come with every format; the rows are the CSV's.
-    header, rows, warnings = build_rows(fiscal_year, selected, quarter, only_approved)
+    header, rows, warnings = build_rows(fiscal_year, selected, quarter, only_approved, by_state)
     if output_format == "csv":
         data, encoding_warnings = write_csv(header, rows, ENCODINGS[encoding])
         warnings += encoding_warnings
@@ -35,4 +35,4 @@ def render_export(fiscal_year, output_format, quarter=None, programs=None, only_
         data = informe_pdf(informe_context(fiscal_year, quarter or latest_quarter_with_avances(fiscal_year),
                                            selected, only_approved))
     suffix = f"_T{quarter}" if quarter else ""
-    return Export(data, f"sed_{fiscal_year}{suffix}.{output_format}", len(rows), warnings)
+    return Export(data, f"sed_{fiscal_year}{suffix}.{output_format}", len(selected), warnings)

@@ -259,3 +259,26 @@ def formula(direction, descending_ratio=False, meta=None, avance=None):
     if direction == Direction.DESCENDENTE and descending_ratio and meta and avance and meta > 0 and avance > 0:
         return DESCENDING_RATIO_FORMULA
     return FORMULAS[Direction(direction)] + " (nunca menor que 0)"
+
+
+# --- Entidades federativas ------------------------------------------------------------------
+
+
+class CannotRollUp(ValueError):
+    pass
+
+
+def roll_up(quantities, factor):
+    """The national (value, numerador, denominador) of per-entidad avances: numeradores and
+    denominadores are summed, never percentages averaged; absolute values are summed."""
+    quantities = list(quantities)
+    if all(q[1] is not None and q[2] is not None for q in quantities):
+        numerator = sum((q[1] for q in quantities), Decimal(0))
+        denominator = sum((q[2] for q in quantities), Decimal(0))
+        return ratio_value(numerator, denominator, factor), numerator, denominator
+    if factor == 1 and all(q[1] is None for q in quantities):
+        return sum((q[0] for q in quantities), Decimal(0)), None, None
+    raise CannotRollUp(
+        "Para sumar las entidades cada avance estatal necesita numerador y denominador "
+        "(solo los valores absolutos se suman directamente)."
+    )

@@ -247,3 +247,21 @@ def start_export(user, fiscal_year, output_format, quarter=None, programs=(), on
     })
     transaction.on_commit(lambda: run_job.delay(job.pk))
     return job
+
+
+@transaction.atomic
+def save_state_progress(user, indicator, fiscal_year, month, state, **values):
+    """Capture one entidad's avance and roll the national avance up from all entidades."""
+    save_progress(user, indicator, fiscal_year, month, state=state, **values)
+    states = Progress.objects.filter(indicator=indicator, fiscal_year=fiscal_year, month=month, state__isnull=False)
+    try:
+        value, numerator, denominator = rules.roll_up(
+            [(p.value, p.numerator, p.denominator) for p in states], indicator.effective_factor
+        )
+    except rules.CannotRollUp as exc:
+        raise ValidationError(str(exc)) from exc
+    national = Progress.objects.filter(indicator=indicator, fiscal_year=fiscal_year, month=month,
+                                       state__isnull=True).order_by().first()
+    texts = {f: getattr(national, f) for f in ("cause", "effect", "other_reasons")} if national else {}
+    return save_progress(user, indicator, fiscal_year, month, value=None if numerator is not None else value,
+                         numerator=numerator, denominator=denominator, **texts)

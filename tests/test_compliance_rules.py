@@ -183,3 +183,12 @@ def test_descending_semaforo_mirrors_ascending(meta, avance, uva, extra):
     ascending = rules.semaforo(rules.compliance(meta, mirrored, ASC), *limits)
     assert descending == ascending
     assert rules.compliance(meta, avance, DESC) == rules.compliance(meta, mirrored, ASC)
+
+
+def test_roll_up_sums_numerators_and_denominators_never_averages():
+    states = [(D("90"), D(9), D(10)), (D("10"), D(10), D(100))]
+    value, numerator, denominator = rules.roll_up(states, D(100))
+    assert (numerator, denominator, value) == (D(19), D(110), D("17.272727"))  # the mean of 90 and 10 would be 50
+    assert rules.roll_up([(D(5), None, None), (D(7), None, None)], D(1)) == (D(12), None, None)
+    with pytest.raises(rules.CannotRollUp):
+        rules.roll_up([(D(5), None, None), (D(7), D(7), D(10))], D(100))

@@ -11,9 +11,10 @@ from indicators.interchange.exporter import build_rows, export_indicators, write
 from indicators.interchange.importer import import_file
 from indicators.interchange.layout import COLUMNS, RESULT_COLUMNS
 from indicators.models import Indicator
-from indicators.services import save_progress
+from indicators.models import Progress
+from indicators.services import save_progress, save_state_progress
 from indicators.workflow import Action, transition
-from programs.models import Matrix, Objective, Program, Ramo, ResponsibleUnit
+from programs.models import Matrix, Objective, Program, Ramo, ResponsibleUnit, State
 
 pytestmark = pytest.mark.django_db
 
@@ -170,3 +171,24 @@ def test_pdf_informe_text(demo, tmp_path):
     assert "Causa: La falta de notificación por el área de recursos humanos" in text
     assert "N/A" in text  # U013: meta 0, avance > 0
     assert f"Página 1 de {len(pages)}" in pages[0]
+
+
+def test_entidades_roll_up_and_export_by_entidad(demo, tmp_path, django_user_model):
+    user = django_user_model.objects.get(username="coordinador")
+    indicator = Indicator.objects.get(external_id="990010")  # Porcentaje, left without Q1 avance
+    yucatan, zacatecas = State.objects.get(clave="31"), State.objects.get(clave="32")
+    save_state_progress(user, indicator, 2024, 3, yucatan, numerator=Decimal(2700), denominator=Decimal(3000))
+    national = save_state_progress(user, indicator, 2024, 3, zacatecas, numerator=Decimal(2880),
+                                   denominator=Decimal(3100))
+    assert (national.numerator, national.denominator, national.value) == (
+        Decimal(5580), Decimal(6100), Decimal("91.475410"))
+    transition(user, national, Action.ENVIAR)
+    rows = parse(export_bytes(tmp_path, "--programa", "P999", "--trimestre", "1", "--por-entidad"))
+    assert [r["ID_ENTIDAD_FEDERATIVA"] for r in rows if r["ID_INDICADOR"] == "990010"] == [""]  # drafts stay out
+    for progress in Progress.objects.filter(indicator=indicator, state__isnull=False):
+        transition(user, progress, Action.ENVIAR)
+    rows = parse(export_bytes(tmp_path, "--programa", "P999", "--trimestre", "1", "--por-entidad"))
+    ours = [r for r in rows if r["ID_INDICADOR"] == "990010"]
+    assert [(r["ID_ENTIDAD_FEDERATIVA"], r["ENTIDAD_FEDERATIVA"], r["AVANCE_MES3_NUM"], r["AVANCE_MES3_DEN"],
+             r["SEMAFORO_MES3"]) for r in ours] == [
+        ("", "", "5580", "6100", "verde"), ("31", "Yucatán", "2700", "3000", ""), ("32", "Zacatecas", "2880", "3100", "")]

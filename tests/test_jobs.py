@@ -87,3 +87,11 @@ def test_expired_export_files_are_cleaned(demo, client, django_capture_on_commit
     assert clean_expired_exports(now=timezone.now() + timedelta(days=settings.SIMIR_EXPORT_RETENTION_DAYS + 1)) == 1
     job.refresh_from_db()
     assert not job.file and "Archivo eliminado por antigüedad." in job.message
+
+
+def test_informe_as_html_in_scope(demo, client):
+    assert client.login(username="capturista_ayo", password=PASSWORD)
+    html = client.get(reverse("indicators:informe_html", args=[2024, 1])).content.decode()
+    assert "Programa presupuestario S200 - Fortalecimiento a la atención médica" in html
+    assert "P999" not in html
+    assert client.get(reverse("indicators:informe_html", args=[2024, 5])).status_code == 404

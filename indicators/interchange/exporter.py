@@ -52,7 +52,7 @@ def period_values(fiscal_year, indicators, only_approved=False):
     targets = defaultdict(dict)
     for target in Target.objects.filter(indicator_id__in=ids, fiscal_year=fiscal_year).prefetch_related("adjustments"):
         targets[target.indicator_id][target.month] = target
-    statuses = (ProgressStatus.APROBADO,) if only_approved else EXPORTED
+    statuses = statuses_for(only_approved)
     progress = defaultdict(dict)
     for item in Progress.objects.filter(indicator_id__in=ids, fiscal_year=fiscal_year, state__isnull=True,
                                         status__in=statuses):
@@ -60,10 +60,16 @@ def period_values(fiscal_year, indicators, only_approved=False):
     return targets, progress
 
 
-def build_rows(fiscal_year, indicators, quarter=None, only_approved=False):
-    """(header, rows as lists of text, warnings) for the indicators, months 1..3Q with a quarter."""
+STATE_COLUMNS = ["ID_ENTIDAD_FEDERATIVA", "ENTIDAD_FEDERATIVA"]
+
+
+def build_rows(fiscal_year, indicators, quarter=None, only_approved=False, by_state=False):
+    """(header, rows as lists of text, warnings) for the indicators, months 1..3Q with a quarter.
+    With `by_state`, each national row is followed by one row per entidad with avances (their
+    metas and results are national only, so those cells stay empty)."""
     months = range(1, 3 * quarter + 1) if quarter else layout.MONTHS
-    header = layout.FICHA_COLUMNS + [c for n in months for c in layout.month_columns(n)] + layout.CP_COLUMNS
+    header = layout.FICHA_COLUMNS + (STATE_COLUMNS if by_state else [])
+    header += [c for n in months for c in layout.month_columns(n)] + layout.CP_COLUMNS
     header += [c for n in months for c in (f"CUMPLIMIENTO_MES{n}", f"SEMAFORO_MES{n}")]
     targets, progress = period_values(fiscal_year, indicators, only_approved)
     policy = FiscalYearPolicy.for_year(fiscal_year)
@@ -82,7 +88,27 @@ def build_rows(fiscal_year, indicators, quarter=None, only_approved=False):
             cells[f"CUMPLIMIENTO_MES{month}"] = _compliance_text(outcome)
             cells[f"SEMAFORO_MES{month}"] = outcome.semaforo or "" if outcome else ""
         rows.append([cells.get(column, "") for column in header])
+        if by_state:
+            rows.extend(_state_rows(indicator, fiscal_year, months, header, statuses_for(only_approved)))
     return header, rows, warnings
+
+
+def statuses_for(only_approved):
+    return (ProgressStatus.APROBADO,) if only_approved else EXPORTED
+
+
+def _state_rows(indicator, fiscal_year, months, header, statuses):
+    by_state = defaultdict(dict)
+    for item in Progress.objects.filter(indicator=indicator, fiscal_year=fiscal_year, month__in=list(months),
+                                        state__isnull=False, status__in=statuses).select_related("state"):
+        by_state[item.state][item.month] = item
+    rows = []
+    for state in sorted(by_state, key=lambda s: s.clave):
+        cells = {**_ficha_cells(indicator), "ID_ENTIDAD_FEDERATIVA": state.clave, "ENTIDAD_FEDERATIVA": state.name}
+        for month, item in by_state[state].items():
+            cells.update(_month_cells(month, None, item))
+        rows.append([cells.get(column, "") for column in header])
+    return rows
 
 
 def _text(value):

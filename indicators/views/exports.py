@@ -7,7 +7,9 @@ from django.shortcuts import redirect, render
 from .. import rules
 from ..jobs import get_job_for_user
 from ..models import Job
-from ..scope import programs_for
+from ..interchange.exporter import export_indicators
+from ..reports import informe_context
+from ..scope import indicators_for, programs_for
 from ..services import start_export
 
 FORMAT_LABELS = [("csv", "CSV · formato de intercambio SHCP"), ("xlsx", "XLSX · reporte por programa"),
@@ -45,3 +47,12 @@ def export_download(request, pk):
     if job.kind != Job.Kind.EXPORTACION or not job.file:
         raise Http404("El archivo no existe o ya venció.")
     return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1])
+
+
+@login_required
+def informe_html(request, fiscal_year, quarter):
+    """The PDF informe as a web page (same template), limited to the user's scope."""
+    if quarter not in rules.QUARTERS:
+        raise Http404
+    selected = export_indicators(fiscal_year, indicators=indicators_for(request.user))
+    return render(request, "reports/informe.html", informe_context(fiscal_year, quarter, selected))

@@ -23,13 +23,15 @@ class Command(BaseCommand):
         parser.add_argument("--solo-aprobados", action="store_true", help="Omite los avances enviados sin aprobar.")
         parser.add_argument("--strict", action="store_true", help="Con algún aviso, no escribe nada y termina con error.")
         parser.add_argument("--encoding", choices=sorted(ENCODINGS), default="utf-8")
+        parser.add_argument("--por-entidad", action="store_true",
+                            help="csv: tras cada indicador, una fila por entidad federativa con avances.")
 
     def handle(self, *args, ejercicio, trimestre, programa, output_format, output, solo_aprobados, strict,
-               encoding, **options):
+               encoding, por_entidad, **options):
         if trimestre is not None and trimestre not in rules.QUARTERS:
             raise CommandError(f"--trimestre debe ser 1, 2, 3 o 4 (se recibió {trimestre}).")
         export = render_export(ejercicio, output_format, trimestre, self._programs(ejercicio, programa),
-                               solo_aprobados, encoding)
+                               solo_aprobados, encoding, by_state=por_entidad)
         warnings = export.warnings
         for warning in warnings:
             self.stderr.write(warning)
