@@ -21,11 +21,12 @@ SEMAFORO_FILL = {
     "gris": PatternFill("solid", fgColor="5B6770"),
 }
 COLUMNS = [
-    ("Nivel", 12), ("Objetivo", 10), ("Indicador", 40), ("Método de cálculo", 40),
-    ("Tipo-Dimensión-Frecuencia", 24), ("Unidad de medida", 14), ("Meta anual aprobada", 13),
-    ("Meta anual modificada", 13), ("Meta al periodo", 13), ("Realizado al periodo", 13), ("Avance %", 11),
-    ("Semáforo", 11), ("Causa", 50), ("Efecto", 50), ("Otros motivos", 40),
+    ("Nivel", 11), ("Objetivo", 8), ("Indicador", 32), ("Método de cálculo", 28),
+    ("Tipo-Dimensión-Frecuencia", 16), ("Unidad de medida", 12), ("Meta anual aprobada", 12),
+    ("Meta anual modificada", 12), ("Meta al periodo", 12), ("Realizado al periodo", 12), ("Avance %", 10),
+    ("Semáforo", 11), ("Causa", 45), ("Efecto", 45), ("Otros motivos", 35),
 ]
+LINE_HEIGHT = 13  # points per wrapped line; LibreOffice does not re-fit row heights of a generated file
 NUMBER_FORMAT = "#,##0.00"
 WRAP = Alignment(wrap_text=True, vertical="top")
 
@@ -63,6 +64,7 @@ def report_workbook(fiscal_year, quarter, indicators, only_approved=False):
         _program_sheet(workbook, program, fiscal_year, quarter, lines)
     for index, width in enumerate([10, 50, 12, 14, 12, 9, 9, 9, 9, 13], start=1):
         summary.column_dimensions[get_column_letter(index)].width = width
+    _print_setup(summary)
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -94,6 +96,22 @@ def _counts(lines):
         if line["outcome"] and line["outcome"].semaforo:
             counts[line["outcome"].semaforo] += 1
     return counts
+
+
+def _row_height(cells):
+    """Enough height for the longest wrapped text of the row (so nothing is cut when printed)."""
+    lines = 1
+    for cell, (_, width) in zip(cells, COLUMNS):
+        if isinstance(cell.value, str):
+            lines = max(lines, -(-len(cell.value) // max(width - 2, 1)))
+    return min(LINE_HEIGHT * lines + 4, 409)
+
+
+def _print_setup(sheet):
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 def _program_sheet(workbook, program, fiscal_year, quarter, lines):
@@ -132,8 +150,9 @@ def _program_sheet(workbook, program, fiscal_year, quarter, lines):
         row = sheet.max_row
         for column in range(7, 12):
             sheet.cell(row=row, column=column).number_format = NUMBER_FORMAT
-        for column in (3, 4, 13, 14, 15):
-            sheet.cell(row=row, column=column).alignment = WRAP
+        for cell in sheet[row]:
+            cell.alignment = WRAP
+        sheet.row_dimensions[row].height = _row_height(sheet[row])
         if light:
             cell = sheet.cell(row=row, column=12)
             cell.fill = SEMAFORO_FILL[light]
@@ -141,10 +160,7 @@ def _program_sheet(workbook, program, fiscal_year, quarter, lines):
     for index, (_, width) in enumerate(COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    _print_setup(sheet)
     sheet.print_title_rows = f"{header_row}:{header_row}"
 
 
