@@ -87,6 +87,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "es-mx"
+# Every text of the interface lives in one catalog (locale/es_MX), compiled and committed.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGES = [("es-mx", "Español (México)")]
 TIME_ZONE = "America/Mexico_City"
 USE_I18N = True
