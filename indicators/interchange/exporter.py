@@ -11,6 +11,7 @@ from programs.models import ID_BY_LEVEL, Level
 from .. import rules
 from ..choices import ProgressStatus
 from ..compliance import plain_number, sed_indicators, two_decimals
+from ..formula_safety import neutralise
 from ..models import FiscalYearPolicy, Progress, Target
 from . import layout
 
@@ -208,7 +209,7 @@ def write_csv(header, rows, encoding="utf-8-sig"):
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([neutralise(cell) for cell in row] for row in rows)
     text = buffer.getvalue()
     try:
         return text.encode(encoding), []

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import openpyxl
 
+from ..formula_safety import restore
+
 ENCODINGS = [("utf-8-sig", "UTF-8"), ("cp1252", "Windows-1252"), ("latin-1", "Latin-1")]
 
 
@@ -81,7 +83,7 @@ def _sheet(records, encoding):
     header = [name.strip().upper() for name in records[0]]
     rows = []
     for number, record in enumerate(records[1:], start=2):
-        cells = {name: (record[i].strip() if i < len(record) else "") for i, name in enumerate(header) if name}
+        cells = {name: restore(record[i].strip()) if i < len(record) else "" for i, name in enumerate(header) if name}
         if any(cells.values()):
             rows.append((number, cells))
     return Sheet(header=header, rows=rows, encoding=encoding)

@@ -1,0 +1,106 @@
+"""Bad input never breaks anything: random import files and capture posts give clear Spanish
+rejections, no server errors and no partial writes."""
+
+import io
+from types import SimpleNamespace
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from indicators.interchange.exporter import write_csv
+from indicators.interchange.importer import ImportErrors, UnreadableFile, import_file
+from indicators.interchange.layout import COLUMNS
+from indicators.models import Indicator, Progress, Target
+from programs.models import Program
+
+from .sed_files import base_row, write_csv as write_test_csv
+
+pytestmark = pytest.mark.django_db
+FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+NASTY = st.one_of(
+    st.text(max_size=40), st.sampled_from(["=cmd|' /C calc'!A0", "+1+1", "@SUM(A1)", "1e999", "NaN", "-0",
+                                           "9" * 40, "1,234.5", "３", "\x00", "12.1234567", "－5"]),
+    st.integers(-10**30, 10**30).map(str), st.decimals(allow_nan=False, allow_infinity=False).map(str),
+)
+FUZZED_COLUMNS = ["CICLO", "ID_PP", "ID_NIVEL", "FRECUENCIA", "SENTIDO", "META_MES3", "META_MES3_NUM",
+                  "META_MES3_DEN", "AVANCE_MES3", "AVANCE_MES3_NUM", "AVANCE_MES3_DEN", "UMBRAL_VERDE_AMARILLO",
+                  "UMBRAL_AMARILLO_ROJO", "FACTOR", "AVANCE_MES2", "NOMBRE_INDICADOR", "TIPO_RELATIVO"]
+
+
+def snapshot():
+    return (Indicator.objects.count(), Target.objects.count(), Progress.objects.count())
+
+
+@FUZZ
+@given(cells=st.dictionaries(st.sampled_from(FUZZED_COLUMNS), NASTY, min_size=1, max_size=6))
+def test_random_cells_import_completely_or_not_at_all(tmp_path_factory, cells):
+    path = write_test_csv(tmp_path_factory.mktemp("f") / "f.csv", [base_row(**cells), base_row(ID_INDICADOR="2")])
+    before = snapshot()
+    try:
+        import_file(path, recompute=False)
+    except ImportErrors as exc:
+        assert snapshot() == before
+        assert all(message.startswith("fila ") and ", columna " in message for message in exc.errors)
+    else:  # written whole: both rows' indicators are there
+        fiscal_year = int(cells.get("CICLO", "2024"))
+        assert Indicator.objects.filter(fiscal_year=fiscal_year, external_id="1001").exists()
+        assert Indicator.objects.filter(fiscal_year=2024, external_id="2").exists()
+
+
+@FUZZ
+@given(data=st.binary(max_size=400))
+def test_arbitrary_bytes_never_crash_the_reader(tmp_path_factory, data):
+    path = tmp_path_factory.mktemp("b") / "f.csv"
+    path.write_bytes(data)
+    try:
+        import_file(path, recompute=False)
+    except (ImportErrors, UnreadableFile):
+        pass
+    assert Indicator.objects.count() == 0
+
+
+def test_broken_xlsx_is_a_clear_message(tmp_path):
+    path = tmp_path / "f.xlsx"
+    path.write_bytes(b"PK\x03\x04 no es un libro")
+    with pytest.raises(UnreadableFile, match="No se pudo abrir el libro XLSX"):
+        import_file(path)
+
+
+def test_formula_text_is_neutralised_in_csv_and_restored_on_import(tmp_path):
+    header = list(COLUMNS)
+    row = [""] * len(header)
+    row[header.index("NOMBRE_INDICADOR")] = "=cmd|' /C calc'!A0"
+    row[header.index("META_MES3")] = "-5"
+    data, _ = write_csv(header, [row])
+    text = data.decode("utf-8-sig")
+    assert "'=cmd|' /C calc'!A0" in text.replace('"', "") and ",-5," in text
+    path = write_test_csv(tmp_path / "f.csv", [base_row(NOMBRE_INDICADOR="'=HYPERLINK(\"x\")", META_MES3="-5")])
+    import_file(path, recompute=False)
+    assert Indicator.objects.get().name == '=HYPERLINK("x")'
+
+
+@pytest.fixture
+def demo_once(db, django_user_model):
+    call_command("load_demo", stdout=io.StringIO(), stderr=io.StringIO())
+    return SimpleNamespace(program=Program.objects.get(is_fictitious=True),
+                           indicator=Indicator.objects.get(fiscal_year=2024, external_id="990007"),
+                           user=django_user_model.objects.get(username="capturista_zzz"))
+
+
+@FUZZ
+@given(numerator=NASTY, denominator=NASTY, cause=st.text(max_size=2100))
+def test_capture_form_never_errors_500(client, demo_once, numerator, denominator, cause):
+    program, indicator = demo_once.program, demo_once.indicator
+    client.force_login(demo_once.user)
+    before = Progress.objects.filter(indicator=indicator, month=3).values_list("value", "version").first()
+    response = client.post(reverse("indicators:capture", args=[2024, 1, program.pk]), {
+        "indicator": indicator.pk, "version": before[1] if before else "", "numerator": numerator,
+        "denominator": denominator, "cause": cause, "effect": "", "other_reasons": "", "action": "guardar",
+    })
+    assert response.status_code in (200, 302)
+    if response.status_code == 200:  # rejected: nothing changed, and the reason is on the page
+        assert Progress.objects.filter(indicator=indicator, month=3).values_list("value", "version").first() == before
+        assert 'class="error"' in response.content.decode()
