@@ -3,6 +3,8 @@
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import gettext as _
+
 from programs.models import Level
 
 from . import rules
@@ -80,6 +82,13 @@ def parse_number(raw, label):
     if not text:
         return None
     try:
-        return Decimal(text)
+        number = Decimal(text)
     except InvalidOperation:
-        raise ValueError(f"{label}: «{raw}» no es un número (use punto decimal, p. ej. 1,955.5).") from None
+        raise ValueError(_("%(campo)s: «%(texto)s» no es un número (use punto decimal, p. ej. 1,955.5).")
+                         % {"campo": label, "texto": raw}) from None
+    problem = rules.number_problem(number)
+    if problem:
+        # The reason comes from rules.number_problem (shared with the command-line import).
+        raise ValueError(_("%(campo)s: «%(texto)s» %(problema)s.")
+                         % {"campo": label, "texto": raw, "problema": problem})
+    return number

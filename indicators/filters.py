@@ -2,6 +2,7 @@
 
 import django_filters
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from programs.models import Level, Program, ResponsibleUnit
 
@@ -11,31 +12,32 @@ from .tables import readings_for
 
 NO_META = "sin-meta"
 QUARTER_CHOICES = [(q, f"T{q}") for q in rules.QUARTERS]
-SEMAFORO_CHOICES = [*rules.Semaforo.CHOICES, (NO_META, "Sin meta")]
+SEMAFORO_CHOICES = [*rules.Semaforo.CHOICES, (NO_META, _("Sin meta"))]
 
 
 class ReviewFilter(django_filters.FilterSet):
-    ejercicio = django_filters.ChoiceFilter(field_name="fiscal_year", label="Ejercicio", empty_label="Todos")
+    ejercicio = django_filters.ChoiceFilter(field_name="fiscal_year", label=_("Ejercicio"), empty_label=_("Todos"))
     trimestre = django_filters.ChoiceFilter(
-        label="Trimestre", choices=QUARTER_CHOICES, method="filter_quarter", empty_label="Todos"
+        label=_("Trimestre"), choices=QUARTER_CHOICES, method="filter_quarter", empty_label=_("Todos")
     )
     programa = django_filters.ModelChoiceFilter(
-        field_name="indicator__matrix__program", label="Programa", queryset=Program.objects.none(), empty_label="Todos"
+        field_name="indicator__matrix__program", label=_("Programa"), queryset=Program.objects.none(),
+        empty_label=_("Todos"),
     )
     ur = django_filters.ModelChoiceFilter(
-        field_name="indicator__responsible_unit", label="UR", queryset=ResponsibleUnit.objects.none(),
-        empty_label="Todas",
+        field_name="indicator__responsible_unit", label=_("UR"), queryset=ResponsibleUnit.objects.none(),
+        empty_label=_("Todas"),
     )
     nivel = django_filters.ChoiceFilter(
-        field_name="indicator__objective__level", label="Nivel", choices=Level.choices, empty_label="Todos"
+        field_name="indicator__objective__level", label=_("Nivel"), choices=Level.choices, empty_label=_("Todos")
     )
     estado = django_filters.ChoiceFilter(
-        field_name="status", label="Estado", choices=ProgressStatus.choices, empty_label="Todos"
+        field_name="status", label=_("Estado"), choices=ProgressStatus.choices, empty_label=_("Todos")
     )
     # Declared last on purpose: filters run in this order and the semáforo is read row by row in
     # Python, so it should only see what the other filters left.
     semaforo = django_filters.ChoiceFilter(
-        label="Semáforo", choices=SEMAFORO_CHOICES, method="filter_semaforo", empty_label="Todos"
+        label=_("Semáforo"), choices=SEMAFORO_CHOICES, method="filter_semaforo", empty_label=_("Todos")
     )
 
     def __init__(self, data=None, queryset=None, *, request=None, **kwargs):
@@ -63,20 +65,20 @@ class ReviewFilter(django_filters.FilterSet):
 class IndicatorFilter(django_filters.FilterSet):
     """Filters of the indicator catalog; choices come from the scoped queryset only."""
 
-    q = django_filters.CharFilter(label="Buscar", method="search")
-    ejercicio = django_filters.ChoiceFilter(field_name="fiscal_year", label="Ejercicio", empty_label="Todos")
+    q = django_filters.CharFilter(label=_("Buscar"), method="search")
+    ejercicio = django_filters.ChoiceFilter(field_name="fiscal_year", label=_("Ejercicio"), empty_label=_("Todos"))
     programa = django_filters.ModelChoiceFilter(
-        field_name="matrix__program", label="Programa", queryset=Program.objects.none(), empty_label="Todos"
+        field_name="matrix__program", label=_("Programa"), queryset=Program.objects.none(), empty_label=_("Todos")
     )
     ur = django_filters.ModelChoiceFilter(
-        field_name="responsible_unit", label="UR", queryset=ResponsibleUnit.objects.none(), empty_label="Todas"
+        field_name="responsible_unit", label=_("UR"), queryset=ResponsibleUnit.objects.none(), empty_label=_("Todas")
     )
-    nivel = django_filters.ChoiceFilter(field_name="objective__level", label="Nivel", choices=Level.choices,
-                                        empty_label="Todos")
-    frecuencia = django_filters.ChoiceFilter(field_name="frequency", label="Frecuencia", choices=Frequency.choices,
-                                             empty_label="Todas")
-    sentido = django_filters.ChoiceFilter(field_name="direction", label="Sentido", choices=Direction.choices,
-                                          empty_label="Todos")
+    nivel = django_filters.ChoiceFilter(field_name="objective__level", label=_("Nivel"), choices=Level.choices,
+                                        empty_label=_("Todos"))
+    frecuencia = django_filters.ChoiceFilter(field_name="frequency", label=_("Frecuencia"), choices=Frequency.choices,
+                                             empty_label=_("Todas"))
+    sentido = django_filters.ChoiceFilter(field_name="direction", label=_("Sentido"), choices=Direction.choices,
+                                          empty_label=_("Todos"))
 
     def __init__(self, data=None, queryset=None, *, request=None, **kwargs):
         super().__init__(data, queryset, request=request, **kwargs)

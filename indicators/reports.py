@@ -4,6 +4,8 @@ from collections import defaultdict
 from io import BytesIO
 
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -21,10 +23,12 @@ SEMAFORO_FILL = {
     "gris": PatternFill("solid", fgColor="5B6770"),
 }
 COLUMNS = [
-    ("Nivel", 11), ("Objetivo", 8), ("Indicador", 32), ("Método de cálculo", 28),
-    ("Tipo-Dimensión-Frecuencia", 16), ("Unidad de medida", 12), ("Meta anual aprobada", 12),
-    ("Meta anual modificada", 12), ("Meta al periodo", 12), ("Realizado al periodo", 12), ("Avance %", 10),
-    ("Semáforo", 11), ("Causa", 45), ("Efecto", 45), ("Otros motivos", 35),
+    (gettext_lazy("Nivel"), 11), (gettext_lazy("Objetivo"), 8), (gettext_lazy("Indicador"), 32),
+    (gettext_lazy("Método de cálculo"), 28), (gettext_lazy("Tipo-Dimensión-Frecuencia"), 16),
+    (gettext_lazy("Unidad de medida"), 12), (gettext_lazy("Meta anual aprobada"), 12),
+    (gettext_lazy("Meta anual modificada"), 12), (gettext_lazy("Meta al periodo"), 12),
+    (gettext_lazy("Realizado al periodo"), 12), (gettext_lazy("Avance %"), 10), (gettext_lazy("Semáforo"), 11),
+    (gettext_lazy("Causa"), 45), (gettext_lazy("Efecto"), 45), (gettext_lazy("Otros motivos"), 35),
 ]
 LINE_HEIGHT = 13  # points per wrapped line; LibreOffice does not re-fit row heights of a generated file
 NUMBER_FORMAT = "#,##0.00"
@@ -47,11 +51,12 @@ def report_workbook(fiscal_year, quarter, indicators, only_approved=False):
 
     workbook = Workbook()
     summary = workbook.active
-    summary.title = "Resumen"
-    summary.append([f"Resumen del SED · ejercicio {fiscal_year} · trimestre {quarter}"])
+    summary.title = _("Resumen")
+    summary.append([_("Resumen del SED · ejercicio %(ejercicio)s · trimestre %(trimestre)s")
+                    % {"ejercicio": fiscal_year, "trimestre": quarter}])
     summary["A1"].font = Font(bold=True, size=13)
-    summary.append(["Programa", "Nombre", "Indicadores", "Con periodo en el trimestre", "Reportados", "Verde",
-                    "Amarillo", "Rojo", "Gris", "Completitud %"])
+    summary.append([_("Programa"), _("Nombre"), _("Indicadores"), _("Con periodo en el trimestre"), _("Reportados"),
+                    _("Verde"), _("Amarillo"), _("Rojo"), _("Gris"), _("Completitud %")])
     for cell in summary[2]:
         cell.font = Font(bold=True)
     for program, program_indicators in by_program.items():
@@ -101,7 +106,7 @@ def _counts(lines):
 def _row_height(cells):
     """Enough height for the longest wrapped text of the row (so nothing is cut when printed)."""
     lines = 1
-    for cell, (_, width) in zip(cells, COLUMNS):
+    for cell, (_title, width) in zip(cells, COLUMNS):
         if isinstance(cell.value, str):
             lines = max(lines, -(-len(cell.value) // max(width - 2, 1)))
     return min(LINE_HEIGHT * lines + 4, 409)
@@ -116,17 +121,20 @@ def _print_setup(sheet):
 
 def _program_sheet(workbook, program, fiscal_year, quarter, lines):
     sheet = workbook.create_sheet(program.clave[:31])
+    program_label = f"{program.clave} {program.name}"
+    if program.is_fictitious:
+        program_label = _("%(programa)s (FICTICIO)") % {"programa": program_label}
     header = [
-        ("Ejercicio", fiscal_year), ("Periodo", f"Trimestre {quarter}"),
-        ("Ramo", f"{program.ramo.clave} {program.ramo.name}"),
-        ("Unidad responsable", f"{program.responsible_unit.clave} {program.responsible_unit.name}"),
-        ("Programa", f"{program.clave} {program.name}" + (" (FICTICIO)" if program.is_fictitious else "")),
+        (_("Ejercicio"), fiscal_year), (_("Periodo"), _("Trimestre %(trimestre)s") % {"trimestre": quarter}),
+        (_("Ramo"), f"{program.ramo.clave} {program.ramo.name}"),
+        (_("Unidad responsable"), f"{program.responsible_unit.clave} {program.responsible_unit.name}"),
+        (_("Programa"), program_label),
     ]
     for label, value in header:
         sheet.append([label, value])
         sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
     sheet.append([])
-    sheet.append([title for title, _ in COLUMNS])
+    sheet.append([str(title) for title, _width in COLUMNS])
     header_row = sheet.max_row
     for cell in sheet[header_row]:
         cell.font = Font(bold=True)
@@ -142,8 +150,9 @@ def _program_sheet(workbook, program, fiscal_year, quarter, lines):
             " - ".join(v for v in (indicator.indicator_type, indicator.dimension, indicator.frequency) if v),
             indicator.unit_of_measure, line["annual"], line["annual_modified"], line["meta"],
             avance.value if avance else None,
-            (outcome.cumplimiento if outcome and outcome.cumplimiento is not None else ("N/A" if outcome else None)),
-            light or ("sin meta en el trimestre" if line["month"] is None else "sin meta" if line["meta"] is None else None),
+            (outcome.cumplimiento if outcome and outcome.cumplimiento is not None else (_("N/A") if outcome else None)),
+            light or (_("sin meta en el trimestre") if line["month"] is None
+                      else _("sin meta") if line["meta"] is None else None),
             avance.cause if avance else None, avance.effect if avance else None,
             avance.other_reasons if avance else None,
         ])
@@ -157,14 +166,15 @@ def _program_sheet(workbook, program, fiscal_year, quarter, lines):
             cell = sheet.cell(row=row, column=12)
             cell.fill = SEMAFORO_FILL[light]
             cell.font = Font(color="FFFFFF", bold=True)
-    for index, (_, width) in enumerate(COLUMNS, start=1):
+    for index, (_title, width) in enumerate(COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
     _print_setup(sheet)
     sheet.print_title_rows = f"{header_row}:{header_row}"
 
 
-QUARTER_NAMES = {1: "Primer", 2: "Segundo", 3: "Tercer", 4: "Cuarto"}
+QUARTER_NAMES = {1: gettext_lazy("Primer"), 2: gettext_lazy("Segundo"), 3: gettext_lazy("Tercer"),
+                 4: gettext_lazy("Cuarto")}
 
 
 def informe_context(fiscal_year, quarter, indicators, only_approved=False):

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from zoneinfo import ZoneInfo
 
 from .choices import Direction, Frequency, IndicatorType, ValueType
@@ -10,6 +10,7 @@ from .choices import Direction, Frequency, IndicatorType, ValueType
 MEXICO_CITY = ZoneInfo("America/Mexico_City")
 
 VALUE_PLACES = Decimal("0.000001")  # derived values are kept with 6 decimals
+MAX_VALUE = Decimal(10) ** 22  # what a stored value (28 digits, 6 decimals) can hold
 
 PERIOD_END_MONTHS = {
     Frequency.MENSUAL: tuple(range(1, 13)),
@@ -28,6 +29,21 @@ PERIOD_END_MONTHS = {
 
 class InvalidRatio(ValueError):
     """Denominator 0 with a numerator other than 0."""
+
+
+MAX_DECIMALS = 6
+
+
+def number_problem(number):
+    """Why a captured or imported number cannot be stored, or None: at most 22 integer digits
+    and 6 decimals (the columns are Decimal(28, 6))."""
+    if not number.is_finite():
+        return "no es un número finito"
+    if -number.as_tuple().exponent > MAX_DECIMALS:
+        return f"tiene más de {MAX_DECIMALS} decimales"
+    if abs(number) >= MAX_VALUE:
+        return "es demasiado grande (a lo más 22 cifras enteras)"
+    return None
 
 
 def period_months(frequency):
@@ -52,7 +68,11 @@ def ratio_value(numerator, denominator, factor):
         if numerator == 0:
             return None
         raise InvalidRatio("El denominador es 0 y el numerador no: el cociente no existe.")
-    return (numerator / denominator * factor).quantize(VALUE_PLACES, rounding=ROUND_HALF_UP)
+    if number_problem(numerator) or number_problem(denominator):
+        raise InvalidRatio("El numerador o el denominador no es un número que se pueda guardar.")
+    with localcontext() as context:  # room for any ratio; the caller checks it fits the field
+        context.prec = 60
+        return (numerator / denominator * factor).quantize(VALUE_PLACES, rounding=ROUND_HALF_UP)
 
 
 def agrees_with(given, derived):

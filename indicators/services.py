@@ -8,6 +8,7 @@ from pathlib import PurePath
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import rules
 from .choices import AdjustmentStatus, ProgressStatus
@@ -38,7 +39,7 @@ def _label(model, field):
     try:
         return model._meta.get_field(field).verbose_name
     except FieldDoesNotExist:  # e.g. the workflow's "note", which is not a model field
-        return {"note": "nota"}.get(field, field)
+        return {"note": _("nota")}.get(field, field)
 
 
 def schedule_indicator_recompute(indicator_id):
@@ -64,7 +65,7 @@ def save_progress(user, indicator, fiscal_year, month, *, value=None, numerator=
     """Create or update the avance of a period as a draft. `expected_version` is the version the
     user loaded: if someone saved in between, nothing is written and the user is told."""
     if not can_capture(user):
-        raise PermissionDenied("Su rol no permite capturar avances.")
+        raise PermissionDenied(_("Su rol no permite capturar avances."))
     indicator = get_indicator_for_user(user, indicator.pk)
     check_capture_window(user, indicator, fiscal_year, month)
     progress = Progress.objects.select_for_update().filter(
@@ -77,15 +78,17 @@ def save_progress(user, indicator, fiscal_year, month, *, value=None, numerator=
         if expected_version is not None and progress.version != expected_version:
             who = progress.history.first().history_user if progress.history.exists() else None
             raise ConcurrentEdit(
-                f"Otra persona ({who or 'otro usuario'}) guardó este avance mientras usted lo editaba "
-                f"(versión {progress.version}, usted cargó la {expected_version}). No se guardaron sus cambios: "
-                "recargue la página, revise los valores actuales y vuelva a capturar."
+                _("Otra persona (%(who)s) guardó este avance mientras usted lo editaba (versión %(version)s, "
+                  "usted cargó la %(expected)s). No se guardaron sus cambios: recargue la página, revise los "
+                  "valores actuales y vuelva a capturar.")
+                % {"who": who or _("otro usuario"), "version": progress.version, "expected": expected_version}
             )
         if progress.status not in EDITABLE:
-            raise ValidationError(
-                f"El avance está {progress.get_status_display().lower()} y no se puede modificar"
-                + (": un coordinador puede reabrirlo." if progress.status == ProgressStatus.APROBADO else ".")
-            )
+            if progress.status == ProgressStatus.APROBADO:
+                message = _("El avance está %(estado)s y no se puede modificar: un coordinador puede reabrirlo.")
+            else:
+                message = _("El avance está %(estado)s y no se puede modificar.")
+            raise ValidationError(message % {"estado": progress.get_status_display().lower()})
         progress.version += 1
     progress.value, progress.numerator, progress.denominator = value, numerator, denominator
     progress.cause, progress.effect, progress.other_reasons = cause, effect, other_reasons
@@ -134,14 +137,14 @@ def request_adjustment(user, indicator, fiscal_year, month, *, adjustment_type, 
                        numerator=None, denominator=None):
     """A capturista asks for a new meta for a period that has no approved avance yet."""
     if not can_capture(user):
-        raise PermissionDenied("Su rol no permite solicitar ajustes de meta.")
+        raise PermissionDenied(_("Su rol no permite solicitar ajustes de meta."))
     indicator = get_indicator_for_user(user, indicator.pk)
     if not justification.strip():
-        raise ValidationError({"justification": "La justificación del ajuste es obligatoria."})
+        raise ValidationError({"justification": _("La justificación del ajuste es obligatoria.")})
     if Progress.objects.filter(indicator=indicator, fiscal_year=fiscal_year, month=month,
                                status=ProgressStatus.APROBADO).exists():
-        raise ValidationError("El periodo ya tiene un avance aprobado: solo se ajustan metas de periodos futuros.")
-    target, _ = Target.objects.get_or_create(indicator=indicator, fiscal_year=fiscal_year, month=month)
+        raise ValidationError(_("El periodo ya tiene un avance aprobado: solo se ajustan metas de periodos futuros."))
+    target, _created = Target.objects.get_or_create(indicator=indicator, fiscal_year=fiscal_year, month=month)
     target.full_clean()  # the month must be a period of the indicator's frequency
     adjustment = TargetAdjustment(target=target, value=value, numerator=numerator, denominator=denominator,
                                   adjustment_type=adjustment_type, justification=justification, requested_by=user)
@@ -155,13 +158,13 @@ def request_adjustment(user, indicator, fiscal_year, month, *, adjustment_type, 
 def decide_adjustment(user, adjustment, approve, note=""):
     """Approve (it becomes the meta vigente) or reject (a note is required) a requested adjustment."""
     if not can_review(user):
-        raise PermissionDenied("Solo la coordinación aprueba o rechaza ajustes de meta.")
+        raise PermissionDenied(_("Solo la coordinación aprueba o rechaza ajustes de meta."))
     adjustment = TargetAdjustment.objects.select_for_update().get(pk=adjustment.pk)
     get_indicator_for_user(user, adjustment.target.indicator_id)
     if adjustment.status != AdjustmentStatus.SOLICITADO:
-        raise ValidationError(f"El ajuste ya fue {adjustment.get_status_display().lower()}.")
+        raise ValidationError(_("El ajuste ya fue %(estado)s.") % {"estado": adjustment.get_status_display().lower()})
     if not approve and not note.strip():
-        raise ValidationError({"decision_note": "Para rechazar un ajuste hay que escribir el motivo."})
+        raise ValidationError({"decision_note": _("Para rechazar un ajuste hay que escribir el motivo.")})
     adjustment.status = AdjustmentStatus.APROBADO if approve else AdjustmentStatus.RECHAZADO
     adjustment.decided_by, adjustment.decided_at, adjustment.decision_note = user, timezone.now(), note.strip()
     adjustment._change_reason = "Aprobado" if approve else f"Rechazado: {note.strip()}"
@@ -176,7 +179,7 @@ def decide_adjustment(user, adjustment, approve, note=""):
 def set_capture_window(user, fiscal_year, quarter, opens_at, closes_at, note=""):
     """Open or move a quarter's window; its results are recomputed now and right after it closes."""
     if not can_review(user):
-        raise PermissionDenied("Solo la coordinación administra las ventanas de captura.")
+        raise PermissionDenied(_("Solo la coordinación administra las ventanas de captura."))
     window = CaptureWindow.objects.filter(fiscal_year=fiscal_year, quarter=quarter).first() or CaptureWindow(
         fiscal_year=fiscal_year, quarter=quarter
     )
@@ -191,7 +194,7 @@ def set_capture_window(user, fiscal_year, quarter, opens_at, closes_at, note="")
 @transaction.atomic
 def grant_extension(user, fiscal_year, quarter, until, reason, *, responsible_unit=None, program=None):
     if not can_review(user):
-        raise PermissionDenied("Solo la coordinación otorga prórrogas.")
+        raise PermissionDenied(_("Solo la coordinación otorga prórrogas."))
     extension = WindowExtension(fiscal_year=fiscal_year, quarter=quarter, responsible_unit=responsible_unit,
                                 program=program, until=until, reason=reason, granted_by=user)
     extension.full_clean()
@@ -210,7 +213,7 @@ def _schedule_close_recompute(fiscal_year, quarter, closes_at):
 def start_recompute(user, fiscal_year, quarters=rules.QUARTERS):
     """A coordinator's recompute of an ejercicio as a job whose progress the page shows."""
     if not can_review(user):
-        raise PermissionDenied("Solo la coordinación recalcula el cumplimiento.")
+        raise PermissionDenied(_("Solo la coordinación recalcula el cumplimiento."))
     job = Job.objects.create(kind=Job.Kind.RECALCULO, created_by=user,
                              params={"ejercicio": fiscal_year, "trimestres": list(quarters)})
     transaction.on_commit(lambda: run_job.delay(job.pk))
@@ -225,12 +228,13 @@ def attach_evidence(user, progress, upload, description=""):
     """Attach a file to an avance the user may edit; type and size are checked on the server."""
     extension = PurePath(upload.name).suffix.lower()
     if extension not in EVIDENCE_EXTENSIONS:
-        raise ValidationError({"evidence": f"Tipo de archivo no admitido («{extension or 'sin extensión'}»); se admite: "
-                                           + ", ".join(sorted(EVIDENCE_EXTENSIONS)) + "."})
+        raise ValidationError({"evidence": _("Tipo de archivo no admitido («%(extension)s»); se admite: %(admitidos)s.")
+                               % {"extension": extension or _("sin extensión"),
+                                  "admitidos": ", ".join(sorted(EVIDENCE_EXTENSIONS))}})
     if upload.size > EVIDENCE_MAX_BYTES:
-        raise ValidationError({"evidence": "El archivo pasa de 10 MB."})
+        raise ValidationError({"evidence": _("El archivo pasa de 10 MB.")})
     if progress.status not in EDITABLE:
-        raise ValidationError({"evidence": "Solo se anexan evidencias a avances en borrador o devueltos."})
+        raise ValidationError({"evidence": _("Solo se anexan evidencias a avances en borrador o devueltos.")})
     return Evidence.objects.create(progress=progress, file=upload, description=description or upload.name,
                                    uploaded_by=user)
 
@@ -238,9 +242,10 @@ def attach_evidence(user, progress, upload, description=""):
 def start_export(user, fiscal_year, output_format, quarter=None, programs=(), only_approved=False):
     """An export of the user's scope as a background job; the file appears when it is complete."""
     if output_format not in FORMATS:
-        raise ValidationError({"formato": f"Formato no admitido; se admite: {', '.join(FORMATS)}."})
+        raise ValidationError({"formato": _("Formato no admitido; se admite: %(formatos)s.")
+                               % {"formatos": ", ".join(FORMATS)}})
     if quarter is not None and quarter not in rules.QUARTERS:
-        raise ValidationError({"trimestre": "El trimestre va de 1 a 4."})
+        raise ValidationError({"trimestre": _("El trimestre va de 1 a 4.")})
     job = Job.objects.create(kind=Job.Kind.EXPORTACION, created_by=user, params={
         "ejercicio": fiscal_year, "formato": output_format, "trimestre": quarter,
         "programas": [p.pk for p in programs], "solo_aprobados": only_approved,

@@ -12,6 +12,8 @@ from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from programs.models import Level
 
@@ -76,7 +78,7 @@ def number(value):
 def semaforo_badge(light):
     """The colour always comes with its word (DESIGN.md §8)."""
     if not light:
-        return format_html('<span class="muted">sin meta</span>')
+        return format_html('<span class="muted">{}</span>', gettext("sin meta"))
     return format_html('<span class="semaforo semaforo-{}">{}</span>', light, light)
 
 
@@ -90,22 +92,22 @@ class ReviewTable(tables.Table):
 
     seleccion = tables.CheckBoxColumn(
         accessor="pk", exclude_from_export=True,
-        attrs={"th__input": {"id": "seleccionar-todo", "aria-label": "Seleccionar todos"},
-               "td__input": {"aria-label": "Seleccionar"}},
+        attrs={"th__input": {"id": "seleccionar-todo", "aria-label": _("Seleccionar todos")},
+               "td__input": {"aria-label": _("Seleccionar")}},
     )
     programa = tables.Column(
-        "Programa", accessor="indicator__matrix__program",
+        _("Programa"), accessor="indicator__matrix__program",
         order_by=("indicator__matrix__program__modalidad", "indicator__matrix__program__number"),
     )
-    ur = tables.Column("UR", accessor="indicator__responsible_unit__clave")
-    nivel = tables.Column("Nivel", accessor="indicator__objective__level")
-    indicador = tables.Column("Indicador", accessor="indicator__external_id")
-    periodo = tables.Column("Periodo", accessor="month", order_by=("fiscal_year", "month"))
-    valor = tables.Column("Valor", accessor="value", attrs=NUMBER)
-    semaforo = tables.Column("Semáforo", accessor="pk", orderable=False)
-    estado = tables.Column("Estado", accessor="status")
-    enviado_el = tables.DateTimeColumn(format="d/m/Y H:i", verbose_name="Enviado el", accessor="submitted_at")
-    enviado_por = tables.Column("Enviado por", accessor="submitted_by", order_by=("submitted_by__username",))
+    ur = tables.Column(_("UR"), accessor="indicator__responsible_unit__clave")
+    nivel = tables.Column(_("Nivel"), accessor="indicator__objective__level")
+    indicador = tables.Column(_("Indicador"), accessor="indicator__external_id")
+    periodo = tables.Column(_("Periodo"), accessor="month", order_by=("fiscal_year", "month"))
+    valor = tables.Column(_("Valor"), accessor="value", attrs=NUMBER)
+    semaforo = tables.Column(_("Semáforo"), accessor="pk", orderable=False)
+    estado = tables.Column(_("Estado"), accessor="status")
+    enviado_el = tables.DateTimeColumn(format="d/m/Y H:i", verbose_name=_("Enviado el"), accessor="submitted_at")
+    enviado_por = tables.Column(_("Enviado por"), accessor="submitted_by", order_by=("submitted_by__username",))
 
     class Meta:
         attrs = {"class": "grid review-queue"}
@@ -113,7 +115,7 @@ class ReviewTable(tables.Table):
         per_page = 25
         order_by_field = "orden"
         page_field = "pagina"
-        empty_text = "No hay avances que coincidan con los filtros."
+        empty_text = _("No hay avances que coincidan con los filtros.")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -160,7 +162,7 @@ class ReviewTable(tables.Table):
         return semaforo_badge(self.reading(record).semaforo)
 
     def value_semaforo(self, record):
-        return self.reading(record).semaforo or "sin meta"
+        return self.reading(record).semaforo or gettext("sin meta")
 
     def render_estado(self, record):
         return record.get_status_display()
@@ -187,16 +189,16 @@ QUEUE_RELATIONS = (
 class IndicatorTable(tables.Table):
     """The indicator catalog (`/indicadores/`)."""
 
-    indicador = tables.Column("ID", accessor="external_id")
-    nombre = tables.Column("Nombre", accessor="name")
-    programa = tables.Column("Programa", accessor="matrix__program__modalidad",
+    indicador = tables.Column(_("ID"), accessor="external_id")
+    nombre = tables.Column(_("Nombre"), accessor="name")
+    programa = tables.Column(_("Programa"), accessor="matrix__program__modalidad",
                              order_by=("matrix__program__modalidad", "matrix__program__number"))
-    ur = tables.Column("UR", accessor="responsible_unit__clave")
-    nivel = tables.Column("Nivel", accessor="objective__level")
-    frecuencia = tables.Column("Frecuencia", accessor="frequency")
-    sentido = tables.Column("Sentido", accessor="direction")
-    tipo = tables.Column("Tipo de valor", accessor="value_type", default="Absoluto")
-    ejercicio = tables.Column("Ejercicio", accessor="fiscal_year")
+    ur = tables.Column(_("UR"), accessor="responsible_unit__clave")
+    nivel = tables.Column(_("Nivel"), accessor="objective__level")
+    frecuencia = tables.Column(_("Frecuencia"), accessor="frequency")
+    sentido = tables.Column(_("Sentido"), accessor="direction")
+    tipo = tables.Column(_("Tipo de valor"), accessor="value_type", default=_("Absoluto"))
+    ejercicio = tables.Column(_("Ejercicio"), accessor="fiscal_year")
 
     class Meta:
         attrs = {"class": "grid"}
@@ -204,7 +206,7 @@ class IndicatorTable(tables.Table):
         per_page = 50
         order_by_field = "orden"
         page_field = "pagina"
-        empty_text = "No hay indicadores que coincidan con los filtros."
+        empty_text = _("No hay indicadores que coincidan con los filtros.")
 
     def render_indicador(self, record, value):
         return format_html('<a href="{}">{}</a>', reverse("indicators:indicator_detail", args=[record.pk]), value)

@@ -4,6 +4,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import rules
 from .models import CaptureWindow, WindowExtension
@@ -50,7 +51,9 @@ def capture_state(indicator, fiscal_year, month, as_of=None, calendar=None):
     label = f"T{quarter}-{fiscal_year}"
     last_moment = _local(deadline - timedelta(minutes=1))
     if rules.capture_open(as_of, opens_at, deadline):
-        return True, f"La captura del {label} está abierta hasta el {last_moment}."
+        return True, _("La captura del %(periodo)s está abierta hasta el %(hasta)s.") % {
+            "periodo": label, "hasta": last_moment}
     if opens_at and as_of < opens_at:
-        return False, f"La captura del {label} abre el {_local(opens_at)}."
-    return False, f"La captura del {label} cerró el {last_moment}; pida una prórroga a la coordinación."
+        return False, _("La captura del %(periodo)s abre el %(abre)s.") % {"periodo": label, "abre": _local(opens_at)}
+    return False, _("La captura del %(periodo)s cerró el %(cierre)s; pida una prórroga a la coordinación.") % {
+        "periodo": label, "cierre": last_moment}

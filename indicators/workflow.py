@@ -6,6 +6,8 @@ aprobado → devuelto when a coordinador reopens it with a reason."""
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import rules
 from .choices import ProgressStatus as S
@@ -20,7 +22,11 @@ class Action:
     APROBAR = "aprobar"
     DEVOLVER = "devolver"
     REABRIR = "reabrir"
+    # Written into the audit trail as the change reason: stored data, not translated.
     LABELS = {ENVIAR: "Enviar", APROBAR: "Aprobar", DEVOLVER: "Devolver", REABRIR: "Reabrir"}
+    # The verb as the interface says it («No se puede «aprobar» …»).
+    VERBS = {ENVIAR: gettext_lazy("enviar"), APROBAR: gettext_lazy("aprobar"), DEVOLVER: gettext_lazy("devolver"),
+             REABRIR: gettext_lazy("reabrir")}
 
 
 TRANSITIONS = {
@@ -33,8 +39,8 @@ TRANSITIONS = {
 ALLOWED = {Action.ENVIAR: can_capture, Action.APROBAR: can_review, Action.DEVOLVER: can_review,
            Action.REABRIR: can_review}
 NOTE_REQUIRED = {
-    Action.DEVOLVER: "Para devolver un avance hay que escribir la observación.",
-    Action.REABRIR: "Para reabrir un avance aprobado hay que escribir el motivo.",
+    Action.DEVOLVER: gettext_lazy("Para devolver un avance hay que escribir la observación."),
+    Action.REABRIR: gettext_lazy("Para reabrir un avance aprobado hay que escribir el motivo."),
 }
 EDITABLE = {S.BORRADOR, S.DEVUELTO}
 
@@ -54,13 +60,14 @@ def transition(user, progress, action, note=""):
     target = TRANSITIONS.get((progress.status, action))
     if target is None:
         raise ValidationError(
-            f"No se puede «{Action.LABELS.get(action, action).lower()}» un avance en estado {progress.get_status_display().lower()}."
+            _("No se puede «%(accion)s» un avance en estado %(estado)s.")
+            % {"accion": Action.VERBS.get(action, action), "estado": progress.get_status_display().lower()}
         )
     if not ALLOWED[action](user):
-        raise PermissionDenied("Su rol no permite esta acción.")
+        raise PermissionDenied(_("Su rol no permite esta acción."))
     note = note.strip()
     if action in NOTE_REQUIRED and not note:
-        raise ValidationError({"note": NOTE_REQUIRED[action]})
+        raise ValidationError({"note": str(NOTE_REQUIRED[action])})
     now = timezone.now()
     if action == Action.ENVIAR:
         validate_submission(progress)
@@ -88,8 +95,9 @@ def validate_submission(progress):
     progress.full_clean()
     light = avance_semaforo(progress.indicator, progress.fiscal_year, progress.month, progress.value)
     if rules.justification_required(light):
+        # The semáforo is named by its code word (verde, amarillo, rojo, gris), as everywhere.
         missing = {
-            field: f"Es obligatoria para enviar un avance con semáforo {light}."
+            field: _("Es obligatoria para enviar un avance con semáforo %(semaforo)s.") % {"semaforo": light}
             for field in ("cause", "effect") if not getattr(progress, field).strip()
         }
         if missing:

@@ -5,16 +5,17 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 
 class Ramo(models.Model):
-    clave = models.CharField("clave", max_length=10, unique=True)
-    name = models.CharField("nombre", max_length=255)
+    clave = models.CharField(_("clave"), max_length=10, unique=True)
+    name = models.CharField(_("nombre"), max_length=255)
 
     class Meta:
-        verbose_name = "ramo"
-        verbose_name_plural = "ramos"
+        verbose_name = _("ramo")
+        verbose_name_plural = _("ramos")
         ordering = ["clave"]
 
     def __str__(self):
@@ -22,20 +23,20 @@ class Ramo(models.Model):
 
 
 class ResponsibleUnit(models.Model):
-    ramo = models.ForeignKey(Ramo, on_delete=models.PROTECT, related_name="units", verbose_name="ramo")
-    clave = models.CharField("clave", max_length=10)
-    name = models.CharField("nombre", max_length=255)
+    ramo = models.ForeignKey(Ramo, on_delete=models.PROTECT, related_name="units", verbose_name=_("ramo"))
+    clave = models.CharField(_("clave"), max_length=10)
+    name = models.CharField(_("nombre"), max_length=255)
     is_fictitious = models.BooleanField(
-        "ficticia", default=False, help_text="Dato ilustrativo de la demostración, no real."
+        _("ficticia"), default=False, help_text=_("Dato ilustrativo de la demostración, no real.")
     )
     members = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, blank=True, related_name="responsible_units", verbose_name="usuarios",
-        help_text="Usuarios cuyo alcance incluye esta unidad responsable.",
+        settings.AUTH_USER_MODEL, blank=True, related_name="responsible_units", verbose_name=_("usuarios"),
+        help_text=_("Usuarios cuyo alcance incluye esta unidad responsable."),
     )
 
     class Meta:
-        verbose_name = "unidad responsable"
-        verbose_name_plural = "unidades responsables"
+        verbose_name = _("unidad responsable")
+        verbose_name_plural = _("unidades responsables")
         ordering = ["ramo__clave", "clave"]
         constraints = [
             models.UniqueConstraint(fields=["ramo", "clave"], name="unique_ur_per_ramo"),
@@ -48,13 +49,13 @@ class ResponsibleUnit(models.Model):
 class State(models.Model):
     """Entidad federativa (INEGI catalog)."""
 
-    clave = models.CharField("clave INEGI", max_length=2, unique=True)
-    name = models.CharField("nombre", max_length=60, unique=True)
-    abbreviation = models.CharField("abreviatura", max_length=6, unique=True)
+    clave = models.CharField(_("clave INEGI"), max_length=2, unique=True)
+    name = models.CharField(_("nombre"), max_length=60, unique=True)
+    abbreviation = models.CharField(_("abreviatura"), max_length=6, unique=True)
 
     class Meta:
-        verbose_name = "entidad federativa"
-        verbose_name_plural = "entidades federativas"
+        verbose_name = _("entidad federativa")
+        verbose_name_plural = _("entidades federativas")
         ordering = ["clave"]
 
     def __str__(self):
@@ -64,12 +65,12 @@ class State(models.Model):
 class Level(models.TextChoices):
     """Nivel of a MIR row; the integer is ID_NIVEL in the SHCP layout."""
 
-    FIN = "Fin", "Fin"
-    PROPOSITO = "Propósito", "Propósito"
-    COMPONENTE = "Componente", "Componente"
-    ACTIVIDAD = "Actividad", "Actividad"
-    FID = "FID", "FID"
-    OBJETIVO_PI = "Objetivo prioritario", "Objetivo prioritario"
+    FIN = "Fin", _("Fin")
+    PROPOSITO = "Propósito", _("Propósito")
+    COMPONENTE = "Componente", _("Componente")
+    ACTIVIDAD = "Actividad", _("Actividad")
+    FID = "FID", _("FID")
+    OBJETIVO_PI = "Objetivo prioritario", _("Objetivo prioritario")
 
 
 LEVEL_BY_ID = {
@@ -85,37 +86,37 @@ ID_BY_LEVEL = {level: number for number, level in LEVEL_BY_ID.items()}
 class Program(models.Model):
     """Programa presupuestario (Pp) of one ejercicio; identified by (ejercicio, ramo, clave)."""
 
-    fiscal_year = models.PositiveSmallIntegerField("ejercicio")
-    ramo = models.ForeignKey(Ramo, on_delete=models.PROTECT, related_name="programs", verbose_name="ramo")
-    modalidad = models.CharField("modalidad", max_length=1, help_text="Letra de la modalidad, p. ej. E, S, U, K, M, O.")
-    modalidad_name = models.CharField("descripción de la modalidad", max_length=255, blank=True)
-    number = models.PositiveSmallIntegerField("número")
-    name = models.CharField("nombre", max_length=500)
+    fiscal_year = models.PositiveSmallIntegerField(_("ejercicio"))
+    ramo = models.ForeignKey(Ramo, on_delete=models.PROTECT, related_name="programs", verbose_name=_("ramo"))
+    modalidad = models.CharField(_("modalidad"), max_length=1, help_text=_("Letra de la modalidad, p. ej. E, S, U, K, M, O."))
+    modalidad_name = models.CharField(_("descripción de la modalidad"), max_length=255, blank=True)
+    number = models.PositiveSmallIntegerField(_("número"))
+    name = models.CharField(_("nombre"), max_length=500)
     responsible_unit = models.ForeignKey(
         ResponsibleUnit,
         on_delete=models.PROTECT,
         related_name="programs",
-        verbose_name="unidad responsable",
+        verbose_name=_("unidad responsable"),
     )
     registered_indicators = models.PositiveSmallIntegerField(
-        "indicadores registrados en el PASH",
+        _("indicadores registrados en el PASH"),
         null=True,
         blank=True,
-        help_text="Total que la fuente informa; puede ser mayor que los cargados.",
+        help_text=_("Total que la fuente informa; puede ser mayor que los cargados."),
     )
     is_fictitious = models.BooleanField(
-        "ficticio", default=False, help_text="Programa ilustrativo de la demostración, no real."
+        _("ficticio"), default=False, help_text=_("Programa ilustrativo de la demostración, no real.")
     )
-    source_note = models.TextField("fuente", blank=True)
+    source_note = models.TextField(_("fuente"), blank=True)
     members = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, blank=True, related_name="programs", verbose_name="usuarios",
-        help_text="Usuarios cuyo alcance incluye este programa (además de los de sus URs).",
+        settings.AUTH_USER_MODEL, blank=True, related_name="programs", verbose_name=_("usuarios"),
+        help_text=_("Usuarios cuyo alcance incluye este programa (además de los de sus URs)."),
     )
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "programa presupuestario"
-        verbose_name_plural = "programas presupuestarios"
+        verbose_name = _("programa presupuestario")
+        verbose_name_plural = _("programas presupuestarios")
         ordering = ["fiscal_year", "ramo__clave", "modalidad", "number"]
         constraints = [
             models.UniqueConstraint(
@@ -136,47 +137,47 @@ class Program(models.Model):
 
     def clean(self):
         if self.modalidad and not (len(self.modalidad) == 1 and "A" <= self.modalidad <= "Z"):
-            raise ValidationError({"modalidad": "La modalidad es una sola letra mayúscula (A-Z)."})
+            raise ValidationError({"modalidad": _("La modalidad es una sola letra mayúscula (A-Z).")})
         if self.responsible_unit_id and self.ramo_id and self.responsible_unit.ramo_id != self.ramo_id:
-            raise ValidationError({"responsible_unit": "La unidad responsable debe pertenecer al mismo ramo del programa."})
+            raise ValidationError({"responsible_unit": _("La unidad responsable debe pertenecer al mismo ramo del programa.")})
 
 
 class Matrix(models.Model):
     """An instrument of indicators: the MIR or FID of a Pp, or a Programa Institucional."""
 
     class Kind(models.TextChoices):
-        MIR = "MIR", "Matriz de Indicadores para Resultados (MIR)"
-        FID = "FID", "Ficha de Indicadores del Desempeño (FID)"
-        PI = "PI", "Programa Institucional"
+        MIR = "MIR", _("Matriz de Indicadores para Resultados (MIR)")
+        FID = "FID", _("Ficha de Indicadores del Desempeño (FID)")
+        PI = "PI", _("Programa Institucional")
 
-    kind = models.CharField("tipo", max_length=3, choices=Kind.choices)
+    kind = models.CharField(_("tipo"), max_length=3, choices=Kind.choices)
     program = models.ForeignKey(
         Program,
         on_delete=models.CASCADE,
         related_name="matrices",
         null=True,
         blank=True,
-        verbose_name="programa presupuestario",
-        help_text="Obligatorio para MIR y FID; vacío para un Programa Institucional.",
+        verbose_name=_("programa presupuestario"),
+        help_text=_("Obligatorio para MIR y FID; vacío para un Programa Institucional."),
     )
-    fiscal_year = models.PositiveSmallIntegerField("ejercicio (o primer año)")
-    last_year = models.PositiveSmallIntegerField("último año", null=True, blank=True)
-    external_id = models.CharField("ID de matriz", max_length=30, blank=True)
-    name = models.CharField("nombre", max_length=500, blank=True)
+    fiscal_year = models.PositiveSmallIntegerField(_("ejercicio (o primer año)"))
+    last_year = models.PositiveSmallIntegerField(_("último año"), null=True, blank=True)
+    external_id = models.CharField(_("ID de matriz"), max_length=30, blank=True)
+    name = models.CharField(_("nombre"), max_length=500, blank=True)
     responsible_unit = models.ForeignKey(
         ResponsibleUnit,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="institutional_matrices",
-        verbose_name="unidad responsable",
-        help_text="Solo para un Programa Institucional (para MIR/FID, la del programa).",
+        verbose_name=_("unidad responsable"),
+        help_text=_("Solo para un Programa Institucional (para MIR/FID, la del programa)."),
     )
-    source_note = models.TextField("fuente", blank=True)
+    source_note = models.TextField(_("fuente"), blank=True)
 
     class Meta:
-        verbose_name = "matriz"
-        verbose_name_plural = "matrices"
+        verbose_name = _("matriz")
+        verbose_name_plural = _("matrices")
         ordering = ["fiscal_year", "kind", "name"]
         constraints = [
             models.UniqueConstraint(fields=["program", "kind"], name="unique_matrix_kind_per_program"),
@@ -193,13 +194,13 @@ class Matrix(models.Model):
 
     def clean(self):
         if self.kind == self.Kind.PI and self.program_id:
-            raise ValidationError({"program": "Un Programa Institucional no pertenece a un programa presupuestario."})
+            raise ValidationError({"program": _("Un Programa Institucional no pertenece a un programa presupuestario.")})
         if self.kind != self.Kind.PI and not self.program_id:
-            raise ValidationError({"program": "Una MIR o FID debe pertenecer a un programa presupuestario."})
+            raise ValidationError({"program": _("Una MIR o FID debe pertenecer a un programa presupuestario.")})
         if self.program_id and self.fiscal_year != self.program.fiscal_year:
-            raise ValidationError({"fiscal_year": "El ejercicio de la matriz debe ser el de su programa."})
+            raise ValidationError({"fiscal_year": _("El ejercicio de la matriz debe ser el de su programa.")})
         if self.last_year and self.last_year < self.fiscal_year:
-            raise ValidationError({"last_year": "El último año no puede ser anterior al primero."})
+            raise ValidationError({"last_year": _("El último año no puede ser anterior al primero.")})
 
     @property
     def unit(self):
@@ -209,10 +210,10 @@ class Matrix(models.Model):
 class Objective(models.Model):
     """A row of a matrix (resumen narrativo): nivel, clave (C1, A1.1…), parent."""
 
-    matrix = models.ForeignKey(Matrix, on_delete=models.CASCADE, related_name="objectives", verbose_name="matriz")
-    level = models.CharField("nivel", max_length=20, choices=Level.choices)
+    matrix = models.ForeignKey(Matrix, on_delete=models.CASCADE, related_name="objectives", verbose_name=_("matriz"))
+    level = models.CharField(_("nivel"), max_length=20, choices=Level.choices)
     clave = models.CharField(
-        "ID de objetivo", max_length=30, blank=True, help_text="Vacío solo en filas FID, que no tienen objetivo."
+        _("ID de objetivo"), max_length=30, blank=True, help_text=_("Vacío solo en filas FID, que no tienen objetivo.")
     )
     parent = models.ForeignKey(
         "self",
@@ -220,15 +221,15 @@ class Objective(models.Model):
         null=True,
         blank=True,
         related_name="children",
-        verbose_name="objetivo padre",
+        verbose_name=_("objetivo padre"),
     )
-    summary = models.TextField("resumen narrativo", blank=True)
-    assumptions = models.TextField("supuestos", blank=True)
-    verification_means = models.TextField("medios de verificación", blank=True)
+    summary = models.TextField(_("resumen narrativo"), blank=True)
+    assumptions = models.TextField(_("supuestos"), blank=True)
+    verification_means = models.TextField(_("medios de verificación"), blank=True)
 
     class Meta:
-        verbose_name = "objetivo"
-        verbose_name_plural = "objetivos"
+        verbose_name = _("objetivo")
+        verbose_name_plural = _("objetivos")
         ordering = ["matrix", "clave"]
         constraints = [
             models.UniqueConstraint(fields=["matrix", "clave"], name="unique_objective_clave_per_matrix"),
@@ -243,9 +244,9 @@ class Objective(models.Model):
 
     def clean(self):
         if not self.clave and self.level != Level.FID:
-            raise ValidationError({"clave": "El ID de objetivo es obligatorio salvo en filas FID."})
+            raise ValidationError({"clave": _("El ID de objetivo es obligatorio salvo en filas FID.")})
         if self.parent_id:
             if self.parent_id == self.pk:
-                raise ValidationError({"parent": "Un objetivo no puede ser su propio padre."})
+                raise ValidationError({"parent": _("Un objetivo no puede ser su propio padre.")})
             if self.parent.matrix_id != self.matrix_id:
-                raise ValidationError({"parent": "El objetivo padre debe pertenecer a la misma matriz."})
+                raise ValidationError({"parent": _("El objetivo padre debe pertenecer a la misma matriz.")})

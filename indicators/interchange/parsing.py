@@ -13,8 +13,6 @@ from . import layout
 from .catalogs import CLOSED_CATALOGS, allowed_values, canonical
 
 NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
-MAX_DECIMALS = 6
-MAX_INTEGER_DIGITS = 22
 
 
 @dataclass(frozen=True)
@@ -107,11 +105,9 @@ class RowReader:
         except InvalidOperation:  # pragma: no cover - the pattern already rules this out
             self.error(column, f"«{raw}» no es un número.")
             return None
-        if -number.as_tuple().exponent > MAX_DECIMALS:
-            self.error(column, f"«{raw}» tiene más de {MAX_DECIMALS} decimales.")
-            return None
-        if number.adjusted() >= MAX_INTEGER_DIGITS:
-            self.error(column, f"«{raw}» es demasiado grande.")
+        problem = rules.number_problem(number)
+        if problem:
+            self.error(column, f"«{raw}» {problem}.")
             return None
         return number
 

@@ -11,6 +11,9 @@ import openpyxl
 from ..formula_safety import restore
 
 ENCODINGS = [("utf-8-sig", "UTF-8"), ("cp1252", "Windows-1252"), ("latin-1", "Latin-1")]
+# A whole APF year is ~15,000 indicator rows; anything far beyond that is a mistake or an attack.
+MAX_BYTES = 50 * 1024 * 1024
+MAX_ROWS = 100_000
 
 
 class UnreadableFile(Exception):
@@ -29,6 +32,8 @@ def read_table(path):
     if not path.exists():
         raise UnreadableFile(f"No existe el archivo {path}.")
     suffix = path.suffix.lower()
+    if path.stat().st_size > MAX_BYTES:
+        raise UnreadableFile(f"El archivo pesa {path.stat().st_size // (1024 * 1024)} MB; el máximo es {MAX_BYTES // (1024 * 1024)} MB.")
     if suffix == ".xlsx":
         return _read_xlsx(path)
     if suffix in {".csv", ".txt"}:
@@ -80,6 +85,8 @@ def _read_xlsx(path):
 
 
 def _sheet(records, encoding):
+    if len(records) - 1 > MAX_ROWS:
+        raise UnreadableFile(f"El archivo tiene {len(records) - 1:,} filas; el máximo es {MAX_ROWS:,}.")
     header = [name.strip().upper() for name in records[0]]
     rows = []
     for number, record in enumerate(records[1:], start=2):

@@ -4,6 +4,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET
 
 from .. import rules
@@ -14,13 +16,14 @@ from ..scope import get_indicator_for_user, get_program_for_user
 from ..services import ConcurrentEdit, attach_evidence, save_progress, submit_program_quarter
 from ..workflow import Action, transition
 
-NUMBER_FIELDS = {"value": "Valor", "numerator": "Numerador", "denominator": "Denominador"}
+NUMBER_FIELDS = {"value": gettext_lazy("Valor"), "numerator": gettext_lazy("Numerador"),
+                 "denominator": gettext_lazy("Denominador")}
 TEXT_FIELDS = ("cause", "effect", "other_reasons")
 
 
 def _check_quarter(quarter):
     if quarter not in rules.QUARTERS:
-        raise Http404("Trimestre inexistente.")
+        raise Http404(_("Trimestre inexistente."))
 
 
 @login_required
@@ -66,9 +69,11 @@ def _save_row(request, row, fiscal_year):
                 attach_evidence(request.user, progress, request.FILES["evidence"])
             if request.POST.get("action") == "enviar":
                 transition(request.user, progress, Action.ENVIAR)
-        sent = request.POST.get("action") == "enviar"
-        messages.success(request, f"Avance de {row.indicator.external_id} "
-                                  + ("enviado a revisión." if sent else "guardado como borrador."))
+        if request.POST.get("action") == "enviar":
+            done = _("Avance de %(indicador)s enviado a revisión.")
+        else:
+            done = _("Avance de %(indicador)s guardado como borrador.")
+        messages.success(request, done % {"indicador": row.indicator.external_id})
         return True
     except ConcurrentEdit as exc:
         row.errors["__all__"] = exc.messages
@@ -81,12 +86,15 @@ def _save_row(request, row, fiscal_year):
 
 def _submit_all(request, program, fiscal_year, quarter):
     sent, errors = submit_program_quarter(request.user, program, fiscal_year, quarter)
-    summary = f"{len(sent)} avance{'s' if len(sent) != 1 else ''} enviado{'s' if len(sent) != 1 else ''}"
+    count = len(sent)
     if errors:
         details = "; ".join(f"{p.indicator.external_id}: {message}" for p, message in errors.items())
-        messages.warning(request, f"{summary}; {len(errors)} con error — {details}")
+        summary = ngettext("%(count)s avance enviado", "%(count)s avances enviados", count) % {"count": count}
+        messages.warning(request, _("%(summary)s; %(errors)s con error — %(details)s")
+                         % {"summary": summary, "errors": len(errors), "details": details})
     else:
-        messages.success(request, f"{summary}.")
+        messages.success(request, ngettext("%(count)s avance enviado.", "%(count)s avances enviados.", count)
+                         % {"count": count})
     return redirect(request.path)
 
 

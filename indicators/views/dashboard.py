@@ -9,6 +9,8 @@ from decimal import Decimal
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from programs.models import Level
 
@@ -19,8 +21,9 @@ from ..scope import aggregates_for, get_program_for_user, results_for
 
 # Fin → Actividad, as the MIR reads; anything unknown goes last.
 LEVEL_ORDER = {level.value: position for position, level in enumerate(Level)}
-MONTHS = ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
-          "noviembre", "diciembre"]
+MONTHS = [gettext_lazy("enero"), gettext_lazy("febrero"), gettext_lazy("marzo"), gettext_lazy("abril"),
+          gettext_lazy("mayo"), gettext_lazy("junio"), gettext_lazy("julio"), gettext_lazy("agosto"),
+          gettext_lazy("septiembre"), gettext_lazy("octubre"), gettext_lazy("noviembre"), gettext_lazy("diciembre")]
 
 
 def _totals(rows):
@@ -59,7 +62,7 @@ def _periods(scoped_results):
 def _drill_down(user, scoped_results, raw_pk, fiscal_year, quarter):
     """One programa's indicator results in the quarter; a programa outside the scope is 404."""
     if not (raw_pk.isascii() and raw_pk.isdigit()):  # "²".isdigit() is True but int() refuses it
-        raise Http404("Programa inexistente.")
+        raise Http404(_("Programa inexistente."))
     program = get_program_for_user(user, int(raw_pk))
     results = list(
         scoped_results.filter(fiscal_year=fiscal_year, quarter=quarter, program=program).select_related("indicator")
@@ -85,7 +88,7 @@ def dashboard_latest(request):
 @login_required
 def dashboard(request, fiscal_year, quarter):
     if quarter not in rules.QUARTERS:
-        raise Http404("Trimestre inexistente.")
+        raise Http404(_("Trimestre inexistente."))
     user = request.user
     # Each scope helper reads the user's URs and programas once; built once, reused below.
     scoped_results = results_for(user)

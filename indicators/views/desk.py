@@ -42,5 +42,4 @@ def desk(request):
     waiting = progress_for(user).filter(status="enviado").count() if can_review(user) else None
     return render(request, "desk/desk.html", {
         "quarters": quarters, "waiting": waiting, "can_capture": can_capture(user), "can_review": can_review(user),
-        "statuses": STATUSES,
     })

@@ -3,6 +3,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .. import rules
 from ..jobs import get_job_for_user
@@ -12,8 +14,8 @@ from ..reports import informe_context
 from ..scope import indicators_for, programs_for
 from ..services import start_export
 
-FORMAT_LABELS = [("csv", "CSV · formato de intercambio SHCP"), ("xlsx", "XLSX · reporte por programa"),
-                 ("pdf", "PDF · informe del SED")]
+FORMAT_LABELS = [("csv", gettext_lazy("CSV · formato de intercambio SHCP")),
+                 ("xlsx", gettext_lazy("XLSX · reporte por programa")), ("pdf", gettext_lazy("PDF · informe del SED"))]
 
 
 @login_required
@@ -29,7 +31,7 @@ def exports_page(request):
             job = start_export(request.user, int(request.POST["ejercicio"]), request.POST.get("formato", ""),
                                quarter, selected, bool(request.POST.get("solo_aprobados")))
         except (KeyError, ValueError):
-            messages.error(request, "Indique el ejercicio y, si quiere, un trimestre de 1 a 4.")
+            messages.error(request, _("Indique el ejercicio y, si quiere, un trimestre de 1 a 4."))
         except ValidationError as exc:
             messages.error(request, "; ".join(exc.messages))
         else:
@@ -45,7 +47,7 @@ def exports_page(request):
 def export_download(request, pk):
     job = get_job_for_user(request.user, pk)
     if job.kind != Job.Kind.EXPORTACION or not job.file:
-        raise Http404("El archivo no existe o ya venció.")
+        raise Http404(_("El archivo no existe o ya venció."))
     return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1])
 
 

@@ -1,5 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
 from .. import rules
@@ -18,7 +19,7 @@ def indicator_list(request):
     table = IndicatorTable(filterset.qs)
     if request.GET.get("_export") in EXPORT_FORMATS:
         RequestConfig(request, paginate=False).configure(table)
-        return export_table(table, request.GET["_export"], "indicadores", "Indicadores")
+        return export_table(table, request.GET["_export"], "indicadores", _("Indicadores"))
     RequestConfig(request).configure(table)
     return render(request, "indicators/list.html", {"filter": filterset, "table": table})
 

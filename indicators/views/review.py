@@ -10,6 +10,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
@@ -26,9 +28,9 @@ from ..workflow import Action, allowed_actions, transition
 
 REVIEW_ACTIONS = (Action.APROBAR, Action.DEVOLVER, Action.REABRIR)
 DONE = {
-    Action.APROBAR: "aprobado",
-    Action.DEVOLVER: "devuelto al capturista con su observación",
-    Action.REABRIR: "reabierto: quedó devuelto al capturista con el motivo",
+    Action.APROBAR: gettext_lazy("Avance %(avance)s aprobado."),
+    Action.DEVOLVER: gettext_lazy("Avance %(avance)s devuelto al capturista con su observación."),
+    Action.REABRIR: gettext_lazy("Avance %(avance)s reabierto: quedó devuelto al capturista con el motivo."),
 }
 
 
@@ -49,7 +51,7 @@ def review_queue(request):
     export_format = request.GET.get("_export")
     if export_format in EXPORT_FORMATS:
         RequestConfig(request, paginate=False).configure(table)
-        return export_table(table, export_format, "revision_avances", "Revisión")
+        return export_table(table, export_format, "revision_avances", _("Revisión"))
     RequestConfig(request).configure(table)  # 25 a page (ReviewTable.Meta.per_page)
     pending = queryset.filter(status=ProgressStatus.ENVIADO).count()
     return render(request, "review/queue.html", {"filter": filterset, "table": table, "pending": pending})
@@ -62,7 +64,7 @@ def review_approve_many(request):
     ids = {int(raw) for raw in request.POST.getlist("seleccion") if raw.isdigit()}
     back = _back_to_queue(request)
     if not ids:
-        messages.error(request, "Seleccione al menos un avance para aprobar.")
+        messages.error(request, _("Seleccione al menos un avance para aprobar."))
         return redirect(back)
     selected = list(progress_for(request.user).filter(pk__in=ids).select_related("indicator"))
     approved, errors = approve_many(request.user, selected)
@@ -79,14 +81,14 @@ def review_detail(request, pk):
     if request.method == "POST":
         action, note = request.POST.get("action", ""), request.POST.get("note", "")
         if action not in REVIEW_ACTIONS:
-            errors["general"] = ["Acción no reconocida."]
+            errors["general"] = [_("Acción no reconocida.")]
         else:
             try:
                 transition(request.user, progress, action, note=note)
             except ValidationError as exc:
                 errors[action] = exc.messages
             else:
-                messages.success(request, f"Avance {_label(progress)} {DONE[action]}.")
+                messages.success(request, DONE[action] % {"avance": _label(progress)})
                 return redirect("indicators:review_queue")
     return render(request, "review/detail.html", _detail_context(request.user, progress, errors, note))
 
@@ -139,12 +141,14 @@ def _label(progress):
 def _approval_summary(approved, errors, missing=0):
     """«3 avances aprobados; 1 con error: 500001 (2024-03): No se puede …»."""
     count = len(approved)
-    parts = [f"{count} avance aprobado" if count == 1 else f"{count} avances aprobados"]
+    parts = [ngettext("%(count)s avance aprobado", "%(count)s avances aprobados", count) % {"count": count}]
     if errors:
         detail = "; ".join(f"{_label(p)}: {message}" for p, message in errors.items())
-        parts.append(f"{len(errors)} con error{'es' if len(errors) > 1 else ''}: {detail}")
+        parts.append(ngettext("%(count)s con error: %(detail)s", "%(count)s con errores: %(detail)s", len(errors))
+                     % {"count": len(errors), "detail": detail})
     if missing:
-        parts.append(f"{missing} no encontrado{'s' if missing > 1 else ''} en su alcance")
+        parts.append(ngettext("%(count)s no encontrado en su alcance", "%(count)s no encontrados en su alcance",
+                              missing) % {"count": missing})
     return "; ".join(parts)
 
 
