@@ -1,72 +1,73 @@
 """Catalog values of the ficha técnica, with the canonical Spanish spelling of DESIGN.md §6."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Frequency(models.TextChoices):
-    MENSUAL = "Mensual", "Mensual"
-    BIMESTRAL = "Bimestral", "Bimestral"
-    TRIMESTRAL = "Trimestral", "Trimestral"
-    CUATRIMESTRAL = "Cuatrimestral", "Cuatrimestral"
-    SEMESTRAL = "Semestral", "Semestral"
-    ANUAL = "Anual", "Anual"
-    BIENAL = "Bienal", "Bienal"
-    TRIENAL = "Trienal", "Trienal"
-    QUINQUENAL = "Quinquenal", "Quinquenal"
-    SEXENAL = "Sexenal", "Sexenal"
+    MENSUAL = "Mensual", _("Mensual")
+    BIMESTRAL = "Bimestral", _("Bimestral")
+    TRIMESTRAL = "Trimestral", _("Trimestral")
+    CUATRIMESTRAL = "Cuatrimestral", _("Cuatrimestral")
+    SEMESTRAL = "Semestral", _("Semestral")
+    ANUAL = "Anual", _("Anual")
+    BIENAL = "Bienal", _("Bienal")
+    TRIENAL = "Trienal", _("Trienal")
+    QUINQUENAL = "Quinquenal", _("Quinquenal")
+    SEXENAL = "Sexenal", _("Sexenal")
 
 
 class Direction(models.TextChoices):
     """Sentido del indicador."""
 
-    ASCENDENTE = "Ascendente", "Ascendente"
-    DESCENDENTE = "Descendente", "Descendente"
-    REGULAR = "Regular", "Regular"
+    ASCENDENTE = "Ascendente", _("Ascendente")
+    DESCENDENTE = "Descendente", _("Descendente")
+    REGULAR = "Regular", _("Regular")
 
 
 class Accumulation(models.TextChoices):
-    ACUMULADO = "Acumulado", "Acumulado"
-    PERIODICO = "Periódico", "Periódico"
+    ACUMULADO = "Acumulado", _("Acumulado")
+    PERIODICO = "Periódico", _("Periódico")
 
 
 class IndicatorType(models.TextChoices):
-    ESTRATEGICO = "Estratégico", "Estratégico"
-    GESTION = "Gestión", "Gestión"
+    ESTRATEGICO = "Estratégico", _("Estratégico")
+    GESTION = "Gestión", _("Gestión")
 
 
 class ValueType(models.TextChoices):
     """TIPO_RELATIVO; other values are kept as written (factor 1)."""
 
-    ABSOLUTO = "Absoluto", "Absoluto"
-    PORCENTAJE = "Porcentaje", "Porcentaje"
-    TASA = "Tasa", "Tasa"
-    RAZON = "Razón", "Razón"
-    PROMEDIO = "Promedio", "Promedio"
-    INDICE = "Índice", "Índice"
+    ABSOLUTO = "Absoluto", _("Absoluto")
+    PORCENTAJE = "Porcentaje", _("Porcentaje")
+    TASA = "Tasa", _("Tasa")
+    RAZON = "Razón", _("Razón")
+    PROMEDIO = "Promedio", _("Promedio")
+    INDICE = "Índice", _("Índice")
 
 
 class Dimension(models.TextChoices):
-    EFICACIA = "Eficacia", "Eficacia"
-    EFICIENCIA = "Eficiencia", "Eficiencia"
-    CALIDAD = "Calidad", "Calidad"
-    ECONOMIA = "Economía", "Economía"
+    EFICACIA = "Eficacia", _("Eficacia")
+    EFICIENCIA = "Eficiencia", _("Eficiencia")
+    CALIDAD = "Calidad", _("Calidad")
+    ECONOMIA = "Economía", _("Economía")
 
 
 class ProgressStatus(models.TextChoices):
-    BORRADOR = "borrador", "Borrador"
-    ENVIADO = "enviado", "Enviado"
-    DEVUELTO = "devuelto", "Devuelto"
-    APROBADO = "aprobado", "Aprobado"
+    BORRADOR = "borrador", _("Borrador")
+    ENVIADO = "enviado", _("Enviado")
+    DEVUELTO = "devuelto", _("Devuelto")
+    APROBADO = "aprobado", _("Aprobado")
 
 
 class AdjustmentStatus(models.TextChoices):
-    SOLICITADO = "solicitado", "Solicitado"
-    APROBADO = "aprobado", "Aprobado"
-    RECHAZADO = "rechazado", "Rechazado"
+    SOLICITADO = "solicitado", _("Solicitado")
+    APROBADO = "aprobado", _("Aprobado")
+    RECHAZADO = "rechazado", _("Rechazado")
 
 
 class AdjustmentType(models.TextChoices):
-    META = "meta", "Ajuste de meta"
-    CALENDARIO = "calendario", "Ajuste de calendario"
-    METODO = "metodo", "Cambio de método de cálculo"
-    OFICIAL = "oficial", "Meta modificada publicada (importada)"
+    META = "meta", _("Ajuste de meta")
+    CALENDARIO = "calendario", _("Ajuste de calendario")
+    METODO = "metodo", _("Cambio de método de cálculo")
+    OFICIAL = "oficial", _("Meta modificada publicada (importada)")

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from programs.models import Program
 
@@ -27,7 +29,7 @@ def run(job_id):
     try:
         message = RUNNERS[job.kind](job)
     except Exception as exc:
-        _set(job, status=Job.Status.ERROR, message=f"Error: {exc}", finished_at=timezone.now())
+        _set(job, status=Job.Status.ERROR, message=_("Error: %(error)s") % {"error": exc}, finished_at=timezone.now())
         raise
     _set(job, status=Job.Status.TERMINADO, progress=100, finished_at=timezone.now(), message=message)
 
@@ -37,7 +39,7 @@ def _recompute(job):
         _set(job, progress=int(done * 100 / total) if total else 100)
 
     written = compute_year(job.params["ejercicio"], job.params["trimestres"], on_progress=progress)
-    return "Resultados calculados — " + ", ".join(f"T{q}: {n}" for q, n in written.items()) + "."
+    return _("Resultados calculados — %(resumen)s.") % {"resumen": ", ".join(f"T{q}: {n}" for q, n in written.items())}
 
 
 def _export(job):
@@ -49,7 +51,7 @@ def _export(job):
     _set(job, progress=90)
     # The file appears under the job only once it is complete.
     job.file.save(export.filename, ContentFile(export.data), save=True)
-    summary = f"{export.rows} indicadores exportados."
+    summary = ngettext("%(n)d indicador exportado.", "%(n)d indicadores exportados.", export.rows) % {"n": export.rows}
     return "\n".join([summary, *export.warnings])
 
 
@@ -62,7 +64,7 @@ def clean_expired_exports(now=None):
     removed = 0
     for job in Job.objects.filter(kind=Job.Kind.EXPORTACION, finished_at__lt=limit).exclude(file=""):
         job.file.delete(save=False)
-        _set(job, file="", message=job.message + "\nArchivo eliminado por antigüedad.")
+        _set(job, file="", message=job.message + "\n" + _("Archivo eliminado por antigüedad."))
         removed += 1
     return removed
 

@@ -5,6 +5,8 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from zoneinfo import ZoneInfo
 
+from django.utils.translation import gettext_lazy as _
+
 from .choices import Direction, Frequency, IndicatorType, ValueType
 
 MEXICO_CITY = ZoneInfo("America/Mexico_City")
@@ -163,7 +165,7 @@ class Semaforo:
     AMARILLO = "amarillo"
     ROJO = "rojo"
     GRIS = "gris"
-    CHOICES = [(VERDE, "Verde"), (AMARILLO, "Amarillo"), (ROJO, "Rojo"), (GRIS, "Gris")]
+    CHOICES = [(VERDE, _("Verde")), (AMARILLO, _("Amarillo")), (ROJO, _("Rojo")), (GRIS, _("Gris"))]
 
 
 DEFAULT_THRESHOLDS = {
@@ -205,8 +207,8 @@ class Estado:
     SIN_META = "sin meta"
     PENDIENTE = "pendiente"
     SIN_REPORTE = "sin reporte"
-    CHOICES = [(CON_RESULTADO, "Con resultado"), (SIN_META, "Sin meta"), (PENDIENTE, "Pendiente"),
-               (SIN_REPORTE, "Sin reporte")]
+    CHOICES = [(CON_RESULTADO, _("Con resultado")), (SIN_META, _("Sin meta")), (PENDIENTE, _("Pendiente")),
+               (SIN_REPORTE, _("Sin reporte"))]
 
 
 @dataclass(frozen=True)

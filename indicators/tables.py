@@ -220,3 +220,39 @@ class IndicatorTable(tables.Table):
 
     def value_indicador(self, value):
         return value
+
+
+class AggregateTable(tables.Table):
+    """A dashboard table (per programa or per UR) as exported: the same columns as on screen."""
+
+    indicadores = tables.Column(_("Indicadores"), accessor="indicators")
+    con_meta = tables.Column(_("Con meta"), accessor="with_meta")
+    reportados = tables.Column(_("Reportados"), accessor="reported")
+    aprobados = tables.Column(_("Aprobados"), accessor="approved")
+    verde = tables.Column(_("Verde"), accessor="verde")
+    amarillo = tables.Column(_("Amarillo"), accessor="amarillo")
+    rojo = tables.Column(_("Rojo"), accessor="rojo")
+    gris = tables.Column(_("Gris"), accessor="gris")
+    cumplimiento = tables.Column(_("Cumplimiento promedio (%)"), accessor="mean_compliance")
+    completitud = tables.Column(_("Completitud (%)"), accessor="completeness")
+    oportunidad = tables.Column(_("Oportunidad (%)"), accessor="timeliness")
+
+
+class ProgramAggregateTable(AggregateTable):
+    programa = tables.Column(_("Programa"), accessor="program__modalidad")
+    nombre = tables.Column(_("Nombre"), accessor="program__name")
+    ur = tables.Column(_("UR"), accessor="program__responsible_unit__clave")
+
+    class Meta:
+        sequence = ("programa", "nombre", "ur", "...")
+
+    def value_programa(self, record):
+        return record.program.clave
+
+
+class UnitAggregateTable(AggregateTable):
+    ur = tables.Column(_("UR"), accessor="responsible_unit__clave")
+    nombre = tables.Column(_("Nombre"), accessor="responsible_unit__name")
+
+    class Meta:
+        sequence = ("ur", "nombre", "...")

@@ -1,6 +1,8 @@
 """The dashboard /tablero/: what each user sees, that the numbers match the stored results, the
 totals row, the drill-down's scope, the redirect to the latest quarter and a constant query count."""
 
+import csv
+import io
 import itertools
 import re
 from decimal import ROUND_HALF_UP, Decimal as D
@@ -261,3 +263,14 @@ def test_constant_number_of_queries_whatever_the_number_of_rows(demo, client, dj
         assert len(response.context["unit_rows"]) >= 12
         if response.context["results"] is not None:
             assert len(response.context["results"]) == results + 12
+
+
+def test_dashboard_tables_export_as_shown(client):
+    call_command("load_demo", stdout=io.StringIO(), stderr=io.StringIO())
+    assert client.login(username="capturista_zzz", password="simir-demo-2024")
+    response = client.get("/tablero/2024/1/", {"_export": "csv", "tabla": "programas"})
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:4] == ["Programa", "Nombre", "UR", "Indicadores"]
+    assert [r[0] for r in rows[1:]] == ["P999"] and rows[1][3:6] == ["9", "9", "7"]
+    response = client.get("/tablero/2024/1/", {"_export": "xlsx", "tabla": "ur"})
+    assert response["Content-Disposition"].endswith('tablero_2024_T1_ur.xlsx"')

@@ -18,6 +18,8 @@ from .. import rules
 from ..compliance import COUNTERS
 from ..models import QuarterAggregate
 from ..scope import aggregates_for, get_program_for_user, results_for
+from ..table_export import EXPORT_FORMATS, export_table
+from ..tables import ProgramAggregateTable, UnitAggregateTable
 
 # Fin → Actividad, as the MIR reads; anything unknown goes last.
 LEVEL_ORDER = {level.value: position for position, level in enumerate(Level)}
@@ -103,6 +105,11 @@ def dashboard(request, fiscal_year, quarter):
         .select_related("responsible_unit")
         .order_by("responsible_unit__ramo__clave", "responsible_unit__clave")
     )
+    export_format = request.GET.get("_export")
+    if export_format in EXPORT_FORMATS:  # each table can be downloaded as shown
+        table = UnitAggregateTable(unit_rows) if request.GET.get("tabla") == "ur" else ProgramAggregateTable(program_rows)
+        name = f"tablero_{fiscal_year}_T{quarter}_{'ur' if isinstance(table, UnitAggregateTable) else 'programas'}"
+        return export_table(table, export_format, name, _("Tablero"))
     selected, results = None, None
     if "programa" in request.GET:
         selected, results = _drill_down(user, scoped_results, request.GET["programa"], fiscal_year, quarter)
