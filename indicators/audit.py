@@ -11,6 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from .formula_safety import append_row
 from .models import Indicator, Progress, ProgressTransition, Target, TargetAdjustment
 
 ACTIONS = {"+": gettext_lazy("alta"), "~": gettext_lazy("cambio"), "-": gettext_lazy("baja")}
@@ -92,7 +93,7 @@ def audit_workbook(indicator):
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for e in indicator_audit(indicator):
-        sheet.append([timezone.localtime(e.when).replace(tzinfo=None), e.who, e.subject, e.action, str(e.field), e.before, e.after, e.reason])
+        append_row(sheet, [timezone.localtime(e.when).replace(tzinfo=None), e.who, e.subject, e.action, str(e.field), e.before, e.after, e.reason])
         sheet.cell(row=sheet.max_row, column=1).number_format = "dd/mm/yyyy hh:mm"
     for column, width in enumerate([18, 18, 28, 10, 24, 30, 30, 40], start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width

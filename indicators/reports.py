@@ -13,6 +13,7 @@ from weasyprint import HTML
 
 from . import rules
 from .choices import ProgressStatus
+from .formula_safety import append_row
 from .interchange.exporter import LEVEL_ORDER, period_outcome, period_values
 from .models import FiscalYearPolicy, Progress
 
@@ -62,7 +63,7 @@ def report_workbook(fiscal_year, quarter, indicators, only_approved=False):
     for program, program_indicators in by_program.items():
         lines = [_line(i, fiscal_year, quarter, targets[i.pk], progress[i.pk], policy) for i in program_indicators]
         counts = _counts(lines)
-        summary.append([program.clave, program.name, len(lines), counts["with_period"], counts["reported"],
+        append_row(summary, [program.clave, program.name, len(lines), counts["with_period"], counts["reported"],
                         counts["verde"], counts["amarillo"], counts["rojo"], counts["gris"],
                         rules.percentage(counts["reported_with_meta"], counts["with_meta"])])
         summary.cell(row=summary.max_row, column=10).number_format = NUMBER_FORMAT
@@ -144,7 +145,7 @@ def _program_sheet(workbook, program, fiscal_year, quarter, lines):
     for line in lines:
         indicator, outcome, avance = line["indicator"], line["outcome"], line["avance"]
         light = outcome.semaforo if outcome else None
-        sheet.append([
+        append_row(sheet, [
             indicator.objective.level, indicator.objective.clave, f"{indicator.external_id} · {indicator.name}",
             indicator.calculation_method,
             " - ".join(v for v in (indicator.indicator_type, indicator.dimension, indicator.frequency) if v),

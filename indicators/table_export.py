@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from .formula_safety import append_row
 from .tables import number
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -45,7 +46,7 @@ def _export_xlsx(table, filename, sheet_title):
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(row)
+        append_row(sheet, row)
         for cell in sheet[sheet.max_row]:
             # Numbers stay numbers (full precision) but show as on screen.
             if isinstance(cell.value, (Decimal, int, float)):

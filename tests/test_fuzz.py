@@ -9,7 +9,9 @@ from django.core.management import call_command
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from openpyxl import Workbook
 
+from indicators.formula_safety import append_row
 from indicators.interchange.exporter import write_csv
 from indicators.interchange.importer import ImportErrors, UnreadableFile, import_file
 from indicators.interchange.layout import COLUMNS
@@ -116,3 +118,10 @@ def test_oversized_files_are_refused_with_a_clear_message(tmp_path, monkeypatch)
     monkeypatch.setattr(reader, "MAX_BYTES", 10)
     with pytest.raises(UnreadableFile, match="el máximo es 0 MB"):
         import_file(path)
+
+
+def test_xlsx_exports_keep_formula_text_as_text(db):
+    sheet = Workbook().active
+    append_row(sheet, ["=cmd|' /C calc'!A0", -5, "texto"])
+    assert [c.data_type for c in sheet[1]] == ["s", "n", "s"]
+    assert sheet["A1"].value == "=cmd|' /C calc'!A0"
