@@ -712,3 +712,23 @@ class Job(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} #{self.pk} ({self.status})"
+
+
+class PendingRecompute(models.Model):
+    """A recompute that could not be queued (broker down); the beat sweep runs it later."""
+
+    fiscal_year = models.PositiveSmallIntegerField("ejercicio", null=True, blank=True)
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+                                  verbose_name="indicador")
+    created_at = models.DateTimeField("registrado el", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "recálculo pendiente"
+        verbose_name_plural = "recálculos pendientes"
+        constraints = [
+            models.CheckConstraint(condition=Q(fiscal_year__isnull=False) | Q(indicator__isnull=False),
+                                   name="pending_recompute_has_target"),
+        ]
+
+    def __str__(self):
+        return f"Recálculo pendiente {self.indicator_id or self.fiscal_year}"

@@ -16,7 +16,13 @@ from .exports import FORMATS
 from .models import CaptureWindow, Evidence, Job, Progress, Target, TargetAdjustment, WindowExtension
 from .roles import can_capture, can_review
 from .scope import get_indicator_for_user, indicators_for
-from .tasks import notify_quarter_submitted, recompute_indicator, recompute_quarter, recompute_year, run_job
+from .tasks import (
+    notify_quarter_submitted,
+    schedule_indicator_recompute,
+    schedule_job,
+    schedule_quarter_recompute,
+    send_after_commit,
+)
 from .windows import capture_state
 from .workflow import EDITABLE, Action, transition
 
@@ -40,14 +46,6 @@ def _label(model, field):
         return model._meta.get_field(field).verbose_name
     except FieldDoesNotExist:  # e.g. the workflow's "note", which is not a model field
         return {"note": _("nota")}.get(field, field)
-
-
-def schedule_indicator_recompute(indicator_id):
-    transaction.on_commit(lambda: recompute_indicator.delay(indicator_id))
-
-
-def schedule_year_recompute(fiscal_year):
-    transaction.on_commit(lambda: recompute_year.delay(fiscal_year))
 
 
 def check_capture_window(user, indicator, fiscal_year, month):
@@ -117,7 +115,7 @@ def submit_program_quarter(user, program, fiscal_year, quarter):
     if sent and not Progress.objects.filter(
         indicator__matrix__program=program, fiscal_year=fiscal_year, month__in=months, status__in=EDITABLE
     ).exists():
-        transaction.on_commit(lambda: notify_quarter_submitted.delay(program.pk, fiscal_year, quarter))
+        send_after_commit(notify_quarter_submitted, program.pk, fiscal_year, quarter)
     return sent, errors
 
 
@@ -205,9 +203,9 @@ def grant_extension(user, fiscal_year, quarter, until, reason, *, responsible_un
 
 
 def _schedule_close_recompute(fiscal_year, quarter, closes_at):
-    transaction.on_commit(lambda: recompute_quarter.delay(fiscal_year, quarter))
+    schedule_quarter_recompute(fiscal_year, quarter)
     if closes_at > timezone.now():
-        transaction.on_commit(lambda: recompute_quarter.apply_async((fiscal_year, quarter), eta=closes_at))
+        schedule_quarter_recompute(fiscal_year, quarter, eta=closes_at)
 
 
 def start_recompute(user, fiscal_year, quarters=rules.QUARTERS):
@@ -216,7 +214,7 @@ def start_recompute(user, fiscal_year, quarters=rules.QUARTERS):
         raise PermissionDenied(_("Solo la coordinación recalcula el cumplimiento."))
     job = Job.objects.create(kind=Job.Kind.RECALCULO, created_by=user,
                              params={"ejercicio": fiscal_year, "trimestres": list(quarters)})
-    transaction.on_commit(lambda: run_job.delay(job.pk))
+    schedule_job(job.pk)
     return job
 
 
@@ -250,7 +248,7 @@ def start_export(user, fiscal_year, output_format, quarter=None, programs=(), on
         "ejercicio": fiscal_year, "formato": output_format, "trimestre": quarter,
         "programas": [p.pk for p in programs], "solo_aprobados": only_approved,
     })
-    transaction.on_commit(lambda: run_job.delay(job.pk))
+    schedule_job(job.pk)
     return job
 
 

@@ -1,8 +1,16 @@
 """Celery tasks: they take ids and plain values, and are idempotent (recomputing gives the same rows)."""
 
+import logging
+
 from celery import shared_task
+from django.db import transaction
+from kombu.exceptions import OperationalError
 
 from . import compliance, jobs, notifications
+from .models import Job, PendingRecompute
+
+logger = logging.getLogger(__name__)
+BROKER_ERRORS = (OperationalError, ConnectionError, OSError)
 
 RETRY = {"autoretry_for": (Exception,), "retry_backoff": True, "max_retries": 5}
 
@@ -60,3 +68,56 @@ def run_job(job_id):
 def clean_expired_exports():
     """Daily: export files are kept SIMIR_EXPORT_RETENTION_DAYS days."""
     return jobs.clean_expired_exports()
+
+
+@shared_task(soft_time_limit=1800 * 4, time_limit=1900 * 4)
+def sweep_pending_recomputes():
+    """Every few minutes: run the recomputes that could not be queued while the broker was down."""
+    done = 0
+    for marker in PendingRecompute.objects.order_by("pk"):
+        if marker.indicator_id:
+            compliance.compute_indicator(marker.indicator_id)
+        else:
+            compliance.compute_year(marker.fiscal_year)
+        marker.delete()
+        done += 1
+    return done
+
+
+# --- Queuing after commit, without losing work when the broker is down ----------------------
+
+
+def send_after_commit(task, *args, on_failure=None, **options):
+    """Queue `task` once the transaction commits. If the broker does not answer, the caller's
+    request still succeeds: `on_failure` keeps a trace of the work (for recomputes, a marker the
+    sweep picks up) and the failure is logged."""
+
+    def send():
+        try:
+            task.apply_async(args, **options)
+        except BROKER_ERRORS as exc:
+            logger.warning("No se pudo encolar %s%s: %s", task.name, args, exc)
+            if on_failure:
+                on_failure()
+
+    transaction.on_commit(send)
+
+
+def schedule_indicator_recompute(indicator_id):
+    send_after_commit(recompute_indicator, indicator_id,
+                      on_failure=lambda: PendingRecompute.objects.create(indicator_id=indicator_id))
+
+
+def schedule_year_recompute(fiscal_year):
+    send_after_commit(recompute_year, fiscal_year,
+                      on_failure=lambda: PendingRecompute.objects.create(fiscal_year=fiscal_year))
+
+
+def schedule_quarter_recompute(fiscal_year, quarter, eta=None):
+    send_after_commit(recompute_quarter, fiscal_year, quarter, eta=eta,
+                      on_failure=lambda: PendingRecompute.objects.create(fiscal_year=fiscal_year))
+
+
+def schedule_job(job_id):
+    send_after_commit(run_job, job_id, on_failure=lambda: Job.objects.filter(pk=job_id).update(
+        status=Job.Status.ERROR, message="No se pudo iniciar: el servicio de tareas no responde; intente más tarde."))

@@ -14,7 +14,7 @@ from .choices import ProgressStatus as S
 from .compliance import avance_semaforo
 from .models import Progress, ProgressTransition
 from .roles import can_capture, can_review
-from .tasks import notify_transition, recompute_indicator
+from .tasks import notify_transition, schedule_indicator_recompute, send_after_commit
 
 
 class Action:
@@ -84,8 +84,8 @@ def transition(user, progress, action, note=""):
     progress.save()
     step = ProgressTransition.objects.create(progress=progress, from_status=previous, to_status=target, user=user,
                                              note=note)
-    transaction.on_commit(lambda: recompute_indicator.delay(progress.indicator_id))
-    transaction.on_commit(lambda: notify_transition.delay(step.pk))
+    schedule_indicator_recompute(progress.indicator_id)
+    send_after_commit(notify_transition, step.pk)
     return progress
 
 

@@ -114,6 +114,8 @@ CELERY_TASK_ACKS_LATE = True
 # A task whose worker dies is redelivered: tasks are idempotent, so running one twice is safe.
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A request must not hang when the broker is down: a short retry, then the caller keeps a trace.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600")),
     # How often a worker looks for messages of dead workers: interval × throttle seconds.

@@ -11,7 +11,7 @@ from programs.models import Level, Matrix, Objective, Program, Ramo, Responsible
 from ..choices import AdjustmentStatus, AdjustmentType, ProgressStatus
 from ..models import Indicator, Progress, Target, TargetAdjustment
 from .parsing import ImportErrors, parse_rows
-from ..services import schedule_year_recompute
+from ..tasks import schedule_year_recompute
 from ..upsert import upsert
 from .reader import UnreadableFile, read_table
 

@@ -1,0 +1,42 @@
+"""With the broker down, capturing and approving still succeed and no recompute is lost."""
+
+from decimal import Decimal as D
+
+import pytest
+
+from config.celery_app import app
+from indicators.compliance import compute_year
+from indicators.models import PendingRecompute, QuarterResult
+from indicators.services import save_progress
+from indicators.tasks import sweep_pending_recomputes
+from indicators.workflow import Action, transition
+
+from .factories import IndicatorFactory, TargetFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def broker_down(monkeypatch):
+    """Nothing listens on port 1: publishing fails as it does when Redis is stopped."""
+    monkeypatch.setitem(app.conf, "task_always_eager", False)
+    monkeypatch.setitem(app.conf, "broker_url", "redis://127.0.0.1:1/0")
+    yield
+
+
+def test_capture_and_approval_survive_and_the_sweep_catches_up(world, broker_down,
+                                                               django_capture_on_commit_callbacks):
+    compute_year(2024)
+    with django_capture_on_commit_callbacks(execute=True):
+        progress = save_progress(world.cap_a, world.ind_a, 2024, 3, value=D(80))
+        transition(world.cap_a, progress, Action.ENVIAR)
+        transition(world.coord, progress, Action.APROBAR)
+    progress.refresh_from_db()
+    assert progress.status == "aprobado"
+    assert PendingRecompute.objects.filter(indicator=world.ind_a).count() == 3  # capture, send, approve
+    stale = QuarterResult.objects.get(indicator=world.ind_a, quarter=1)
+    assert stale.avance is None  # the recompute has not run yet
+    assert sweep_pending_recomputes() == 3  # beat runs them once the broker is back
+    result = QuarterResult.objects.get(indicator=world.ind_a, quarter=1)
+    assert (result.avance, result.semaforo, result.approved) == (D(80), "verde", True)
+    assert not PendingRecompute.objects.exists()
