@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PG_URL ?= postgres://postgres@127.0.0.1:5432/simir
 REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test test-unit test-integration install install-dev chromium
+.PHONY: run test test-unit test-integration install install-dev chromium messages
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,3 +46,14 @@ test-integration: install-dev
 	if [ $$status -eq 2 ]; then exit 0; elif [ $$status -ne 0 ]; then exit $$status; fi; \
 	DATABASE_URL=$(PG_URL) SIMIR_POSTGRES_URL=$(PG_URL) CELERY_BROKER_URL=$(REDIS_URL) SIMIR_REDIS_URL=$(REDIS_URL) \
 	$(PY) -m pytest -m integration
+
+# Regenerate the es-MX catalog after UI texts change (needs GNU gettext: apt-get install gettext).
+# The msgids are the Spanish texts, so msgen copies them as translations; the .mo is committed.
+messages: install-dev
+	rm -f locale/es_MX/LC_MESSAGES/django.po
+	$(PY) manage.py makemessages -l es_MX --ignore=.venv --ignore=tests --ignore=staticfiles -v0
+	msgen locale/es_MX/LC_MESSAGES/django.po -o locale/es_MX/LC_MESSAGES/django.po
+	sed -i -e '/^#, fuzzy$$/d' -e 's/"Language: \\n"/"Language: es_MX\\n"/' \
+	  -e 's/"Plural-Forms: nplurals=INTEGER; plural=EXPRESSION;\\n"/"Plural-Forms: nplurals=2; plural=(n != 1);\\n"/' \
+	  locale/es_MX/LC_MESSAGES/django.po
+	$(PY) manage.py compilemessages -l es_MX --ignore=.venv -v0

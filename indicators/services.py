@@ -218,8 +218,27 @@ def start_recompute(user, fiscal_year, quarters=rules.QUARTERS):
     return job
 
 
-EVIDENCE_EXTENSIONS = {".pdf", ".xlsx", ".xls", ".csv", ".docx", ".doc", ".jpg", ".jpeg", ".png", ".zip"}
+ZIP, OLE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# What each admitted extension's content must start with (CSV: plain text, checked apart).
+EVIDENCE_SIGNATURES = {
+    ".pdf": (b"%PDF-",), ".png": (b"\x89PNG\r\n\x1a\n",), ".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",),
+    ".xlsx": (ZIP,), ".docx": (ZIP,), ".zip": (ZIP,), ".xls": (OLE,), ".doc": (OLE,), ".csv": None,
+}
+EVIDENCE_EXTENSIONS = set(EVIDENCE_SIGNATURES)
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+
+
+def _content_matches(extension, head):
+    signatures = EVIDENCE_SIGNATURES[extension]
+    if signatures is None:  # a CSV is text: no NUL bytes, decodable
+        if b"\x00" in head:
+            return False
+        try:
+            head.decode("utf-8")
+        except UnicodeDecodeError:
+            head.decode("latin-1")
+        return True
+    return head.startswith(signatures)
 
 
 def attach_evidence(user, progress, upload, description=""):
@@ -231,6 +250,11 @@ def attach_evidence(user, progress, upload, description=""):
                                   "admitidos": ", ".join(sorted(EVIDENCE_EXTENSIONS))}})
     if upload.size > EVIDENCE_MAX_BYTES:
         raise ValidationError({"evidence": _("El archivo pasa de 10 MB.")})
+    head = upload.read(2048)
+    upload.seek(0)
+    if not _content_matches(extension, head):
+        raise ValidationError({"evidence": _("El contenido del archivo no corresponde a un %(extension)s.")
+                               % {"extension": extension}})
     if progress.status not in EDITABLE:
         raise ValidationError({"evidence": _("Solo se anexan evidencias a avances en borrador o devueltos.")})
     return Evidence.objects.create(progress=progress, file=upload, description=description or upload.name,

@@ -155,3 +155,15 @@ def test_evidence_is_checked_attached_and_served_only_in_scope(demo, client):
 def test_consulta_lands_on_the_dashboard(demo, client):
     response = login(client, "consulta").get("/")
     assert response.status_code == 302 and response.url == reverse("indicators:dashboard_latest")
+
+
+def test_evidence_content_must_match_its_extension(demo, client):
+    program, indicator = demo
+    login(client, "capturista_zzz")
+    post = {"indicator": indicator.pk, "version": "", "numerator": "98", "denominator": "115", "cause": "",
+            "effect": "", "other_reasons": "", "action": "guardar"}
+    fake = client.post(capture_url(program), {**post, "evidence": SimpleUploadedFile("lista.pdf", b"MZ\x90\x00")})
+    assert "El contenido del archivo no corresponde a un .pdf." in fake.content.decode()
+    assert not Evidence.objects.exists()
+    sheet = client.post(capture_url(program), {**post, "evidence": SimpleUploadedFile("a.xlsx", b"PK\x03\x04rest")})
+    assert sheet.status_code == 302 and Evidence.objects.count() == 1
