@@ -3,13 +3,14 @@
 from collections import defaultdict
 from io import BytesIO
 
+from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from weasyprint import HTML
+from weasyprint import CSS, HTML
 
 from . import rules
 from .choices import ProgressStatus
@@ -198,4 +199,6 @@ def informe_context(fiscal_year, quarter, indicators, only_approved=False):
 
 
 def informe_pdf(context):
-    return HTML(string=render_to_string("reports/informe.html", context)).write_pdf()
+    stylesheet = CSS(filename=finders.find("css/informe.css"))
+    html = render_to_string("reports/informe.html", {**context, "pdf": True})
+    return HTML(string=html).write_pdf(stylesheets=[stylesheet])
