@@ -192,3 +192,16 @@ def test_entidades_roll_up_and_export_by_entidad(demo, tmp_path, django_user_mod
     assert [(r["ID_ENTIDAD_FEDERATIVA"], r["ENTIDAD_FEDERATIVA"], r["AVANCE_MES3_NUM"], r["AVANCE_MES3_DEN"],
              r["SEMAFORO_MES3"]) for r in ours] == [
         ("", "", "5580", "6100", "verde"), ("31", "Yucatán", "2700", "3000", ""), ("32", "Zacatecas", "2880", "3100", "")]
+
+
+def test_approved_data_survives_export_and_import_unchanged(demo, tmp_path):
+    def approved():
+        return sorted(Progress.objects.filter(status="aprobado", state__isnull=True, indicator__matrix__kind__in=["MIR", "FID"])
+                      .values_list("indicator__external_id", "fiscal_year", "month", "value", "numerator",
+                                   "denominator", "cause", "effect", "other_reasons"))
+
+    before = approved()
+    (tmp_path / "respaldo.csv").write_bytes(export_bytes(tmp_path, "--solo-aprobados"))
+    empty_the_database()
+    import_file(tmp_path / "respaldo.csv")
+    assert approved() == before and len(before) > 50
