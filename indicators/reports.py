@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from weasyprint import CSS, HTML
 
 from . import rules
 from .choices import ProgressStatus
@@ -199,6 +198,9 @@ def informe_context(fiscal_year, quarter, indicators, only_approved=False):
 
 
 def informe_pdf(context):
+    # Imported here: WeasyPrint takes a noticeable moment to load, and only PDF exports need it.
+    from weasyprint import CSS, HTML
+
     stylesheet = CSS(filename=finders.find("css/informe.css"))
     html = render_to_string("reports/informe.html", {**context, "pdf": True})
     return HTML(string=html).write_pdf(stylesheets=[stylesheet])
