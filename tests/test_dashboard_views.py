@@ -172,7 +172,10 @@ def test_chart_data_follows_the_program_rows(demo, client):
     rows, chart = page.context["program_rows"], page.context["chart"]
     assert chart["labels"] == [row.program.clave for row in rows]
     assert chart["rojo"] == [row.rojo for row in rows]
-    assert chart["completeness"] == [None if row.completeness is None else float(row.completeness) for row in rows]
+    # Exact decimal strings without trailing zeros (e.g. "100", "0"), as the indicator chart sends them.
+    assert chart["completeness"] == [None if row.completeness is None else format(row.completeness.normalize(), "f")
+                                     for row in rows]
+    assert all(value is None or isinstance(value, str) for value in chart["completeness"])
 
 
 def test_navigation_links_the_other_quarters(demo, client):

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from programs.models import Level
 
 from .. import rules
-from ..compliance import COUNTERS
+from ..compliance import COUNTERS, plain_number
 from ..models import QuarterAggregate
 from ..scope import aggregates_for, get_program_for_user, results_for
 from ..table_export import EXPORT_FORMATS, export_table
@@ -41,18 +41,13 @@ def _totals(rows):
     }
 
 
-def _as_number(value):
-    # Only for drawing: the tables show the exact stored Decimal.
-    return None if value is None else float(value)
-
-
 def _chart_data(program_rows):
     return {
         "labels": [row.program.clave for row in program_rows],
         "names": [row.program.name for row in program_rows],
         **{light: [getattr(row, light) for row in program_rows] for light in ("verde", "amarillo", "rojo", "gris")},
-        "completeness": [_as_number(row.completeness) for row in program_rows],
-        "timeliness": [_as_number(row.timeliness) for row in program_rows],
+        "completeness": [plain_number(row.completeness) for row in program_rows],
+        "timeliness": [plain_number(row.timeliness) for row in program_rows],
     }
 
 

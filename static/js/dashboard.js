@@ -71,14 +71,17 @@
     },
   };
 
+  // Percentages travel as exact decimal strings; the chart needs numbers (null stays "no data").
+  function numbers(values) { return values.map(function (v) { return v === null ? null : Number(v); }); }
+
   new Chart(document.getElementById("chart-completeness"), {
     plugins: [valueLabels],
     type: "bar",
     data: {
       labels: data.labels,
       datasets: [
-        { label: "Completitud", data: data.completeness, backgroundColor: "#1f5f99" },
-        { label: "Oportunidad", data: data.timeliness, backgroundColor: "#7a4fa0" },
+        { label: "Completitud", data: numbers(data.completeness), backgroundColor: "#1f5f99" },
+        { label: "Oportunidad", data: numbers(data.timeliness), backgroundColor: "#7a4fa0" },
       ],
     },
     options: {
