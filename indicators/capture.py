@@ -5,7 +5,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
-from programs.models import Level
+from programs.models import level_rank
 
 from . import rules
 from .compliance import plain_number, preview
@@ -14,7 +14,6 @@ from .scope import indicators_for
 from .windows import WindowCalendar, capture_state
 from .workflow import EDITABLE
 
-LEVEL_ORDER = [Level.FIN, Level.PROPOSITO, Level.COMPONENTE, Level.ACTIVIDAD, Level.FID]
 
 
 @dataclass
@@ -71,8 +70,7 @@ def capture_rows(user, program, fiscal_year, quarter):
         is_open, message = capture_state(indicator, fiscal_year, month, calendar=calendar)
         meta, outcome = preview(indicator, fiscal_year, month, saved.value if saved else None, policy)
         rows.append(CaptureRow(indicator, month, meta, saved, is_open, message, outcome if saved else None))
-    rows.sort(key=lambda r: (LEVEL_ORDER.index(r.indicator.objective.level)
-                             if r.indicator.objective.level in LEVEL_ORDER else 99))
+    rows.sort(key=lambda r: level_rank(r.indicator.objective.level))
     return rows
 
 

@@ -11,10 +11,12 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from programs.models import level_rank
+
 from . import rules
 from .choices import ProgressStatus
 from .formula_safety import append_row
-from .interchange.exporter import LEVEL_ORDER, period_outcome, period_values
+from .interchange.exporter import period_outcome, period_values
 from .models import FiscalYearPolicy, Progress
 
 SEMAFORO_FILL = {
@@ -140,8 +142,7 @@ def _program_sheet(workbook, program, fiscal_year, quarter, lines):
     for cell in sheet[header_row]:
         cell.font = Font(bold=True)
         cell.alignment = WRAP
-    lines = sorted(lines, key=lambda l: LEVEL_ORDER.index(l["indicator"].objective.level)
-                   if l["indicator"].objective.level in LEVEL_ORDER else 99)
+    lines = sorted(lines, key=lambda l: level_rank(l["indicator"].objective.level))
     for line in lines:
         indicator, outcome, avance = line["indicator"], line["outcome"], line["avance"]
         light = outcome.semaforo if outcome else None
@@ -191,8 +192,7 @@ def informe_context(fiscal_year, quarter, indicators, only_approved=False):
         line["programmed"] = target.value if target else None
         entry["lines"].append(line)
     for entry in programs.values():
-        entry["lines"].sort(key=lambda l: LEVEL_ORDER.index(l["indicator"].objective.level)
-                            if l["indicator"].objective.level in LEVEL_ORDER else 99)
+        entry["lines"].sort(key=lambda l: level_rank(l["indicator"].objective.level))
     return {"fiscal_year": fiscal_year, "quarter": quarter, "quarter_name": QUARTER_NAMES[quarter],
             "programs": list(programs.values()), "only_approved": only_approved}
 

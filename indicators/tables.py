@@ -15,12 +15,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from programs.models import Level
+from programs.models import MIR_ORDER
 
 from .compliance import preview
 from .models import FiscalYearPolicy, QuarterResult
 
-LEVEL_ORDER = [Level.FIN, Level.PROPOSITO, Level.COMPONENTE, Level.ACTIVIDAD, Level.FID, Level.OBJETIVO_PI]
 NUMBER = {"th": {"class": "num"}, "td": {"class": "num"}}
 
 
@@ -128,8 +127,8 @@ class ReviewTable(tables.Table):
         return self._readings.get(record.pk, Reading())
 
     def order_nivel(self, queryset, is_descending):
-        rank = Case(*[When(indicator__objective__level=level, then=Value(i)) for i, level in enumerate(LEVEL_ORDER)],
-                    default=Value(len(LEVEL_ORDER)), output_field=IntegerField())
+        rank = Case(*[When(indicator__objective__level=level, then=Value(i)) for i, level in enumerate(MIR_ORDER)],
+                    default=Value(len(MIR_ORDER)), output_field=IntegerField())
         queryset = queryset.annotate(nivel_rank=rank).order_by(("-" if is_descending else "") + "nivel_rank")
         return queryset, True
 

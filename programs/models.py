@@ -73,6 +73,15 @@ class Level(models.TextChoices):
     OBJETIVO_PI = "Objetivo prioritario", _("Objetivo prioritario")
 
 
+# MIR order (Fin → Actividad, then FID and PI rows): the order every list and report follows.
+MIR_ORDER = list(Level)
+
+
+def level_rank(level):
+    """Position of a nivel in MIR order; anything unknown goes last."""
+    return MIR_ORDER.index(level) if level in MIR_ORDER else len(MIR_ORDER)
+
+
 LEVEL_BY_ID = {
     1: Level.FIN,
     2: Level.PROPOSITO,

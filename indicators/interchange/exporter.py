@@ -6,7 +6,7 @@ import io
 import re
 from collections import defaultdict
 
-from programs.models import ID_BY_LEVEL, Level
+from programs.models import ID_BY_LEVEL, level_rank
 
 from .. import rules
 from ..choices import ProgressStatus
@@ -16,7 +16,6 @@ from ..models import FiscalYearPolicy, Progress, Target
 from . import layout
 
 EXPORTED = (ProgressStatus.ENVIADO, ProgressStatus.APROBADO)
-LEVEL_ORDER = [Level.FIN, Level.PROPOSITO, Level.COMPONENTE, Level.ACTIVIDAD, Level.FID]
 
 
 def _natural(text):
@@ -28,7 +27,7 @@ def _sort_key(indicator):
     program = indicator.matrix.program
     return (
         _natural(program.ramo.clave), program.modalidad, program.number,
-        LEVEL_ORDER.index(indicator.objective.level) if indicator.objective.level in LEVEL_ORDER else 99,
+        level_rank(indicator.objective.level),
         _natural(indicator.objective.clave), _natural(indicator.external_id),
     )
 

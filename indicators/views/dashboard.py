@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from programs.models import Level
+from programs.models import level_rank
 
 from .. import rules
 from ..compliance import COUNTERS, plain_number
@@ -21,8 +21,6 @@ from ..scope import aggregates_for, get_program_for_user, results_for
 from ..table_export import EXPORT_FORMATS, export_table
 from ..tables import ProgramAggregateTable, UnitAggregateTable
 
-# Fin → Actividad, as the MIR reads; anything unknown goes last.
-LEVEL_ORDER = {level.value: position for position, level in enumerate(Level)}
 MONTHS = [gettext_lazy("enero"), gettext_lazy("febrero"), gettext_lazy("marzo"), gettext_lazy("abril"),
           gettext_lazy("mayo"), gettext_lazy("junio"), gettext_lazy("julio"), gettext_lazy("agosto"),
           gettext_lazy("septiembre"), gettext_lazy("octubre"), gettext_lazy("noviembre"), gettext_lazy("diciembre")]
@@ -64,7 +62,7 @@ def _drill_down(user, scoped_results, raw_pk, fiscal_year, quarter):
     results = list(
         scoped_results.filter(fiscal_year=fiscal_year, quarter=quarter, program=program).select_related("indicator")
     )
-    results.sort(key=lambda r: (LEVEL_ORDER.get(r.level, len(LEVEL_ORDER)), r.indicator.external_id))
+    results.sort(key=lambda r: (level_rank(r.level), r.indicator.external_id))
     for result in results:
         result.month_name = MONTHS[result.month - 1]
     return program, results
