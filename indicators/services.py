@@ -6,7 +6,7 @@ the recompute (and notices) once the transaction commits."""
 from pathlib import PurePath
 
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -61,7 +61,8 @@ def check_capture_window(user, indicator, fiscal_year, month):
 def save_progress(user, indicator, fiscal_year, month, *, value=None, numerator=None, denominator=None,
                   cause="", effect="", other_reasons="", expected_version=None, state=None):
     """Create or update the avance of a period as a draft. `expected_version` is the version the
-    user loaded: if someone saved in between, nothing is written and the user is told."""
+    user loaded (0: the user saw no avance yet): if someone saved in between, nothing is written
+    and the user is told. None skips the check (imports and scripts)."""
     if not can_capture(user):
         raise PermissionDenied(_("Su rol no permite capturar avances."))
     indicator = get_indicator_for_user(user, indicator.pk)
@@ -74,13 +75,7 @@ def save_progress(user, indicator, fiscal_year, month, *, value=None, numerator=
         progress = Progress(indicator=indicator, fiscal_year=fiscal_year, month=month, state=state, created_by=user)
     else:
         if expected_version is not None and progress.version != expected_version:
-            who = progress.history.first().history_user if progress.history.exists() else None
-            raise ConcurrentEdit(
-                _("Otra persona (%(who)s) guardó este avance mientras usted lo editaba (versión %(version)s, "
-                  "usted cargó la %(expected)s). No se guardaron sus cambios: recargue la página, revise los "
-                  "valores actuales y vuelva a capturar.")
-                % {"who": who or _("otro usuario"), "version": progress.version, "expected": expected_version}
-            )
+            raise _concurrent_edit(progress, expected_version)
         if progress.status not in EDITABLE:
             if progress.status == ProgressStatus.APROBADO:
                 message = _("El avance está %(estado)s y no se puede modificar: un coordinador puede reabrirlo.")
@@ -92,9 +87,34 @@ def save_progress(user, indicator, fiscal_year, month, *, value=None, numerator=
     progress.cause, progress.effect, progress.other_reasons = cause, effect, other_reasons
     progress.full_clean()
     progress._change_reason, progress._history_user = "Captura", user
-    progress.save()
+    try:
+        with transaction.atomic():  # a savepoint: the caller's transaction survives a lost race
+            progress.save()
+    except IntegrityError:
+        # Two first captures of the same period at once: the row-lock above had nothing to lock,
+        # so the unique constraint decides; the later one is told, like any concurrent edit.
+        if progress.pk is not None:
+            raise
+        raise _concurrent_edit(Progress.objects.get(indicator=indicator, fiscal_year=fiscal_year, month=month,
+                                                    state=state), expected_version or 0) from None
     schedule_indicator_recompute(indicator.pk)
     return progress
+
+
+def _concurrent_edit(progress, expected_version):
+    who = progress.history.first().history_user if progress.history.exists() else None
+    who = who or _("otro usuario")
+    if not expected_version:
+        return ConcurrentEdit(
+            _("Otra persona (%(who)s) capturó este avance mientras usted lo editaba. No se guardaron sus cambios: "
+              "recargue la página, revise los valores actuales y vuelva a capturar.") % {"who": who}
+        )
+    return ConcurrentEdit(
+        _("Otra persona (%(who)s) guardó este avance mientras usted lo editaba (versión %(version)s, "
+          "usted cargó la %(expected)s). No se guardaron sus cambios: recargue la página, revise los "
+          "valores actuales y vuelva a capturar.")
+        % {"who": who, "version": progress.version, "expected": expected_version}
+    )
 
 
 def submit_program_quarter(user, program, fiscal_year, quarter):

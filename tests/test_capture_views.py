@@ -90,6 +90,20 @@ def test_stale_version_is_refused_with_a_message(demo, client):
     assert Progress.objects.get(indicator=indicator, month=3).numerator == D(95)
 
 
+def test_a_form_loaded_before_the_first_capture_cannot_replace_it(demo, client):
+    """Two people open the page while the period has no avance; the second save is refused."""
+    program, indicator = demo
+    login(client, "capturista_zzz")
+    base = {"indicator": indicator.pk, "cause": "", "effect": "", "other_reasons": "", "action": "guardar",
+            "denominator": "115", "version": ""}
+    assert client.post(capture_url(program), {**base, "numerator": "90"}).status_code == 302
+    response = client.post(capture_url(program), {**base, "numerator": "99"})
+    assert response.status_code == 200
+    assert "capturó este avance mientras usted lo editaba" in response.content.decode()
+    progress = Progress.objects.get(indicator=indicator, month=3)
+    assert (progress.numerator, progress.version) == (D(90), 1)
+
+
 def test_send_all_ready_avances(demo, client):
     program, indicator = demo
     login(client, "capturista_zzz")

@@ -63,7 +63,7 @@ def _save_row(request, row, fiscal_year):
             progress = save_progress(
                 request.user, row.indicator, fiscal_year, row.month, **numbers,
                 **{name: row.posted[name].strip() for name in TEXT_FIELDS},
-                expected_version=int(request.POST["version"]) if request.POST.get("version") else None,
+                expected_version=_loaded_version(request),
             )
             if request.FILES.get("evidence"):
                 attach_evidence(request.user, progress, request.FILES["evidence"])
@@ -82,6 +82,13 @@ def _save_row(request, row, fiscal_year):
     except PermissionDenied as exc:
         row.errors["__all__"] = [str(exc)]
     return False
+
+
+def _loaded_version(request):
+    """The avance version the form was loaded with; empty (no avance yet) is 0, so a save never
+    silently replaces an avance the user did not see."""
+    raw = request.POST.get("version", "").strip()
+    return int(raw) if raw.isdecimal() else 0
 
 
 def _submit_all(request, program, fiscal_year, quarter):
