@@ -11,7 +11,6 @@ from indicators.services import save_progress
 from indicators.tasks import sweep_pending_recomputes
 from indicators.workflow import Action, transition
 
-from .factories import IndicatorFactory, TargetFactory
 
 pytestmark = pytest.mark.django_db
 
