@@ -6,7 +6,7 @@ the scope are 404, never 403, so their existence is not revealed."""
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
-from programs.models import Program
+from programs.models import Matrix, Objective, Program
 
 from .models import Evidence, Indicator, Progress, ProgressTransition, QuarterAggregate, QuarterResult, Target, TargetAdjustment
 from .roles import is_administrator
@@ -40,6 +40,14 @@ def programs_for(user):
     return Program.objects.filter(
         Q(pk__in=programs) | Q(responsible_unit__in=units) | Q(matrices__indicators__responsible_unit__in=units)
     ).distinct()
+
+
+def matrices_for(user):
+    return Matrix.objects.filter(program__in=programs_for(user))
+
+
+def objectives_for(user):
+    return Objective.objects.filter(matrix__in=matrices_for(user))
 
 
 def progress_for(user):

@@ -3,7 +3,7 @@ from django.db.models import Count
 from simple_history.admin import SimpleHistoryAdmin
 
 from indicators.admin import IndicatorInline, ScopedAdmin
-from indicators.scope import programs_for
+from indicators.scope import matrices_for, objectives_for, programs_for
 
 from .models import Matrix, Objective, Program, Ramo, ResponsibleUnit, State
 
@@ -66,7 +66,8 @@ class ObjectiveInline(admin.TabularInline):
 
 
 @admin.register(Matrix)
-class MatrixAdmin(admin.ModelAdmin):
+class MatrixAdmin(ScopedAdmin, admin.ModelAdmin):
+    scope_of = matrices_for
     list_display = ["__str__", "kind", "program", "fiscal_year", "last_year"]
     list_filter = ["kind", "fiscal_year", "program__ramo"]
     search_fields = ["name", "external_id", "program__name"]
@@ -75,7 +76,8 @@ class MatrixAdmin(admin.ModelAdmin):
 
 
 @admin.register(Objective)
-class ObjectiveAdmin(admin.ModelAdmin):
+class ObjectiveAdmin(ScopedAdmin, admin.ModelAdmin):
+    scope_of = objectives_for
     list_display = ["clave", "level", "summary_short", "matrix", "parent"]
     list_filter = ["level", "matrix__fiscal_year", "matrix__kind", "matrix__program"]
     search_fields = ["clave", "summary"]

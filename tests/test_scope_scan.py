@@ -4,13 +4,15 @@ of the other UR may come back — objects are 404, lists and pages do not mentio
 import io
 
 import pytest
+from simple_history.admin import SimpleHistoryAdmin
 from django.core.files.base import ContentFile
+from django.contrib import admin
 from django.core.management import call_command
 from django.urls import URLPattern, get_resolver, reverse
 
-from indicators.models import Evidence, Indicator, Job, Progress
+from indicators.models import Evidence, Indicator, Job, Progress, ProgressTransition, QuarterResult, Target
 from indicators.roles import CONSULTA, COORDINADOR
-from programs.models import Program, ResponsibleUnit
+from programs.models import Matrix, Objective, Program, ResponsibleUnit
 
 from .factories import make_user
 
@@ -51,21 +53,38 @@ def url_for(pattern, values):
 
 
 @pytest.fixture
-def demo(db):
+def demo(db, django_user_model):
     call_command("load_demo", stdout=io.StringIO(), stderr=io.StringIO())
+    admin_user = django_user_model.objects.get(username="admin")
+    for unit in MARKERS:  # a workflow step of each UR, so its admin pages can be tried too
+        progress = Progress.objects.filter(indicator__responsible_unit__clave=unit).first()
+        ProgressTransition.objects.create(progress=progress, from_status="enviado", to_status="aprobado",
+                                          user=admin_user)
 
 
-@pytest.mark.parametrize("username, own, other", [
+USERS = pytest.mark.parametrize("username, own, other", [
     ("capturista_ayo", "AYO", "ZZZ"), ("capturista_zzz", "ZZZ", "AYO"), ("consulta_ayo", "AYO", "ZZZ"),
     ("coordinador_zzz", "ZZZ", "AYO"),
 ])
-def test_no_url_leaks_the_other_unit(demo, client, django_user_model, username, own, other):
+
+
+def scan_user(django_user_model, username):
     if username == "consulta_ayo":
-        user = make_user(username, CONSULTA, [ResponsibleUnit.objects.get(clave="AYO")])
-    elif username == "coordinador_zzz":
-        user = make_user(username, COORDINADOR, [ResponsibleUnit.objects.get(clave="ZZZ")])
-    else:
-        user = django_user_model.objects.get(username=username)
+        return make_user(username, CONSULTA, [ResponsibleUnit.objects.get(clave="AYO")])
+    if username == "coordinador_zzz":
+        return make_user(username, COORDINADOR, [ResponsibleUnit.objects.get(clave="ZZZ")])
+    return django_user_model.objects.get(username=username)
+
+
+def leaked_markers(response, unit):
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    text = body.decode("utf-8", errors="replace")
+    return [marker for marker in MARKERS[unit] if marker in text]
+
+
+@USERS
+def test_no_url_leaks_the_other_unit(demo, client, django_user_model, username, own, other):
+    user = scan_user(django_user_model, username)
     stranger = django_user_model.objects.get(username="capturista_zzz" if own == "AYO" else "capturista_ayo")
     foreign = objects_of(other, stranger)
     client.force_login(user)
@@ -82,9 +101,47 @@ def test_no_url_leaks_the_other_unit(demo, client, django_user_model, username, 
             while response.status_code == 302:  # desk → dashboard → its latest quarter
                 response = client.get(response.url)
             assert response.status_code in (200, 404), url
-            body = b"".join(response.streaming_content) if response.streaming else response.content
-            text = body.decode("utf-8", errors="replace")
-            leaked = [marker for marker in MARKERS[other] if marker in text]
+            leaked = leaked_markers(response, other)
             assert not leaked, f"{url} muestra {leaked} a {username}"
         checked += 1
     assert checked >= 15
+
+
+# How each admin model's objects belong to a UR; the others are shared catalogs.
+OWNER = {
+    Indicator: "responsible_unit__clave", Target: "indicator__responsible_unit__clave",
+    Progress: "indicator__responsible_unit__clave", QuarterResult: "indicator__responsible_unit__clave",
+    ProgressTransition: "progress__indicator__responsible_unit__clave", Program: "responsible_unit__clave",
+    Matrix: "program__responsible_unit__clave", Objective: "matrix__program__responsible_unit__clave",
+}
+
+
+@USERS
+def test_no_admin_page_leaks_the_other_unit(demo, client, django_user_model, username, own, other):
+    """As staff: every admin list (filters included) and the other UR's change and history pages."""
+    user = scan_user(django_user_model, username)
+    user.is_staff = True
+    user.save()
+    client.force_login(user)
+    checked = listed = 0
+    for model, model_admin in admin.site._registry.items():
+        opts = model._meta
+        changelist = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+        assert changelist.status_code in (200, 403), opts.model_name
+        listed += changelist.status_code == 200
+        leaked = leaked_markers(changelist, other)
+        assert not leaked, f"la lista de {opts.verbose_name_plural} muestra {leaked} a {username}"
+        if model not in OWNER:
+            continue
+        foreign = model.objects.filter(**{OWNER[model]: other}).first()
+        assert foreign, f"la demostración no tiene {opts.verbose_name} de la UR {other}"
+        urls = [reverse(f"admin:{opts.app_label}_{opts.model_name}_{page}", args=[foreign.pk])
+                for page in ("change", "history")]
+        if isinstance(model_admin, SimpleHistoryAdmin):  # one past version, as django-simple-history shows it
+            version = foreign.history.first()
+            urls.append(reverse(f"admin:{opts.app_label}_{opts.model_name}_simple_history",
+                                args=[foreign.pk, version.history_id]))
+        for url in urls:
+            assert client.get(url).status_code == 404, f"{url} ({opts.verbose_name}) no es 404 para {username}"
+            checked += 1
+    assert checked >= 2 * len(OWNER) + 4 and listed >= len(OWNER)
