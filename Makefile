@@ -4,8 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PG_URL ?= postgres://postgres@127.0.0.1:5432/simir
 REDIS_URL ?= redis://127.0.0.1:6379/15
+LOAD_PG_URL ?= postgres://postgres@127.0.0.1:5432/simir_carga
 
-.PHONY: run test test-unit test-integration install install-dev chromium messages
+.PHONY: run test test-unit test-integration install install-dev chromium messages load-test
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +47,12 @@ test-integration: install-dev
 	if [ $$status -eq 2 ]; then exit 0; elif [ $$status -ne 0 ]; then exit $$status; fi; \
 	DATABASE_URL=$(PG_URL) SIMIR_POSTGRES_URL=$(PG_URL) CELERY_BROKER_URL=$(REDIS_URL) SIMIR_REDIS_URL=$(REDIS_URL) \
 	$(PY) -m pytest -m integration
+
+# 20 concurrent HTTP sessions on PostgreSQL through gunicorn (README «Confiabilidad»); its own database.
+load-test: install
+	createdb -h 127.0.0.1 -U postgres simir_carga 2>/dev/null || true
+	DATABASE_URL=$(LOAD_PG_URL) $(PY) manage.py migrate --noinput -v0
+	DATABASE_URL=$(LOAD_PG_URL) $(PY) manage.py load_test
 
 # Regenerate the es-MX catalog after UI texts change (needs GNU gettext: apt-get install gettext).
 # The msgids are the Spanish texts, so msgen copies them as translations; the .mo is committed.
