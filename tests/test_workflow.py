@@ -271,7 +271,10 @@ def test_reminders_go_to_units_with_pending_avances(world):
     assert sent == 1
     assert [m.to for m in mail.outbox] == [["cap_a@simir.invalid"]]
     assert world.ind_a.external_id in mail.outbox[0].body
+    assert mail.outbox[0].subject == "SIMIR: la captura del T1-2024 cierra en 3 días"
     assert window_reminders(as_of=window.closes_at - timedelta(days=5), days=3) == 0
+    window_reminders(as_of=window.closes_at - timedelta(days=1, hours=1), days=1)
+    assert mail.outbox[-1].subject == "SIMIR: la captura del T1-2024 cierra en 1 día"
 
 
 def test_demo_story_capture_return_fix_resubmit_approve(django_user_model, django_capture_on_commit_callbacks):
