@@ -37,6 +37,7 @@ USER_PREFIX = "carga-"
 META = Decimal(100)
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 REVIEW_LINK = re.compile(r'href="/revision/(\d+)/')
+ERROR_TEXT = re.compile(r'class="error"[^>]*>([^<]+)<')
 # What the server answers when it refuses a stale write (services.ConcurrentEdit, workflow.transition).
 CONFLICT_TEXT = "mientras usted lo editaba"
 NOT_EDITABLE_TEXT = "no se puede modificar"
@@ -227,7 +228,11 @@ def run_capturista(browser, number, plan, program, indicator_ids, stop):
         elif status == 200 and NOT_EDITABLE_TEXT in page:
             browser.ledger.add("refused")
         elif status is not None and status < 500:
-            browser.ledger.add("errors", f"POST {path} ({indicator_id}): HTTP {status} sin confirmación ni motivo")
+            browser.ledger.add("errors", f"POST {path} ({indicator_id}): HTTP {status} {_shown_errors(page)}")
+
+
+def _shown_errors(page):
+    return "; ".join(ERROR_TEXT.findall(page)) or "sin confirmación ni motivo"
 
 
 def run_coordinator(browser, number, plan, stop):
@@ -249,7 +254,7 @@ def run_coordinator(browser, number, plan, stop):
         elif status == 200 and ALREADY_DECIDED_TEXT in page:
             browser.ledger.add("conflicts")
         elif status is not None and status < 500:
-            browser.ledger.add("errors", f"POST {path}: HTTP {status} sin confirmación ni motivo")
+            browser.ledger.add("errors", f"POST {path}: HTTP {status} {_shown_errors(page)}")
 
 
 def run_sessions(base_url, plan, program, indicators, users, password):

@@ -21,7 +21,7 @@ from .tasks import (
     schedule_indicator_recompute,
     schedule_job,
     schedule_quarter_recompute,
-    send_after_commit,
+    send_notice_after_commit,
 )
 from .windows import capture_state
 from .workflow import EDITABLE, Action, transition
@@ -135,7 +135,7 @@ def submit_program_quarter(user, program, fiscal_year, quarter):
     if sent and not Progress.objects.filter(
         indicator__matrix__program=program, fiscal_year=fiscal_year, month__in=months, status__in=EDITABLE
     ).exists():
-        send_after_commit(notify_quarter_submitted, program.pk, fiscal_year, quarter)
+        send_notice_after_commit(notify_quarter_submitted, program.pk, fiscal_year, quarter)
     return sent, errors
 
 

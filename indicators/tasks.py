@@ -4,13 +4,11 @@ import logging
 
 from celery import shared_task
 from django.db import transaction
-from kombu.exceptions import OperationalError
 
 from . import compliance, jobs, notifications
 from .models import Job, PendingRecompute
 
 logger = logging.getLogger(__name__)
-BROKER_ERRORS = (OperationalError, ConnectionError, OSError)
 
 RETRY = {"autoretry_for": (Exception,), "retry_backoff": True, "max_retries": 5}
 
@@ -95,12 +93,24 @@ def send_after_commit(task, *args, on_failure=None, **options):
     def send():
         try:
             task.apply_async(args, **options)
-        except BROKER_ERRORS as exc:
+        except Exception as exc:  # the change is committed: no failure to queue may turn it into a 500
             logger.warning("No se pudo encolar %s%s: %s", task.name, args, exc)
             if on_failure:
                 on_failure()
 
     transaction.on_commit(send)
+
+
+def send_notice_after_commit(task, *args):
+    """Notices are e-mails, which do not need the broker: when it is down, this process sends them."""
+
+    def send_here():
+        try:
+            task(*args)
+        except Exception:
+            logger.exception("No se pudo enviar el aviso %s%s", task.name, args)
+
+    send_after_commit(task, *args, on_failure=send_here)
 
 
 def schedule_indicator_recompute(indicator_id):

@@ -14,7 +14,7 @@ from .choices import ProgressStatus as S
 from .compliance import avance_semaforo
 from .models import Progress, ProgressTransition
 from .roles import can_capture, can_review
-from .tasks import notify_transition, schedule_indicator_recompute, send_after_commit
+from .tasks import notify_transition, schedule_indicator_recompute, send_notice_after_commit
 
 
 class Action:
@@ -85,7 +85,7 @@ def transition(user, progress, action, note=""):
     step = ProgressTransition.objects.create(progress=progress, from_status=previous, to_status=target, user=user,
                                              note=note)
     schedule_indicator_recompute(progress.indicator_id)
-    send_after_commit(notify_transition, step.pk)
+    send_notice_after_commit(notify_transition, step.pk)
     return progress
 
 

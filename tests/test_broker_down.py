@@ -3,6 +3,7 @@
 from decimal import Decimal as D
 
 import pytest
+from django.core import mail
 
 from config.celery_app import app
 from indicators.compliance import compute_year
@@ -19,6 +20,7 @@ pytestmark = pytest.mark.django_db
 def broker_down(monkeypatch):
     """Nothing listens on port 1: publishing fails as it does when Redis is stopped."""
     monkeypatch.setitem(app.conf, "task_always_eager", False)
+    monkeypatch.setenv("CELERY_BROKER_URL", "redis://127.0.0.1:1/0")  # Celery reads the environment first
     monkeypatch.setitem(app.conf, "broker_url", "redis://127.0.0.1:1/0")
     yield
 
@@ -35,6 +37,8 @@ def test_capture_and_approval_survive_and_the_sweep_catches_up(world, broker_dow
     assert PendingRecompute.objects.filter(indicator=world.ind_a).count() == 3  # capture, send, approve
     stale = QuarterResult.objects.get(indicator=world.ind_a, quarter=1)
     assert stale.avance is None  # the recompute has not run yet
+    # The notices do not wait for the broker: this process sent them (returned to capturista on approval).
+    assert [m.subject for m in mail.outbox if "aprobado" in m.subject], [m.subject for m in mail.outbox]
     assert sweep_pending_recomputes() == 3  # beat runs them once the broker is back
     result = QuarterResult.objects.get(indicator=world.ind_a, quarter=1)
     assert (result.avance, result.semaforo, result.approved) == (D(80), "verde", True)
