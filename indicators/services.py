@@ -85,18 +85,21 @@ def save_progress(user, indicator, fiscal_year, month, *, value=None, numerator=
         progress.version += 1
     progress.value, progress.numerator, progress.denominator = value, numerator, denominator
     progress.cause, progress.effect, progress.other_reasons = cause, effect, other_reasons
-    progress.full_clean()
-    progress._change_reason, progress._history_user = "Captura", user
+    is_new = progress.pk is None
     try:
+        progress.full_clean()
+        progress._change_reason, progress._history_user = "Captura", user
         with transaction.atomic():  # a savepoint: the caller's transaction survives a lost race
             progress.save()
-    except IntegrityError:
-        # Two first captures of the same period at once: the row-lock above had nothing to lock,
-        # so the unique constraint decides; the later one is told, like any concurrent edit.
-        if progress.pk is not None:
-            raise
-        raise _concurrent_edit(Progress.objects.get(indicator=indicator, fiscal_year=fiscal_year, month=month,
-                                                    state=state), expected_version or 0) from None
+    except (ValidationError, IntegrityError):
+        # Two first captures of the same period at once: the row lock above had nothing to lock,
+        # so the other one may commit meanwhile and the uniqueness check (validation or the
+        # constraint) fails here; the later one is told, like any concurrent edit.
+        taken = is_new and Progress.objects.filter(indicator=indicator, fiscal_year=fiscal_year, month=month,
+                                                   state=state).first()
+        if taken:
+            raise _concurrent_edit(taken, expected_version or 0) from None
+        raise
     schedule_indicator_recompute(indicator.pk)
     return progress
 

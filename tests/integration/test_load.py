@@ -1,6 +1,7 @@
 """Concurrency on the real PostgreSQL: two first captures racing, and 20 sessions through HTTP
 (gunicorn) with a real worker recomputing behind them (issue #8, item 4)."""
 
+import contextlib
 import io
 import json
 import threading
@@ -24,31 +25,57 @@ from .conftest import wait_until
 pytestmark = [pytest.mark.integration]
 
 
-def test_two_first_captures_at_once_the_later_one_is_told(transactional_db):
-    """Nothing to lock yet: the unique constraint decides, and the loser gets the Spanish message."""
+def hold_after_the_row_lock(reached, release):
+    """Pause this connection right after save_progress's SELECT … FOR UPDATE (which found nothing)."""
+
+    def wrapper(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        if "FOR UPDATE" in sql and not reached.is_set():
+            reached.set()
+            assert release.wait(10)
+        return result
+
+    return wrapper
+
+
+@pytest.mark.parametrize("other_commits", ["before_validation", "before_insert"])
+def test_two_first_captures_at_once_the_later_one_is_told(transactional_db, other_commits):
+    """Nothing to lock yet, so uniqueness decides, whenever the other capture commits: while this
+    one is still validating, or once it is inserting. The later one gets the Spanish message."""
     program, indicators, users = loadtest.prepare(loadtest.LoadPlan(sessions=3, coordinators=1, indicators=1), "x")
     first, second = (get_user_model().objects.get(username=f"{loadtest.USER_PREFIX}capturista-0{n}") for n in (0, 1))
-    inserted = threading.Event()
-    outcome = {}
+    reached, release, outcome = threading.Event(), threading.Event(), {}
 
-    def capture_and_hold():
+    def later_capture():
         try:
-            with transaction.atomic():
-                save_progress(first, indicators[0], loadtest.LOAD_YEAR, 3, value=D(70), expected_version=0)
-                inserted.set()
-                time.sleep(0.5)  # the other capture runs into the uncommitted row meanwhile
+            wrapper = hold_after_the_row_lock(reached, release) if other_commits == "before_validation" else None
+            with connection.execute_wrapper(wrapper) if wrapper else contextlib.nullcontext():
+                if other_commits == "before_insert":
+                    reached.set()
+                    assert release.wait(10)
+                save_progress(second, indicators[0], loadtest.LOAD_YEAR, 3, value=D(90), expected_version=0)
+        except ConcurrentEdit as exc:
+            outcome["message"] = exc.messages[0]
         finally:
             connection.close()
 
-    holder = threading.Thread(target=capture_and_hold)
-    holder.start()
-    assert inserted.wait(10)
-    try:
-        save_progress(second, indicators[0], loadtest.LOAD_YEAR, 3, value=D(90), expected_version=0)
-    except ConcurrentEdit as exc:
-        outcome["message"] = exc.messages[0]
-    holder.join()
-    assert "capturó este avance mientras usted lo editaba" in outcome["message"]
+    if other_commits == "before_validation":
+        thread = threading.Thread(target=later_capture)
+        thread.start()
+        assert reached.wait(10)
+        save_progress(first, indicators[0], loadtest.LOAD_YEAR, 3, value=D(70), expected_version=0)  # commits
+        release.set()
+        thread.join()
+    else:
+        with transaction.atomic():  # inserted, not yet committed: the other insert waits on it
+            save_progress(first, indicators[0], loadtest.LOAD_YEAR, 3, value=D(70), expected_version=0)
+            thread = threading.Thread(target=later_capture)
+            thread.start()
+            assert reached.wait(10)
+            release.set()
+            time.sleep(0.5)  # the other capture runs into the uncommitted row meanwhile
+        thread.join()
+    assert "capturó este avance mientras usted lo editaba" in outcome.get("message", ""), outcome
     progress = Progress.objects.get(indicator=indicators[0])
     assert (progress.value, progress.version, progress.created_by) == (D(70), 1, first)
 
