@@ -12,6 +12,7 @@ from indicators.services import save_progress
 from indicators.tasks import sweep_pending_recomputes
 from indicators.workflow import Action, transition
 
+from .broker import drop_celery_connections
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +23,9 @@ def broker_down(monkeypatch):
     monkeypatch.setitem(app.conf, "task_always_eager", False)
     monkeypatch.setenv("CELERY_BROKER_URL", "redis://127.0.0.1:1/0")  # Celery reads the environment first
     monkeypatch.setitem(app.conf, "broker_url", "redis://127.0.0.1:1/0")
+    drop_celery_connections()  # a pool made by an earlier test would still reach its broker
     yield
+    drop_celery_connections()
 
 
 def test_capture_and_approval_survive_and_the_sweep_catches_up(world, broker_down,

@@ -32,7 +32,6 @@ import pytest
 import redis
 from django.test import Client
 from django.urls import reverse
-from kombu import pools
 
 from config.celery_app import app
 from indicators.compliance import compute_year
@@ -41,6 +40,7 @@ from indicators.services import save_progress
 from indicators.tasks import sweep_pending_recomputes
 from indicators.workflow import Action, transition
 
+from ..broker import drop_celery_connections
 from .conftest import wait_until
 
 pytestmark = [pytest.mark.integration]
@@ -106,16 +106,6 @@ class RedisServer:
                 self.process.wait(timeout=10)
         if self.process:
             self.log.close()
-
-
-def drop_celery_connections():
-    """The app keeps its broker connection pool, its producer pool (kombu's global pools) and its
-    result backend client once made: drop them so the next publish uses the broker configured now."""
-    pools.reset()  # closes every kombu pool and forgets them
-    app._pool = None
-    app.amqp._producer_pool = None
-    app._backend_cache = None
-    app._local.__dict__.pop("backend", None)
 
 
 @pytest.fixture
