@@ -23,8 +23,8 @@ from .models import (
 from .roles import is_administrator
 
 
-class ScopedAdmin:
-    """Non-administrator staff see only their scope; anything else is 404, as everywhere."""
+class InScope:
+    """Admin querysets limited to the user's scope; administrators see everything."""
 
     scope_of = None  # a function user → queryset of the objects in scope
 
@@ -33,6 +33,10 @@ class ScopedAdmin:
         if is_administrator(request.user):
             return queryset
         return queryset.filter(pk__in=type(self).scope_of(request.user).values("pk"))
+
+
+class ScopedAdmin(InScope):
+    """Non-administrator staff see only their scope; anything else is 404, as everywhere."""
 
     def get_list_filter(self, request):
         # A plain related filter offers every programa and UR of the database; this one offers
@@ -60,8 +64,11 @@ class ScopedAdmin:
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
-class IndicatorInline(admin.StackedInline):
-    """Registering a matrix row's indicators from the objective page."""
+class IndicatorInline(InScope, admin.StackedInline):
+    """Registering a matrix row's indicators from the objective page (an objective can hold
+    indicators of several URs: only those in scope are shown)."""
+
+    scope_of = scope.indicators_for
 
     model = Indicator
     fk_name = "objective"
@@ -73,13 +80,6 @@ class IndicatorInline(admin.StackedInline):
         ("frequency", "direction", "value_type", "factor"),
         ("indicator_type", "dimension", "accumulation", "unit_of_measure"),
     ]
-
-    def get_queryset(self, request):
-        # An objective can hold indicators of several URs: show only those in scope.
-        queryset = super().get_queryset(request)
-        if is_administrator(request.user):
-            return queryset
-        return queryset.filter(pk__in=scope.indicators_for(request.user).values("pk"))
 
 
 class VariableInline(admin.TabularInline):

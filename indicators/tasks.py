@@ -91,12 +91,11 @@ def send_after_commit(task, *args, on_failure=None, **options):
     sweep picks up) and the failure is logged."""
 
     def send():
-        if task.app.conf.task_always_eager:  # no broker: the task runs here and its errors are its own
-            task.apply_async(args, **options)
-            return
         try:
             task.apply_async(args, **options)
         except Exception as exc:  # the change is committed: no failure to queue may turn it into a 500
+            if task.app.conf.task_always_eager:
+                raise  # no broker: the task ran here, and the error is the task's own
             logger.warning("No se pudo encolar %s%s: %s", task.name, args, exc)
             if on_failure:
                 on_failure()

@@ -74,3 +74,15 @@ def test_audit_shows_who_changed_what_and_exports_it(demo, client, django_user_m
     assert ("capturista_zzz", "Avance 2024-03", "cambio", "valor", "84.000000", "86.000000", "Captura") in [
         row[1:] for row in rows
     ]
+
+
+def test_admin_objective_page_lists_only_its_indicators_in_scope(demo, client, django_user_model):
+    user = django_user_model.objects.get(username="capturista_ayo")
+    user.is_staff = True
+    user.save()
+    own, foreign = own_and_foreign()
+    Indicator.objects.filter(pk=foreign.pk).update(objective=own.objective)  # one objective, two URs
+    login(client, "capturista_ayo")
+    page = client.get(reverse("admin:programs_objective_change", args=[own.objective_id]))
+    assert page.status_code == 200
+    assert own.external_id in page.content.decode() and foreign.external_id not in page.content.decode()

@@ -41,7 +41,7 @@ from indicators.tasks import sweep_pending_recomputes
 from indicators.workflow import Action, transition
 
 from ..broker import drop_celery_connections
-from .conftest import wait_until
+from .conftest import terminate, wait_until
 
 pytestmark = [pytest.mark.integration]
 
@@ -97,13 +97,7 @@ class RedisServer:
         return redis.Redis(host="127.0.0.1", port=self.port, db=0, socket_timeout=5)
 
     def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
+        terminate(self.process, timeout=10)
         if self.process:
             self.log.close()
 
