@@ -4,13 +4,14 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from indicators.interchange.importer import ImportErrors, import_file
-from indicators.models import Indicator, Progress
+from indicators.compliance import compute_year
+from indicators.models import Indicator, Progress, QuarterAggregate, QuarterResult
 from programs.models import State
 
-from ..factories import IndicatorFactory, ProgressFactory
+from ..factories import IndicatorFactory, ProgressFactory, TargetFactory
 from ..sed_files import base_row, write_csv
 from ..test_import import TEN_MISTAKES, database_state
 
@@ -59,3 +60,34 @@ def test_bad_file_writes_nothing_on_postgresql(tmp_path):
         import_file(write_csv(tmp_path / "errores.csv", rows))
     assert len(excinfo.value.errors) == 10
     assert database_state() == before
+
+
+def results_and_aggregates():
+    return (sorted(QuarterResult.objects.values_list("indicator_id", "quarter", "avance", "compliance", "semaforo")),
+            sorted(QuarterAggregate.objects.values_list("scope", "quarter", "reported", "mean_compliance")))
+
+
+@pytest.mark.django_db(transaction=True)  # the recompute's own transaction is the outermost, as in a worker
+def test_a_database_error_mid_recompute_leaves_the_previous_results_whole():
+    """The database itself refuses the aggregates, after the results were written in the same run:
+    nothing of that run stays, and the next run (once the database is fine) gives the right rows."""
+    progress = ProgressFactory(value=Decimal(72), status="enviado")
+    TargetFactory(indicator=progress.indicator, month=3, value=Decimal(80))
+    compute_year(2024)
+    before = results_and_aggregates()
+    Progress.objects.filter(pk=progress.pk).update(value=Decimal(40))
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE FUNCTION simir_refuse() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'disco lleno'; "
+                       "END $$ LANGUAGE plpgsql")
+        cursor.execute("CREATE TRIGGER simir_refuse BEFORE INSERT ON indicators_quarteraggregate "
+                       "FOR EACH ROW EXECUTE FUNCTION simir_refuse()")
+    try:
+        with pytest.raises(DatabaseError, match="disco lleno"):
+            compute_year(2024)
+        assert results_and_aggregates() == before  # not the 40: the run's results were rolled back
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TRIGGER simir_refuse ON indicators_quarteraggregate; DROP FUNCTION simir_refuse()")
+    compute_year(2024)
+    result = QuarterResult.objects.get(indicator=progress.indicator, quarter=1)
+    assert (result.avance, result.compliance, result.semaforo) == (Decimal(40), Decimal("50.00"), "rojo")
