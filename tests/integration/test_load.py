@@ -89,7 +89,8 @@ def worker_idle(worker):
     """Nothing waits in the queue and every task the worker took has finished."""
     log = worker.log_text()
     queued = redis.Redis.from_url(settings.CELERY_BROKER_URL).llen("celery")
-    return queued == 0 and log.count("] received") == log.count("] succeeded in ")
+    finished = sum(log.count(end) for end in ("] succeeded in ", "] retry: ", "] raised unexpected"))
+    return queued == 0 and log.count("] received") == finished
 
 
 def test_twenty_sessions_capture_and_approve_with_no_lost_update(celery_worker_process):
