@@ -40,6 +40,7 @@ test: test-unit test-integration
 
 test-unit: install-dev chromium
 	$(PY) manage.py makemigrations --check --dry-run --settings=config.settings.test
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest -m "not integration"
 
 test-integration: install-dev

@@ -2,7 +2,10 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from compliance.urls import urlpatterns as compliance_urls
 from config.health import health
+from jobs.urls import urlpatterns as jobs_urls
+from reporting.urls import urlpatterns as reporting_urls
 
 admin.site.site_header = "SIMIR · Seguimiento de indicadores MIR"
 admin.site.site_title = "SIMIR"
@@ -12,6 +15,7 @@ urlpatterns = [
     path("salud/", health, name="health"),
     path("cuenta/entrar/", auth_views.LoginView.as_view(), name="login"),
     path("cuenta/salir/", auth_views.LogoutView.as_view(), name="logout"),
-    path("", include("indicators.urls")),
+    # One namespace for the web screens, whichever app owns each.
+    path("", include((reporting_urls + compliance_urls + jobs_urls, "simir"))),
     path("admin/", admin.site.urls),
 ]

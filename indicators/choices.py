@@ -1,5 +1,4 @@
-"""Catalog values of the ficha técnica, with the canonical Spanish spelling of DESIGN.md §6."""
-
+"""Catalog values of the ficha técnica, with the canonical Spanish spelling of docs/intercambio.md."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -51,13 +50,6 @@ class Dimension(models.TextChoices):
     EFICIENCIA = "Eficiencia", _("Eficiencia")
     CALIDAD = "Calidad", _("Calidad")
     ECONOMIA = "Economía", _("Economía")
-
-
-class ProgressStatus(models.TextChoices):
-    BORRADOR = "borrador", _("Borrador")
-    ENVIADO = "enviado", _("Enviado")
-    DEVUELTO = "devuelto", _("Devuelto")
-    APROBADO = "aprobado", _("Aprobado")
 
 
 class AdjustmentStatus(models.TextChoices):

@@ -1,4 +1,4 @@
-"""The rules of DESIGN.md §3 that decide numbers. Every other module calls these; none re-implements them."""
+"""The rules of docs/reglas.md that decide numbers. Every other module calls these; none re-implements them."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext_lazy as _
 
-from .choices import Direction, Frequency, IndicatorType, ValueType
+from indicators.choices import Direction, Frequency, IndicatorType, ValueType
 
 MEXICO_CITY = ZoneInfo("America/Mexico_City")
 

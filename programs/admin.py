@@ -2,10 +2,9 @@ from django.contrib import admin
 from django.db.models import Count
 from simple_history.admin import SimpleHistoryAdmin
 
-from indicators.admin import IndicatorInline, ScopedAdmin
-from indicators.scope import matrices_for, objectives_for, programs_for
-
-from .models import Matrix, Objective, Program, Ramo, ResponsibleUnit, State
+from programs.admin_scope import ScopedAdmin
+from programs.models import Matrix, Objective, Program, Ramo, ResponsibleUnit, State
+from programs.scope import matrices_for, objectives_for, programs_for
 
 
 @admin.register(Ramo)
@@ -83,7 +82,6 @@ class ObjectiveAdmin(ScopedAdmin, admin.ModelAdmin):
     search_fields = ["clave", "summary"]
     list_select_related = ["matrix__program", "parent"]
     autocomplete_fields = ["parent"]
-    inlines = [IndicatorInline]
 
     @admin.display(description="resumen narrativo")
     def summary_short(self, obj):

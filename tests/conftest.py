@@ -26,10 +26,9 @@ def _integration_needs_postgres(request):
 def world(db):
     """Two URs with a programme each (Q1-2024 open now), their capturistas, a coordinador of both,
     one of UR A only and a consulta of both."""
-    from indicators.models import CaptureWindow
-    from indicators.roles import CAPTURISTA, CONSULTA, COORDINADOR
-
-    from .factories import IndicatorFactory, MatrixFactory, ResponsibleUnitFactory, TargetFactory, make_user
+    from programs.roles import CAPTURISTA, CONSULTA, COORDINADOR
+    from reporting.models import CaptureWindow
+    from tests.factories import IndicatorFactory, MatrixFactory, ResponsibleUnitFactory, TargetFactory, make_user
 
     unit_a, unit_b = ResponsibleUnitFactory(clave="AAA"), ResponsibleUnitFactory(clave="BBB")
     matrix_a = MatrixFactory(program__responsible_unit=unit_a)

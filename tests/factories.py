@@ -4,9 +4,11 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from indicators.choices import Direction, Frequency, ProgressStatus, ValueType
-from indicators.models import Indicator, Progress, Target
+from indicators.choices import Direction, Frequency, ValueType
+from indicators.models import Indicator, Target
 from programs.models import Level, Matrix, Objective, Program, Ramo, ResponsibleUnit
+from reporting.choices import ProgressStatus
+from reporting.models import Progress
 
 
 class RamoFactory(factory.django.DjangoModelFactory):

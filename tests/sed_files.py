@@ -4,7 +4,7 @@ import csv
 
 import openpyxl
 
-from indicators.interchange.layout import COLUMNS
+from interchange.layout import COLUMNS
 
 
 def base_row(**cells):

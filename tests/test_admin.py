@@ -43,7 +43,7 @@ def test_admin_rejects_an_inconsistent_avance_with_a_spanish_message(admin_clien
     from indicators.models import Indicator
 
     indicator = Indicator.objects.get(external_id="990005")
-    response = admin_client_with_demo.post(reverse("admin:indicators_progress_add"), {
+    response = admin_client_with_demo.post(reverse("admin:reporting_progress_add"), {
         "indicator": indicator.pk, "fiscal_year": 2025, "month": 2, "value": "1", "status": "borrador",
         "evidence-TOTAL_FORMS": 0, "evidence-INITIAL_FORMS": 0,
     })

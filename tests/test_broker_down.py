@@ -5,14 +5,13 @@ from decimal import Decimal as D
 import pytest
 from django.core import mail
 
+from compliance.engine import compute_year
+from compliance.models import PendingRecompute, QuarterResult
+from compliance.tasks import sweep_pending_recomputes
 from config.celery_app import app
-from indicators.compliance import compute_year
-from indicators.models import PendingRecompute, QuarterResult
-from indicators.services import save_progress
-from indicators.tasks import sweep_pending_recomputes
-from indicators.workflow import Action, transition
-
-from .broker import drop_celery_connections
+from reporting.services import save_progress
+from reporting.workflow import Action, transition
+from tests.broker import drop_celery_connections
 
 pytestmark = pytest.mark.django_db
 

@@ -5,9 +5,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
-from indicators.choices import ProgressStatus as S
-from indicators.models import Evidence, Indicator, Progress
+from indicators.models import Indicator
 from programs.models import Program
+from reporting.choices import ProgressStatus as S
+from reporting.models import Evidence, Progress
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "simir-demo-2024"
@@ -20,7 +21,7 @@ def demo(db):
 
 
 def capture_url(program):
-    return reverse("indicators:capture", args=[2024, 1, program.pk])
+    return reverse("simir:capture", args=[2024, 1, program.pk])
 
 
 def login(client, username):
@@ -118,7 +119,7 @@ def test_send_all_ready_avances(demo, client):
 def test_live_preview_uses_the_rules(demo, client):
     _, indicator = demo
     login(client, "capturista_zzz")
-    url = reverse("indicators:capture_preview", args=[indicator.pk])
+    url = reverse("simir:capture_preview", args=[indicator.pk])
     data = client.get(url, {"ejercicio": 2024, "mes": 3, "numerator": "70", "denominator": "115"}).json()
     assert data == {"valor": "60.869565", "meta": "85", "cumplimiento": "71.61", "semaforo": "rojo",
                     "requiere_justificacion": True}
@@ -159,16 +160,16 @@ def test_evidence_is_checked_attached_and_served_only_in_scope(demo, client):
     good = client.post(capture_url(program), {**post, "evidence": SimpleUploadedFile("lista.pdf", b"%PDF-1.4")})
     assert good.status_code == 302
     evidence = Evidence.objects.get(progress__indicator=indicator)
-    download = client.get(reverse("indicators:evidence", args=[evidence.pk]))
+    download = client.get(reverse("simir:evidence", args=[evidence.pk]))
     assert download.status_code == 200 and b"".join(download.streaming_content) == b"%PDF-1.4"
     client.logout()
     login(client, "capturista_ayo")
-    assert client.get(reverse("indicators:evidence", args=[evidence.pk])).status_code == 404
+    assert client.get(reverse("simir:evidence", args=[evidence.pk])).status_code == 404
 
 
 def test_consulta_lands_on_the_dashboard(demo, client):
     response = login(client, "consulta").get("/")
-    assert response.status_code == 302 and response.url == reverse("indicators:dashboard_latest")
+    assert response.status_code == 302 and response.url == reverse("simir:dashboard_latest")
 
 
 def test_evidence_content_must_match_its_extension(demo, client):

@@ -4,19 +4,20 @@ from decimal import Decimal as D
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from compliance.engine import compute_quarter, compute_year
+from compliance.models import QuarterAggregate, QuarterResult
 from indicators import rules
-from indicators.choices import AdjustmentStatus, AdjustmentType, Direction, Frequency, ProgressStatus, ValueType
-from indicators.compliance import compute_quarter, compute_year
-from indicators.models import FiscalYearPolicy, QuarterAggregate, QuarterResult, TargetAdjustment
-from indicators.services import save_progress
-from indicators.workflow import Action, transition
-
-from .factories import IndicatorFactory, MatrixFactory, ProgressFactory, TargetFactory
+from indicators.choices import AdjustmentStatus, AdjustmentType, Direction, Frequency, ValueType
+from indicators.models import FiscalYearPolicy, TargetAdjustment
+from reporting.choices import ProgressStatus
+from reporting.services import save_progress
+from reporting.workflow import Action, transition
+from tests.factories import IndicatorFactory, MatrixFactory, ProgressFactory, TargetFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""Every line of DESIGN.md §3 with its exact expected value."""
+"""Every line of docs/reglas.md with its exact expected value."""
 
 from datetime import datetime
 from decimal import Decimal as D

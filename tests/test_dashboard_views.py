@@ -5,7 +5,8 @@ import csv
 import io
 import itertools
 import re
-from decimal import ROUND_HALF_UP, Decimal as D
+from decimal import ROUND_HALF_UP
+from decimal import Decimal as D
 
 import pytest
 from django.core.management import call_command
@@ -14,8 +15,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from indicators.models import QuarterAggregate, QuarterResult
-from indicators.scope import results_for
+from compliance.models import QuarterAggregate, QuarterResult
+from compliance.scope import results_for
 from programs.models import Level, Matrix, Program, ResponsibleUnit
 from tests.factories import IndicatorFactory, ObjectiveFactory, ProgramFactory, ResponsibleUnitFactory
 
@@ -39,7 +40,7 @@ def login(client, username):
 
 
 def url(quarter, fiscal_year=2024):
-    return reverse("indicators:dashboard", args=[fiscal_year, quarter])
+    return reverse("simir:dashboard", args=[fiscal_year, quarter])
 
 
 def text(value):
@@ -52,7 +53,7 @@ def percent(part, whole):
 
 
 def expected_cells(results):
-    """The row of a group of QuarterResult rows, counted straight from the results (DESIGN.md §3)."""
+    """The row of a group of QuarterResult rows, counted straight from the results (docs/reglas.md)."""
     with_meta = [r for r in results if r.status != "sin meta"]
     reported = [r for r in with_meta if r.reported]
     with_date = [r for r in reported if r.on_time is not None]
@@ -192,7 +193,7 @@ def test_tablero_redirects_to_the_latest_quarter_with_results_in_scope(demo, cli
         latest = (results_for(user).filter(status="con resultado").order_by("-fiscal_year", "-quarter")
                   .values_list("fiscal_year", "quarter").first())
         login(client, username)
-        response = client.get(reverse("indicators:dashboard_latest"))
+        response = client.get(reverse("simir:dashboard_latest"))
         assert response.status_code == 302
         assert response["Location"] == url(latest[1], latest[0])
         client.logout()
@@ -203,7 +204,7 @@ def test_tablero_redirects_to_the_latest_quarter_with_results_in_scope(demo, cli
 
 def test_anonymous_goes_to_login_and_bad_quarter_is_404(demo, client):
     assert client.get(url(1)).status_code == 302
-    assert client.get(reverse("indicators:dashboard_latest")).status_code == 302
+    assert client.get(reverse("simir:dashboard_latest")).status_code == 302
     login(client, "coordinador")
     assert client.get(url(5)).status_code == 404
     empty = client.get(url(1, fiscal_year=2019))
@@ -213,7 +214,7 @@ def test_anonymous_goes_to_login_and_bad_quarter_is_404(demo, client):
 def test_user_without_results_gets_a_page_not_a_redirect(db, client, django_user_model):
     django_user_model.objects.create_user("nadie", password=PASSWORD)
     login(client, "nadie")
-    response = client.get(reverse("indicators:dashboard_latest"))
+    response = client.get(reverse("simir:dashboard_latest"))
     assert response.status_code == 200
     assert "Todavía no hay resultados trimestrales" in response.content.decode()
 

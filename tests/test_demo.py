@@ -4,9 +4,10 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 
-from indicators.demo import DEMO_PASSWORD
-from indicators.models import Indicator, Progress, Target, TargetAdjustment, Variable
+from demo.loader import DEMO_PASSWORD
+from indicators.models import Indicator, Target, TargetAdjustment, Variable
 from programs.models import Matrix, Program
+from reporting.models import Progress
 
 pytestmark = pytest.mark.django_db
 

@@ -7,14 +7,14 @@ from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from indicators.interchange.exporter import build_rows, export_indicators, write_csv
-from indicators.interchange.importer import import_file
-from indicators.interchange.layout import COLUMNS, RESULT_COLUMNS
 from indicators.models import Indicator
-from indicators.models import Progress
-from indicators.services import save_progress, save_state_progress
-from indicators.workflow import Action, transition
+from interchange.exporter import build_rows, export_indicators, write_csv
+from interchange.importer import import_file
+from interchange.layout import COLUMNS, RESULT_COLUMNS
 from programs.models import Matrix, Objective, Program, Ramo, ResponsibleUnit, State
+from reporting.models import Progress
+from reporting.services import save_progress, save_state_progress
+from reporting.workflow import Action, transition
 
 pytestmark = pytest.mark.django_db
 

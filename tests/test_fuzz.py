@@ -14,15 +14,15 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from indicators.formula_safety import append_row
-from indicators.interchange.exporter import write_csv
-from indicators.interchange.importer import ImportErrors, UnreadableFile, import_file
-from indicators.interchange.layout import COLUMNS
-from indicators.models import Indicator, Progress, Target
+from common.formula_safety import append_row
+from indicators.models import Indicator, Target
+from interchange.exporter import write_csv
+from interchange.importer import ImportErrors, UnreadableFile, import_file
+from interchange.layout import COLUMNS
 from programs.models import Program
-
-from .sed_files import base_row
-from .sed_files import write_csv as write_test_csv
+from reporting.models import Progress
+from tests.sed_files import base_row
+from tests.sed_files import write_csv as write_test_csv
 
 pytestmark = pytest.mark.django_db
 # More cases in CI, where the time is there; the README quotes the CI figure.
@@ -134,7 +134,7 @@ def test_capture_form_never_errors_500(client, demo_once, numerator, denominator
     before = Progress.objects.filter(indicator=indicator, month=3).values_list("value", "version").first()
     if version == "loaded":
         version = before[1] if before else ""
-    response = client.post(reverse("indicators:capture", args=[2024, 1, program.pk]), {
+    response = client.post(reverse("simir:capture", args=[2024, 1, program.pk]), {
         "indicator": indicator.pk, "version": version, "numerator": numerator,
         "denominator": denominator, "cause": cause, "effect": "", "other_reasons": "", "action": "guardar",
     })
@@ -145,7 +145,7 @@ def test_capture_form_never_errors_500(client, demo_once, numerator, denominator
 
 
 def test_oversized_files_are_refused_with_a_clear_message(tmp_path, monkeypatch):
-    from indicators.interchange import reader
+    from interchange import reader
 
     monkeypatch.setattr(reader, "MAX_ROWS", 1)
     path = write_test_csv(tmp_path / "f.csv", [base_row(), base_row(ID_INDICADOR="2")])

@@ -140,8 +140,8 @@ def pseudo_catalog(tmp_path):
 
 
 def test_django_renders_through_the_catalog(pseudo_catalog, client):
-    from indicators.capture import parse_number
-    from indicators.models import Progress
+    from reporting.capture import parse_number
+    from reporting.models import Progress
 
     with translation.override("es-mx"):
         assert translation.gettext("Guardar borrador") == "⟦Guardar borrador⟧"

@@ -5,13 +5,14 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from indicators import rules
-from indicators.choices import AdjustmentStatus, ProgressStatus
-from indicators.interchange.importer import ImportErrors, import_file
-from indicators.interchange.layout import COLUMNS
-from indicators.models import Indicator, Progress, Target, TargetAdjustment
+from indicators.choices import AdjustmentStatus
+from indicators.models import Indicator, Target, TargetAdjustment
+from interchange.importer import ImportErrors, import_file
+from interchange.layout import COLUMNS
 from programs.models import Level, Matrix, Objective, Program
-
-from .sed_files import base_row, write_csv, write_xlsx
+from reporting.choices import ProgressStatus
+from reporting.models import Progress
+from tests.sed_files import base_row, write_csv, write_xlsx
 
 pytestmark = pytest.mark.django_db
 

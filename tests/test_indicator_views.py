@@ -8,8 +8,7 @@ from django.urls import reverse
 
 from indicators.models import Indicator
 from programs.models import ResponsibleUnit
-
-from .factories import IndicatorFactory, MatrixFactory
+from tests.factories import IndicatorFactory, MatrixFactory
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "simir-demo-2024"
@@ -23,7 +22,7 @@ def demo(db):
 def test_indicator_page_explains_each_semaforo(demo, client):
     indicator = Indicator.objects.get(external_id="990005")
     assert client.login(username="capturista_zzz", password=PASSWORD)
-    page = client.get(reverse("indicators:indicator_detail", args=[indicator.pk]))
+    page = client.get(reverse("simir:indicator_detail", args=[indicator.pk]))
     html = page.content.decode()
     assert page.status_code == 200
     assert "c = 100 + (A − M) / |M| × 100" in html
@@ -36,7 +35,7 @@ def test_indicator_page_explains_each_semaforo(demo, client):
 def test_u013_meta_zero_is_explained(demo, client):
     indicator = Indicator.objects.get(external_id="IB24-U013-01")
     assert client.login(username="capturista_ayo", password=PASSWORD)
-    html = client.get(reverse("indicators:indicator_detail", args=[indicator.pk])).content.decode()
+    html = client.get(reverse("simir:indicator_detail", args=[indicator.pk])).content.decode()
     assert "M = 0: c = 100 si A = 0; si A ≠ 0, c no está definido (N/A, rojo)" in html
     assert "N/A" in html
 
@@ -44,17 +43,17 @@ def test_u013_meta_zero_is_explained(demo, client):
 def test_indicator_page_is_404_outside_scope(demo, client):
     indicator = Indicator.objects.get(external_id="990005")
     assert client.login(username="capturista_ayo", password=PASSWORD)
-    assert client.get(reverse("indicators:indicator_detail", args=[indicator.pk])).status_code == 404
+    assert client.get(reverse("simir:indicator_detail", args=[indicator.pk])).status_code == 404
 
 
 def test_catalog_lists_only_the_scope_filters_and_exports(demo, client):
     assert client.login(username="capturista_zzz", password=PASSWORD)
-    page = client.get(reverse("indicators:indicator_list"))
+    page = client.get(reverse("simir:indicator_list"))
     shown = {row.record.external_id for row in page.context["table"].paginated_rows}
     assert shown == set(Indicator.objects.filter(responsible_unit__clave="ZZZ").values_list("external_id", flat=True))
-    page = client.get(reverse("indicators:indicator_list"), {"frecuencia": "Mensual"})
+    page = client.get(reverse("simir:indicator_list"), {"frecuencia": "Mensual"})
     assert {row.record.external_id for row in page.context["table"].paginated_rows} == {"990004"}
-    export = client.get(reverse("indicators:indicator_list"), {"_export": "csv", "sentido": "Regular"})
+    export = client.get(reverse("simir:indicator_list"), {"_export": "csv", "sentido": "Regular"})
     lines = export.content.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("ID,Nombre,Programa,UR,Nivel")
     assert len(lines) == 2 and lines[1].startswith("990008,") and ",P999,ZZZ," in lines[1]
@@ -62,7 +61,7 @@ def test_catalog_lists_only_the_scope_filters_and_exports(demo, client):
 
 def test_catalog_queries_do_not_grow_with_rows(demo, client, django_assert_num_queries):
     assert client.login(username="admin", password=PASSWORD)
-    url = reverse("indicators:indicator_list")
+    url = reverse("simir:indicator_list")
     client.get(url)
     with CaptureQueriesContext(connection) as before:
         client.get(url)

@@ -7,9 +7,9 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from indicators import jobs
-from indicators.jobs import clean_expired_exports
-from indicators.models import Job
+from jobs import runner as jobs
+from jobs.models import Job
+from jobs.runner import clean_expired_exports
 from programs.models import Program
 
 pytestmark = pytest.mark.django_db
@@ -24,45 +24,45 @@ def demo(db):
 def test_coordinator_recompute_runs_as_a_job_with_progress(demo, client, django_capture_on_commit_callbacks):
     assert client.login(username="coordinador", password=PASSWORD)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("indicators:recompute"), {"ejercicio": "2024"})
+        response = client.post(reverse("simir:recompute"), {"ejercicio": "2024"})
     job = Job.objects.get()
-    assert response.url == reverse("indicators:job", args=[job.pk])
-    status = client.get(reverse("indicators:job_status", args=[job.pk])).json()
+    assert response.url == reverse("simir:job", args=[job.pk])
+    status = client.get(reverse("simir:job_status", args=[job.pk])).json()
     assert status == {"estado": "terminado", "avance": 100, "terminado": True, "archivo": None,
                       "mensaje": "Resultados calculados — T1: 18, T2: 20, T3: 19, T4: 21."}
-    assert client.get(reverse("indicators:job", args=[job.pk])).status_code == 200
+    assert client.get(reverse("simir:job", args=[job.pk])).status_code == 200
 
 
 def test_capturistas_cannot_start_or_see_jobs(demo, client, django_capture_on_commit_callbacks):
     assert client.login(username="coordinador", password=PASSWORD)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("indicators:recompute"), {"ejercicio": "2024"})
+        client.post(reverse("simir:recompute"), {"ejercicio": "2024"})
     job = Job.objects.get()
     client.logout()
     assert client.login(username="capturista_zzz", password=PASSWORD)
-    assert client.post(reverse("indicators:recompute"), {"ejercicio": "2024"}).status_code == 404
-    assert client.get(reverse("indicators:job_status", args=[job.pk])).status_code == 404
+    assert client.post(reverse("simir:recompute"), {"ejercicio": "2024"}).status_code == 404
+    assert client.get(reverse("simir:job_status", args=[job.pk])).status_code == 404
 
 
 def test_web_export_job_produces_the_file_of_the_users_scope(demo, client, django_capture_on_commit_callbacks):
     assert client.login(username="capturista_ayo", password=PASSWORD)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("indicators:exports"), {"ejercicio": "2024", "trimestre": "1", "formato": "csv"})
+        response = client.post(reverse("simir:exports"), {"ejercicio": "2024", "trimestre": "1", "formato": "csv"})
     job = Job.objects.get()
-    assert response.url == reverse("indicators:job", args=[job.pk])
+    assert response.url == reverse("simir:job", args=[job.pk])
     assert (job.status, job.progress) == ("terminado", 100)
     assert job.message.startswith("9 indicadores exportados.")  # AYO's real indicators only, no P999
-    status = client.get(reverse("indicators:job_status", args=[job.pk])).json()
-    assert status["archivo"] == reverse("indicators:export_download", args=[job.pk])
+    status = client.get(reverse("simir:job_status", args=[job.pk])).json()
+    assert status["archivo"] == reverse("simir:export_download", args=[job.pk])
     download = client.get(status["archivo"])
     rows = list(csv.DictReader(io.StringIO(b"".join(download.streaming_content).decode("utf-8-sig"))))
     assert {r["ID_UR"] for r in rows} == {"AYO"} and len(rows) == 9
     foreign = Program.objects.get(is_fictitious=True)
-    assert client.post(reverse("indicators:exports"), {"ejercicio": "2024", "formato": "csv",
+    assert client.post(reverse("simir:exports"), {"ejercicio": "2024", "formato": "csv",
                                                        "programa": [foreign.pk]}).status_code == 404
     client.logout()
     assert client.login(username="capturista_zzz", password=PASSWORD)
-    assert client.get(reverse("indicators:export_download", args=[job.pk])).status_code == 404
+    assert client.get(reverse("simir:export_download", args=[job.pk])).status_code == 404
 
 
 def test_failed_export_shows_its_error_and_no_file(demo, client, django_capture_on_commit_callbacks, monkeypatch):
@@ -72,7 +72,7 @@ def test_failed_export_shows_its_error_and_no_file(demo, client, django_capture_
     monkeypatch.setattr(jobs, "render_export", broken)
     assert client.login(username="coordinador", password=PASSWORD)
     with pytest.raises(RuntimeError), django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("indicators:exports"), {"ejercicio": "2024", "formato": "xlsx"})
+        client.post(reverse("simir:exports"), {"ejercicio": "2024", "formato": "xlsx"})
     job = Job.objects.get()
     assert (job.status, job.message, bool(job.file)) == ("error", "Error: disco lleno", False)
 
@@ -80,7 +80,7 @@ def test_failed_export_shows_its_error_and_no_file(demo, client, django_capture_
 def test_expired_export_files_are_cleaned(demo, client, django_capture_on_commit_callbacks, settings):
     assert client.login(username="coordinador", password=PASSWORD)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("indicators:exports"), {"ejercicio": "2024", "formato": "pdf", "trimestre": "1"})
+        client.post(reverse("simir:exports"), {"ejercicio": "2024", "formato": "pdf", "trimestre": "1"})
     job = Job.objects.get()
     assert job.file and job.file.read(4) == b"%PDF"
     assert clean_expired_exports(now=timezone.now()) == 0
@@ -91,7 +91,7 @@ def test_expired_export_files_are_cleaned(demo, client, django_capture_on_commit
 
 def test_informe_as_html_in_scope(demo, client):
     assert client.login(username="capturista_ayo", password=PASSWORD)
-    html = client.get(reverse("indicators:informe_html", args=[2024, 1])).content.decode()
+    html = client.get(reverse("simir:informe_html", args=[2024, 1])).content.decode()
     assert "Programa presupuestario S200 - Fortalecimiento a la atención médica" in html
     assert "P999" not in html
-    assert client.get(reverse("indicators:informe_html", args=[2024, 5])).status_code == 404
+    assert client.get(reverse("simir:informe_html", args=[2024, 5])).status_code == 404

@@ -5,9 +5,9 @@ from decimal import Decimal as D
 import pytest
 from django.contrib.auth import get_user_model
 
-from indicators import loadtest
-from indicators.choices import ProgressStatus
-from indicators.services import save_progress
+from devtools import loadtest
+from reporting.choices import ProgressStatus
+from reporting.services import save_progress
 
 pytestmark = pytest.mark.django_db
 

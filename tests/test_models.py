@@ -4,11 +4,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from indicators.choices import AdjustmentStatus, AdjustmentType, Frequency, ProgressStatus
-from indicators.models import Progress, Target, TargetAdjustment
+from indicators.choices import AdjustmentStatus, AdjustmentType, Frequency
+from indicators.models import Target, TargetAdjustment
 from programs.models import Level, Matrix, Objective, State
-
-from .factories import (
+from reporting.choices import ProgressStatus
+from reporting.models import Progress
+from tests.factories import (
     IndicatorFactory,
     MatrixFactory,
     ObjectiveFactory,

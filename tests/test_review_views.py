@@ -12,17 +12,19 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from compliance.models import QuarterResult
+from compliance.tables import readings_for
 from indicators import rules
-from indicators.choices import AdjustmentStatus, AdjustmentType, ProgressStatus as S
-from indicators.compliance import avance_semaforo
-from indicators.models import ProgressTransition, QuarterResult, TargetAdjustment
-from indicators.tables import readings_for
-
-from .factories import IndicatorFactory, ProgressFactory, TargetFactory
+from indicators.choices import AdjustmentStatus, AdjustmentType
+from indicators.models import TargetAdjustment
+from reporting.choices import ProgressStatus as S
+from reporting.models import ProgressTransition
+from reporting.readings import avance_semaforo
+from tests.factories import IndicatorFactory, ProgressFactory, TargetFactory
 
 pytestmark = pytest.mark.django_db
-QUEUE = reverse("indicators:review_queue")
-APPROVE_MANY = reverse("indicators:review_approve_many")
+QUEUE = reverse("simir:review_queue")
+APPROVE_MANY = reverse("simir:review_approve_many")
 
 
 def sent(world, indicator, month=3, value=D(80), status=S.ENVIADO, **kwargs):
@@ -60,7 +62,7 @@ def queue(client, user, **params):
 
 
 def detail_url(progress):
-    return reverse("indicators:review_detail", args=[progress.pk])
+    return reverse("simir:review_detail", args=[progress.pk])
 
 
 # --- Queue ---------------------------------------------------------------------------------

@@ -4,17 +4,19 @@ of the other UR may come back — objects are 404, lists and pages do not mentio
 import io
 
 import pytest
-from simple_history.admin import SimpleHistoryAdmin
-from django.core.files.base import ContentFile
 from django.contrib import admin
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.urls import URLPattern, get_resolver, reverse
+from simple_history.admin import SimpleHistoryAdmin
 
-from indicators.models import Evidence, Indicator, Job, Progress, ProgressTransition, QuarterResult, Target
-from indicators.roles import CONSULTA, COORDINADOR
+from compliance.models import QuarterResult
+from indicators.models import Indicator, Target
+from jobs.models import Job
 from programs.models import Matrix, Objective, Program, ResponsibleUnit
-
-from .factories import make_user
+from programs.roles import CONSULTA, COORDINADOR
+from reporting.models import Evidence, Progress, ProgressTransition
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "simir-demo-2024"
@@ -25,8 +27,8 @@ POST_ONLY = {"review_approve_many", "recompute"}
 
 def app_patterns():
     resolver = get_resolver()
-    (indicators,) = [p for p in resolver.url_patterns if getattr(p, "namespace", None) == "indicators"]
-    return [p for p in indicators.url_patterns if isinstance(p, URLPattern)]
+    (web,) = [p for p in resolver.url_patterns if getattr(p, "namespace", None) == "simir"]
+    return [p for p in web.url_patterns if isinstance(p, URLPattern)]
 
 
 def objects_of(unit, owner):
@@ -49,7 +51,7 @@ def url_for(pattern, values):
     kwargs = {}
     for name in pattern.pattern.converters:
         kwargs[name] = values["pk"][pattern.name] if name == "pk" else values[name]
-    return reverse(f"indicators:{pattern.name}", kwargs=kwargs)
+    return reverse(f"simir:{pattern.name}", kwargs=kwargs)
 
 
 @pytest.fixture

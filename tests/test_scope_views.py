@@ -7,8 +7,9 @@ from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from indicators.models import Indicator, Progress
-from indicators.services import save_progress
+from indicators.models import Indicator
+from reporting.models import Progress
+from reporting.services import save_progress
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "simir-demo-2024"
@@ -28,7 +29,7 @@ def own_and_foreign():
     return Indicator.objects.get(external_id="IB24-S200-01"), Indicator.objects.get(external_id="990007")
 
 
-@pytest.mark.parametrize("name", ["indicators:audit", "indicators:audit_xlsx"])
+@pytest.mark.parametrize("name", ["simir:audit", "simir:audit_xlsx"])
 def test_indicator_urls_are_404_outside_scope(demo, client, name):
     ayo, zzz = own_and_foreign()
     login(client, "capturista_ayo")
@@ -47,14 +48,14 @@ def test_admin_lists_only_the_scope_and_404s_the_rest(demo, client, django_user_
     user.is_staff = True
     user.save()
     login(client, "capturista_ayo")
-    changelist = client.get(reverse("admin:indicators_progress_changelist") + "?fiscal_year__exact=2024")
+    changelist = client.get(reverse("admin:reporting_progress_changelist") + "?fiscal_year__exact=2024")
     assert changelist.status_code == 200
     shown = {p.indicator.external_id for p in changelist.context["cl"].result_list}
     assert "IB24-S200-01" in shown and not any(external_id.startswith("99") for external_id in shown)
     foreign = Progress.objects.filter(indicator__external_id="990004").first()
-    assert client.get(reverse("admin:indicators_progress_change", args=[foreign.pk])).status_code == 404
+    assert client.get(reverse("admin:reporting_progress_change", args=[foreign.pk])).status_code == 404
     own = Progress.objects.filter(indicator__external_id="IB24-S200-01").first()
-    assert client.get(reverse("admin:indicators_progress_change", args=[own.pk])).status_code == 200
+    assert client.get(reverse("admin:reporting_progress_change", args=[own.pk])).status_code == 200
 
 
 def test_audit_shows_who_changed_what_and_exports_it(demo, client, django_user_model):
@@ -63,12 +64,12 @@ def test_audit_shows_who_changed_what_and_exports_it(demo, client, django_user_m
     save_progress(user, indicator, 2024, 3, value=D(84))
     save_progress(user, indicator, 2024, 3, value=D(86))
     login(client, "capturista_zzz")
-    page = client.get(reverse("indicators:audit", args=[indicator.pk]))
+    page = client.get(reverse("simir:audit", args=[indicator.pk]))
     entries = page.context["entries"]
     change = next(e for e in entries if e.subject == "Avance 2024-03" and e.action == "cambio" and e.field == "valor")
     assert (change.who, change.before, change.after, change.reason) == ("capturista_zzz", "84.000000", "86.000000", "Captura")
     workbook = load_workbook(filename=__import__("io").BytesIO(
-        client.get(reverse("indicators:audit_xlsx", args=[indicator.pk])).content
+        client.get(reverse("simir:audit_xlsx", args=[indicator.pk])).content
     ))
     rows = list(workbook.active.iter_rows(min_row=3, values_only=True))
     assert ("capturista_zzz", "Avance 2024-03", "cambio", "valor", "84.000000", "86.000000", "Captura") in [

@@ -7,13 +7,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils import timezone
 
+from compliance.models import QuarterResult
 from indicators import rules
-from indicators.choices import AdjustmentStatus, AdjustmentType, ProgressStatus as S
-from indicators.models import CaptureWindow, ProgressTransition, QuarterResult
-from indicators.notifications import window_reminders
-from indicators.roles import CAPTURISTA
-from indicators.scope import get_indicator_for_user, indicators_for, programs_for
-from indicators.services import (
+from indicators.choices import AdjustmentStatus, AdjustmentType
+from indicators.scope import get_indicator_for_user, indicators_for
+from programs.roles import CAPTURISTA
+from programs.scope import programs_for
+from reporting.choices import ProgressStatus as S
+from reporting.models import CaptureWindow, ProgressTransition
+from reporting.notifications import window_reminders
+from reporting.services import (
     ConcurrentEdit,
     approve_many,
     decide_adjustment,
@@ -23,9 +26,8 @@ from indicators.services import (
     set_capture_window,
     submit_program_quarter,
 )
-from indicators.workflow import TRANSITIONS, Action, transition
-
-from .factories import IndicatorFactory, ProgressFactory, TargetFactory, make_user
+from reporting.workflow import TRANSITIONS, Action, transition
+from tests.factories import IndicatorFactory, ProgressFactory, TargetFactory, make_user
 
 pytestmark = pytest.mark.django_db
 MX = rules.MEXICO_CITY
@@ -165,7 +167,7 @@ def test_prorroga_keeps_results_pending(world):
     window.save()
     grant_extension(world.coord, 2024, 1, datetime(2024, 5, 10, tzinfo=MX), "Cambio de titular",
                     program=world.program_a)
-    from indicators.compliance import compute_quarter
+    from compliance.engine import compute_quarter
 
     compute_quarter(2024, 1, as_of=datetime(2024, 5, 5, tzinfo=MX))
     assert QuarterResult.objects.get(indicator=world.ind_a).status == rules.Estado.PENDIENTE
@@ -278,10 +280,11 @@ def test_reminders_go_to_units_with_pending_avances(world):
 
 
 def test_demo_story_capture_return_fix_resubmit_approve(django_user_model, django_capture_on_commit_callbacks):
-    """DESIGN.md §4 with the demo users: capture, justify, send, return, fix, resend, approve."""
+    """docs/flujo.md with the demo users: capture, justify, send, return, fix, resend, approve."""
     from django.core.management import call_command
 
-    from indicators.models import Indicator, QuarterAggregate
+    from compliance.models import QuarterAggregate
+    from indicators.models import Indicator
 
     call_command("load_demo", stdout=open("/dev/null", "w"), stderr=open("/dev/null", "w"))
     capturista = django_user_model.objects.get(username="capturista_zzz")
@@ -329,7 +332,7 @@ def current_version(progress):
 
 
 def test_batch_errors_name_the_field_even_when_it_is_not_a_model_field():
-    from indicators.services import describe
+    from reporting.services import describe
 
     error = ValidationError({"note": "Para devolver un avance hay que escribir la observación.",
                              "cause": "Es obligatoria."})

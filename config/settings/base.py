@@ -38,8 +38,15 @@ INSTALLED_APPS = [
     "django_tables2",
     "csp",
     "axes",
+    # SIMIR's apps, each depending only on those above it (docs/arquitectura.md).
+    "common",
     "programs",
     "indicators",
+    "reporting",
+    "compliance",
+    "interchange",
+    "jobs",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -70,7 +77,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "indicators.context_processors.roles",
+                "programs.context_processors.roles",
             ],
         },
     },

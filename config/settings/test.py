@@ -1,6 +1,7 @@
 import os
 
-from .base import *  # noqa: F401,F403
+from config.settings.base import *  # noqa: F401,F403
+from config.settings.base import INSTALLED_APPS
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
@@ -16,3 +17,6 @@ WHITENOISE_AUTOREFRESH = True
 
 # The test client's login() passes no request, which axes needs; its own test turns it on.
 AXES_ENABLED = False
+
+# Development-only tooling (synthetic year, benchmarks, load test); production never installs it.
+INSTALLED_APPS = [*INSTALLED_APPS, "devtools"]

@@ -4,8 +4,9 @@ from decimal import Decimal as D
 
 import pytest
 
-from indicators.models import Indicator, Progress
+from indicators.models import Indicator
 from programs.models import Program
+from reporting.models import Progress
 
 pytestmark = pytest.mark.browser
 

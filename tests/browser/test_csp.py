@@ -2,8 +2,9 @@
 
 import pytest
 
-from indicators.models import Indicator, Progress
+from indicators.models import Indicator
 from programs.models import Program
+from reporting.models import Progress
 
 pytestmark = pytest.mark.browser
 

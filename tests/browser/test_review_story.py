@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from indicators.models import Indicator, Progress, QuarterResult
+from compliance.models import QuarterResult
+from indicators.models import Indicator
 from programs.models import Program
+from reporting.models import Progress
 
 pytestmark = pytest.mark.browser
 

@@ -33,20 +33,20 @@ import redis
 from django.test import Client
 from django.urls import reverse
 
+from compliance.engine import compute_year
+from compliance.models import PendingRecompute, QuarterAggregate, QuarterResult
+from compliance.tasks import sweep_pending_recomputes
 from config.celery_app import app
-from indicators.compliance import compute_year
-from indicators.models import PendingRecompute, Progress, QuarterAggregate, QuarterResult
-from indicators.services import save_progress
-from indicators.tasks import sweep_pending_recomputes
-from indicators.workflow import Action, transition
-
-from ..broker import drop_celery_connections
-from .conftest import terminate, wait_until
+from reporting.models import Progress
+from reporting.services import save_progress
+from reporting.workflow import Action, transition
+from tests.broker import drop_celery_connections
+from tests.integration.conftest import terminate, wait_until
 
 pytestmark = [pytest.mark.integration]
 
 MAX_REQUEST_SECONDS = 5  # the publish retry policy (CELERY_TASK_PUBLISH_RETRY_POLICY) is well below this
-RECOMPUTE_TASK = "indicators.tasks.recompute_indicator"
+RECOMPUTE_TASK = "compliance.tasks.recompute_indicator"
 
 
 # --- A redis-server of the test's own ----------------------------------------------------------
@@ -220,7 +220,7 @@ def test_with_redis_down_capture_and_approval_succeed_and_the_sweep_catches_up(b
     broker.redis.stop()
     assert not broker.redis.answers(), "el puerto de Redis debería rechazar conexiones"
     capturista, coordinador = logged_in(world.cap_b), logged_in(world.coord)
-    capture_url = reverse("indicators:capture", args=[2024, 1, world.ind_b.matrix.program_id])
+    capture_url = reverse("simir:capture", args=[2024, 1, world.ind_b.matrix.program_id])
     response, timings["captura_y_envio_s"] = timed(lambda: capturista.post(capture_url, {
         "indicator": world.ind_b.pk, "version": "", "value": "68", "numerator": "", "denominator": "",
         # 68 of 80 → 85.00 %, amarillo (deviation 15 > 10): causa and efecto are required to send.
@@ -235,9 +235,9 @@ def test_with_redis_down_capture_and_approval_succeed_and_the_sweep_catches_up(b
     progress = Progress.objects.get(indicator=world.ind_b, fiscal_year=2024, month=3)
     assert progress.status == "enviado"
 
-    review_url = reverse("indicators:review_detail", args=[progress.pk])
+    review_url = reverse("simir:review_detail", args=[progress.pk])
     response, timings["aprobacion_s"] = timed(lambda: coordinador.post(review_url, {"action": "aprobar"}))
-    assert (response.status_code, response.get("Location")) == (302, reverse("indicators:review_queue")), (
+    assert (response.status_code, response.get("Location")) == (302, reverse("simir:review_queue")), (
         f"aprobar con Redis caído respondió {response.status_code} en {timings['aprobacion_s']:.1f} s "
         "(se esperaba la redirección a la cola)")
     assert timings["aprobacion_s"] < MAX_REQUEST_SECONDS, (

@@ -15,12 +15,12 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection, transaction
 
-from indicators import loadtest
-from indicators.compliance import compute_year
-from indicators.models import Progress, QuarterResult
-from indicators.services import ConcurrentEdit, save_progress
-
-from .conftest import wait_until
+from compliance.engine import compute_year
+from compliance.models import QuarterResult
+from devtools import loadtest
+from reporting.models import Progress
+from reporting.services import ConcurrentEdit, save_progress
+from tests.integration.conftest import wait_until
 
 pytestmark = [pytest.mark.integration]
 

@@ -6,14 +6,15 @@ import pytest
 from django.core.management import call_command
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
-from indicators.interchange.importer import ImportErrors, import_file
-from indicators.compliance import compute_year
-from indicators.models import Indicator, Progress, QuarterAggregate, QuarterResult
+from compliance.engine import compute_year
+from compliance.models import QuarterAggregate, QuarterResult
+from indicators.models import Indicator
+from interchange.importer import ImportErrors, import_file
 from programs.models import State
-
-from ..factories import IndicatorFactory, ProgressFactory, TargetFactory
-from ..sed_files import base_row, write_csv
-from ..test_import import TEN_MISTAKES, database_state
+from reporting.models import Progress
+from tests.factories import IndicatorFactory, ProgressFactory, TargetFactory
+from tests.sed_files import base_row, write_csv
+from tests.test_import import TEN_MISTAKES, database_state
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
@@ -79,7 +80,7 @@ def test_a_database_error_mid_recompute_leaves_the_previous_results_whole():
     with connection.cursor() as cursor:
         cursor.execute("CREATE FUNCTION simir_refuse() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'disco lleno'; "
                        "END $$ LANGUAGE plpgsql")
-        cursor.execute("CREATE TRIGGER simir_refuse BEFORE INSERT ON indicators_quarteraggregate "
+        cursor.execute("CREATE TRIGGER simir_refuse BEFORE INSERT ON compliance_quarteraggregate "
                        "FOR EACH ROW EXECUTE FUNCTION simir_refuse()")
     try:
         with pytest.raises(DatabaseError, match="disco lleno"):
@@ -87,7 +88,7 @@ def test_a_database_error_mid_recompute_leaves_the_previous_results_whole():
         assert results_and_aggregates() == before  # not the 40: the run's results were rolled back
     finally:
         with connection.cursor() as cursor:
-            cursor.execute("DROP TRIGGER simir_refuse ON indicators_quarteraggregate; DROP FUNCTION simir_refuse()")
+            cursor.execute("DROP TRIGGER simir_refuse ON compliance_quarteraggregate; DROP FUNCTION simir_refuse()")
     compute_year(2024)
     result = QuarterResult.objects.get(indicator=progress.indicator, quarter=1)
     assert (result.avance, result.compliance, result.semaforo) == (Decimal(40), Decimal("50.00"), "rojo")

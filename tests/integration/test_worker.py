@@ -5,15 +5,16 @@ from decimal import Decimal as D
 import pytest
 from django.core.management import call_command
 
-from indicators.compliance import compute_year
-from indicators.models import Job, QuarterAggregate, QuarterResult
-from indicators.services import save_progress, start_export
-from indicators.synthetic import build_synthetic_year
-from indicators.tasks import recompute_year
-from indicators.workflow import Action, transition
-
-from ..factories import IndicatorFactory, TargetFactory
-from .conftest import wait_until
+from compliance.engine import compute_year
+from compliance.models import QuarterAggregate, QuarterResult
+from compliance.tasks import recompute_year
+from devtools.synthetic import build_synthetic_year
+from jobs.models import Job
+from jobs.services import start_export
+from reporting.services import save_progress
+from reporting.workflow import Action, transition
+from tests.factories import IndicatorFactory, TargetFactory
+from tests.integration.conftest import wait_until
 
 pytestmark = [pytest.mark.integration]
 
@@ -44,7 +45,7 @@ def test_a_worker_killed_mid_run_ends_with_correct_results(celery_worker_process
     build_synthetic_year(2031, 4000)
     first = celery_worker_process()
     recompute_year.delay(2031)
-    first.wait_for("Task indicators.tasks.recompute_year[", timeout=60)  # received: it is running now
+    first.wait_for("Task compliance.tasks.recompute_year[", timeout=60)  # received: it is running now
     first.kill()
     assert not QuarterResult.objects.filter(fiscal_year=2031, quarter=4).exists()  # nothing half written
     second = celery_worker_process()

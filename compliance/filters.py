@@ -1,0 +1,92 @@
+"""Filters of the review queue (django-filter). Choices only offer what the scoped queryset holds."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from compliance.tables import readings_for
+from indicators import rules
+from indicators.choices import Direction, Frequency
+from programs.models import Level, Program, ResponsibleUnit
+from reporting.choices import ProgressStatus
+
+NO_META = "sin-meta"
+QUARTER_CHOICES = [(q, f"T{q}") for q in rules.QUARTERS]
+SEMAFORO_CHOICES = [*rules.Semaforo.CHOICES, (NO_META, _("Sin meta"))]
+
+
+class ReviewFilter(django_filters.FilterSet):
+    ejercicio = django_filters.ChoiceFilter(field_name="fiscal_year", label=_("Ejercicio"), empty_label=_("Todos"))
+    trimestre = django_filters.ChoiceFilter(
+        label=_("Trimestre"), choices=QUARTER_CHOICES, method="filter_quarter", empty_label=_("Todos")
+    )
+    programa = django_filters.ModelChoiceFilter(
+        field_name="indicator__matrix__program", label=_("Programa"), queryset=Program.objects.none(),
+        empty_label=_("Todos"),
+    )
+    ur = django_filters.ModelChoiceFilter(
+        field_name="indicator__responsible_unit", label=_("UR"), queryset=ResponsibleUnit.objects.none(),
+        empty_label=_("Todas"),
+    )
+    nivel = django_filters.ChoiceFilter(
+        field_name="indicator__objective__level", label=_("Nivel"), choices=Level.choices, empty_label=_("Todos")
+    )
+    estado = django_filters.ChoiceFilter(
+        field_name="status", label=_("Estado"), choices=ProgressStatus.choices, empty_label=_("Todos")
+    )
+    # Declared last on purpose: filters run in this order and the semáforo is read row by row in
+    # Python, so it should only see what the other filters left.
+    semaforo = django_filters.ChoiceFilter(
+        label=_("Semáforo"), choices=SEMAFORO_CHOICES, method="filter_semaforo", empty_label=_("Todos")
+    )
+
+    def __init__(self, data=None, queryset=None, *, request=None, **kwargs):
+        """`queryset` must already be the user's scope (`scope.progress_for`): every choice is taken
+        from it, so nothing outside the scope is offered or accepted."""
+        super().__init__(data, queryset, request=request, **kwargs)
+        scoped = self.queryset.order_by()
+        years = scoped.order_by("-fiscal_year").values_list("fiscal_year", flat=True).distinct()
+        self.filters["ejercicio"].extra["choices"] = lambda: [(year, str(year)) for year in years]
+        self.filters["programa"].queryset = Program.objects.filter(pk__in=scoped.values("indicator__matrix__program"))
+        self.filters["ur"].queryset = ResponsibleUnit.objects.filter(
+            pk__in=scoped.values("indicator__responsible_unit")
+        ).order_by("clave")
+
+    def filter_quarter(self, queryset, name, value):
+        return queryset.filter(month__in=rules.quarter_months(int(value)))
+
+    def filter_semaforo(self, queryset, name, value):
+        wanted = None if value == NO_META else value
+        rows = list(queryset.select_related("indicator"))
+        readings = readings_for(rows)
+        return queryset.filter(pk__in=[p.pk for p in rows if readings[p.pk].semaforo == wanted])
+
+
+class IndicatorFilter(django_filters.FilterSet):
+    """Filters of the indicator catalog; choices come from the scoped queryset only."""
+
+    q = django_filters.CharFilter(label=_("Buscar"), method="search")
+    ejercicio = django_filters.ChoiceFilter(field_name="fiscal_year", label=_("Ejercicio"), empty_label=_("Todos"))
+    programa = django_filters.ModelChoiceFilter(
+        field_name="matrix__program", label=_("Programa"), queryset=Program.objects.none(), empty_label=_("Todos")
+    )
+    ur = django_filters.ModelChoiceFilter(
+        field_name="responsible_unit", label=_("UR"), queryset=ResponsibleUnit.objects.none(), empty_label=_("Todas")
+    )
+    nivel = django_filters.ChoiceFilter(field_name="objective__level", label=_("Nivel"), choices=Level.choices,
+                                        empty_label=_("Todos"))
+    frecuencia = django_filters.ChoiceFilter(field_name="frequency", label=_("Frecuencia"), choices=Frequency.choices,
+                                             empty_label=_("Todas"))
+    sentido = django_filters.ChoiceFilter(field_name="direction", label=_("Sentido"), choices=Direction.choices,
+                                          empty_label=_("Todos"))
+
+    def __init__(self, data=None, queryset=None, *, request=None, **kwargs):
+        super().__init__(data, queryset, request=request, **kwargs)
+        scoped = self.queryset.order_by()
+        years = scoped.order_by("-fiscal_year").values_list("fiscal_year", flat=True).distinct()
+        self.filters["ejercicio"].extra["choices"] = lambda: [(year, str(year)) for year in years]
+        self.filters["programa"].queryset = Program.objects.filter(pk__in=scoped.values("matrix__program"))
+        self.filters["ur"].queryset = ResponsibleUnit.objects.filter(pk__in=scoped.values("responsible_unit"))
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(external_id__icontains=value))

@@ -1,0 +1,251 @@
+"""Tables of the review screens (django-tables2) and the semáforo reading they show.
+
+`readings_for` is shared by the queue, its filter and the review page so that the three always
+agree on the semáforo of an avance."""
+from dataclasses import dataclass
+from decimal import Decimal
+
+import django_tables2 as tables
+from django.db.models import Case, IntegerField, Value, When, prefetch_related_objects
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from compliance.models import QuarterResult
+from indicators.models import FiscalYearPolicy
+from programs.models import MIR_ORDER
+from reporting.readings import preview
+
+NUMBER = {"th": {"class": "num"}, "td": {"class": "num"}}
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How an avance scores against its period's meta vigente; all None when there is no meta."""
+
+    meta: Decimal | None = None
+    compliance: Decimal | None = None
+    semaforo: str | None = None
+
+
+def readings_for(progress_list):
+    """{avance pk: Reading} in a constant number of queries, whatever the number of avances.
+
+    The stored quarterly result is used when it was computed from this very avance (which means the
+    same month and the national figure); otherwise — a month inside the quarter, an entidad, or a
+    result not recomputed yet — the reading comes from `compliance.preview`, the same code the
+    capture screen and the submission check use."""
+    progress_list = list(progress_list)
+    if not progress_list:
+        return {}
+    stored = {
+        result.progress_id: result
+        for result in QuarterResult.objects.filter(progress__in=[p.pk for p in progress_list]).only(
+            "progress_id", "month", "meta", "compliance", "semaforo"
+        )
+    }
+    readings, pending = {}, []
+    for progress in progress_list:
+        result = stored.get(progress.pk)
+        if result is not None and result.month == progress.month:
+            readings[progress.pk] = Reading(result.meta, result.compliance, result.semaforo or None)
+        else:
+            pending.append(progress)
+    if pending:
+        # preview() reads the prefetched targets and adjustments instead of querying per avance.
+        prefetch_related_objects([p.indicator for p in pending], "targets__adjustments")
+        policies = {
+            policy.fiscal_year: policy
+            for policy in FiscalYearPolicy.objects.filter(fiscal_year__in={p.fiscal_year for p in pending})
+        }
+        for progress in pending:
+            policy = policies.get(progress.fiscal_year) or FiscalYearPolicy(fiscal_year=progress.fiscal_year)
+            meta, outcome = preview(progress.indicator, progress.fiscal_year, progress.month, progress.value, policy)
+            readings[progress.pk] = Reading(meta, outcome.cumplimiento, outcome.semaforo)
+    return readings
+
+
+def semaforo_badge(light):
+    """The colour always comes with its word (docs/pantallas.md)."""
+    if not light:
+        return format_html('<span class="muted">{}</span>', gettext("sin meta"))
+    return format_html('<span class="semaforo semaforo-{}">{}</span>', light, light)
+
+
+def period_label(progress):
+    label = f"{progress.fiscal_year}-{progress.month:02d}"
+    return f"{label} · {progress.state.abbreviation}" if progress.state_id else label
+
+
+class ReviewTable(tables.Table):
+    """The coordinator's queue. Build it from a queryset with the relations of `QUEUE_RELATIONS`."""
+
+    seleccion = tables.CheckBoxColumn(
+        accessor="pk", exclude_from_export=True,
+        attrs={"th__input": {"id": "seleccionar-todo", "aria-label": _("Seleccionar todos")},
+               "td__input": {"aria-label": _("Seleccionar")}},
+    )
+    programa = tables.Column(
+        _("Programa"), accessor="indicator__matrix__program",
+        order_by=("indicator__matrix__program__modalidad", "indicator__matrix__program__number"),
+    )
+    ur = tables.Column(_("UR"), accessor="indicator__responsible_unit__clave")
+    nivel = tables.Column(_("Nivel"), accessor="indicator__objective__level")
+    indicador = tables.Column(_("Indicador"), accessor="indicator__external_id")
+    periodo = tables.Column(_("Periodo"), accessor="month", order_by=("fiscal_year", "month"))
+    valor = tables.Column(_("Valor"), accessor="value", attrs=NUMBER)
+    semaforo = tables.Column(_("Semáforo"), accessor="pk", orderable=False)
+    estado = tables.Column(_("Estado"), accessor="status")
+    enviado_el = tables.DateTimeColumn(format="d/m/Y H:i", verbose_name=_("Enviado el"), accessor="submitted_at")
+    enviado_por = tables.Column(_("Enviado por"), accessor="submitted_by", order_by=("submitted_by__username",))
+
+    class Meta:
+        attrs = {"class": "grid review-queue"}
+        order_by = ("submitted_at",)  # oldest first: the queue is served in arrival order
+        per_page = 25
+        order_by_field = "orden"
+        page_field = "pagina"
+        empty_text = _("No hay avances que coincidan con los filtros.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._readings = None
+
+    def reading(self, record):
+        # Computed once for the rows on screen (or all rows when exporting), not row by row.
+        if self._readings is None:
+            self._readings = readings_for(row.record for row in self.paginated_rows)
+        return self._readings.get(record.pk, Reading())
+
+    def order_nivel(self, queryset, is_descending):
+        rank = Case(*[When(indicator__objective__level=level, then=Value(i)) for i, level in enumerate(MIR_ORDER)],
+                    default=Value(len(MIR_ORDER)), output_field=IntegerField())
+        queryset = queryset.annotate(nivel_rank=rank).order_by(("-" if is_descending else "") + "nivel_rank")
+        return queryset, True
+
+    def render_programa(self, value):
+        return value.clave
+
+    def value_programa(self, value):
+        return value.clave
+
+    def render_indicador(self, record):
+        url = reverse("simir:review_detail", args=[record.pk])
+        return format_html('<a href="{}">{}</a> {}', url, record.indicator.external_id, record.indicator.name)
+
+    def value_indicador(self, record):
+        return f"{record.indicator.external_id} {record.indicator.name}"
+
+    def render_periodo(self, record):
+        return period_label(record)
+
+    def value_periodo(self, record):
+        return period_label(record)
+
+    def render_valor(self, value):
+        return number(value)
+
+    def value_valor(self, value):
+        return value  # the writer of each export format decides how to show it
+
+    def render_semaforo(self, record):
+        return semaforo_badge(self.reading(record).semaforo)
+
+    def value_semaforo(self, record):
+        return self.reading(record).semaforo or gettext("sin meta")
+
+    def render_estado(self, record):
+        return record.get_status_display()
+
+    def value_estado(self, record):
+        return record.get_status_display()
+
+    def value_enviado_el(self, value):
+        # Local wall-clock time without tzinfo: what the screen shows and what XLSX can store.
+        return timezone.localtime(value).replace(tzinfo=None) if value else None
+
+    def render_enviado_por(self, value):
+        return value.get_full_name() or value.username
+
+    def value_enviado_por(self, value):
+        return (value.get_full_name() or value.username) if value else ""
+
+
+QUEUE_RELATIONS = (
+    "indicator__matrix__program", "indicator__responsible_unit", "indicator__objective", "submitted_by", "state",
+)
+from common.numbers import number
+
+
+class IndicatorTable(tables.Table):
+    """The indicator catalog (`/indicadores/`)."""
+
+    indicador = tables.Column(_("ID"), accessor="external_id")
+    nombre = tables.Column(_("Nombre"), accessor="name")
+    programa = tables.Column(_("Programa"), accessor="matrix__program__modalidad",
+                             order_by=("matrix__program__modalidad", "matrix__program__number"))
+    ur = tables.Column(_("UR"), accessor="responsible_unit__clave")
+    nivel = tables.Column(_("Nivel"), accessor="objective__level")
+    frecuencia = tables.Column(_("Frecuencia"), accessor="frequency")
+    sentido = tables.Column(_("Sentido"), accessor="direction")
+    tipo = tables.Column(_("Tipo de valor"), accessor="value_type", default=_("Absoluto"))
+    ejercicio = tables.Column(_("Ejercicio"), accessor="fiscal_year")
+
+    class Meta:
+        attrs = {"class": "grid"}
+        order_by = ("fiscal_year", "external_id")
+        per_page = 50
+        order_by_field = "orden"
+        page_field = "pagina"
+        empty_text = _("No hay indicadores que coincidan con los filtros.")
+
+    def render_indicador(self, record, value):
+        return format_html('<a href="{}">{}</a>', reverse("simir:indicator_detail", args=[record.pk]), value)
+
+    def render_programa(self, record):
+        program = record.matrix.program
+        return program.clave if program else record.matrix.name
+
+    def value_programa(self, record):
+        return self.render_programa(record)
+
+    def value_indicador(self, value):
+        return value
+
+
+class AggregateTable(tables.Table):
+    """A dashboard table (per programa or per UR) as exported: the same columns as on screen."""
+
+    indicadores = tables.Column(_("Indicadores"), accessor="indicators")
+    con_meta = tables.Column(_("Con meta"), accessor="with_meta")
+    reportados = tables.Column(_("Reportados"), accessor="reported")
+    aprobados = tables.Column(_("Aprobados"), accessor="approved")
+    verde = tables.Column(_("Verde"), accessor="verde")
+    amarillo = tables.Column(_("Amarillo"), accessor="amarillo")
+    rojo = tables.Column(_("Rojo"), accessor="rojo")
+    gris = tables.Column(_("Gris"), accessor="gris")
+    cumplimiento = tables.Column(_("Cumplimiento promedio (%)"), accessor="mean_compliance")
+    completitud = tables.Column(_("Completitud (%)"), accessor="completeness")
+    oportunidad = tables.Column(_("Oportunidad (%)"), accessor="timeliness")
+
+
+class ProgramAggregateTable(AggregateTable):
+    programa = tables.Column(_("Programa"), accessor="program__modalidad")
+    nombre = tables.Column(_("Nombre"), accessor="program__name")
+    ur = tables.Column(_("UR"), accessor="program__responsible_unit__clave")
+
+    class Meta:
+        sequence = ("programa", "nombre", "ur", "...")
+
+    def value_programa(self, record):
+        return record.program.clave
+
+
+class UnitAggregateTable(AggregateTable):
+    ur = tables.Column(_("UR"), accessor="responsible_unit__clave")
+    nombre = tables.Column(_("Nombre"), accessor="responsible_unit__name")
+
+    class Meta:
+        sequence = ("ur", "nombre", "...")

@@ -1,0 +1,121 @@
+"""The dashboard (docs/pantallas.md): semáforo distribution, completeness and timeliness per programa
+and per UR for one quarter, with drill-down to a programa's indicator results.
+
+Everything comes from `aggregates_for` / `results_for`, so a user only ever sees their scope. The
+number of queries does not depend on the number of rows (each list is one query with its joins)."""
+
+from decimal import Decimal
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from common.numbers import plain_number
+from common.table_export import EXPORT_FORMATS, export_table
+from compliance.engine import COUNTERS
+from compliance.models import QuarterAggregate
+from compliance.scope import aggregates_for, results_for
+from compliance.tables import ProgramAggregateTable, UnitAggregateTable
+from indicators import rules
+from programs.models import level_rank
+from programs.scope import get_program_for_user
+
+MONTHS = [gettext_lazy("enero"), gettext_lazy("febrero"), gettext_lazy("marzo"), gettext_lazy("abril"),
+          gettext_lazy("mayo"), gettext_lazy("junio"), gettext_lazy("julio"), gettext_lazy("agosto"),
+          gettext_lazy("septiembre"), gettext_lazy("octubre"), gettext_lazy("noviembre"), gettext_lazy("diciembre")]
+
+
+def _totals(rows):
+    """Totals of the rows shown (not the stored overall aggregate, which may mix indicators outside
+    the user's scope). Percentages come from the summed counters through the same rules the
+    stored aggregates use, so a totals row is exact, never an average of averages."""
+    sums = {name: sum(getattr(row, name) for row in rows) for name in COUNTERS}
+    return {
+        **sums,
+        "mean_compliance": rules.mean_compliance(Decimal(sums["compliance_hundredths"]) / 100, sums["with_compliance"]),
+        "completeness": rules.percentage(sums["reported"], sums["with_meta"]),
+        "timeliness": rules.percentage(sums["on_time"], sums["submitted"]),
+    }
+
+
+def _chart_data(program_rows):
+    return {
+        "labels": [row.program.clave for row in program_rows],
+        "names": [row.program.name for row in program_rows],
+        **{light: [getattr(row, light) for row in program_rows] for light in ("verde", "amarillo", "rojo", "gris")},
+        "completeness": [plain_number(row.completeness) for row in program_rows],
+        "timeliness": [plain_number(row.timeliness) for row in program_rows],
+    }
+
+
+def _periods(scoped_results):
+    """(ejercicio, trimestre) pairs with results in the user's scope, for the navigation."""
+    return list(scoped_results.order_by("fiscal_year", "quarter").values_list("fiscal_year", "quarter").distinct())
+
+
+def _drill_down(user, scoped_results, raw_pk, fiscal_year, quarter):
+    """One programa's indicator results in the quarter; a programa outside the scope is 404."""
+    if not (raw_pk.isascii() and raw_pk.isdigit()):  # "²".isdigit() is True but int() refuses it
+        raise Http404(_("Programa inexistente."))
+    program = get_program_for_user(user, int(raw_pk))
+    results = list(
+        scoped_results.filter(fiscal_year=fiscal_year, quarter=quarter, program=program).select_related("indicator")
+    )
+    results.sort(key=lambda r: (level_rank(r.level), r.indicator.external_id))
+    for result in results:
+        result.month_name = MONTHS[result.month - 1]
+    return program, results
+
+
+@login_required
+def dashboard_latest(request):
+    """The latest quarter with a computed result (meta and avance) in the scope; failing that, the
+    latest with any result row. Later quarters of the current year already have rows (pendiente),
+    so "any row" alone would land on a quarter nobody has reported yet."""
+    results = results_for(request.user).order_by("-fiscal_year", "-quarter").values_list("fiscal_year", "quarter")
+    latest = results.filter(status=rules.Estado.CON_RESULTADO).first() or results.first()
+    if latest is None:
+        return render(request, "dashboard/empty.html")
+    return redirect("simir:dashboard", *latest)
+
+
+@login_required
+def dashboard(request, fiscal_year, quarter):
+    if quarter not in rules.QUARTERS:
+        raise Http404(_("Trimestre inexistente."))
+    user = request.user
+    # Each scope helper reads the user's URs and programas once; built once, reused below.
+    scoped_results = results_for(user)
+    aggregates = aggregates_for(user).filter(fiscal_year=fiscal_year, quarter=quarter)
+    program_rows = list(
+        aggregates.filter(scope=QuarterAggregate.Scope.PROGRAMA)
+        .select_related("program__responsible_unit")
+        .order_by("program__ramo__clave", "program__modalidad", "program__number")
+    )
+    unit_rows = list(
+        aggregates.filter(scope=QuarterAggregate.Scope.UR)
+        .select_related("responsible_unit")
+        .order_by("responsible_unit__ramo__clave", "responsible_unit__clave")
+    )
+    export_format = request.GET.get("_export")
+    if export_format in EXPORT_FORMATS:  # each table can be downloaded as shown
+        table = UnitAggregateTable(unit_rows) if request.GET.get("tabla") == "ur" else ProgramAggregateTable(program_rows)
+        name = f"tablero_{fiscal_year}_T{quarter}_{'ur' if isinstance(table, UnitAggregateTable) else 'programas'}"
+        return export_table(table, export_format, name, _("Tablero"))
+    selected, results = None, None
+    if "programa" in request.GET:
+        selected, results = _drill_down(user, scoped_results, request.GET["programa"], fiscal_year, quarter)
+    periods = _periods(scoped_results)
+    with_data = {q for year, q in periods if year == fiscal_year}
+    return render(request, "dashboard/dashboard.html", {
+        "fiscal_year": fiscal_year, "quarter": quarter,
+        "quarters": [(q, q in with_data) for q in rules.QUARTERS],
+        # Each other ejercicio opens on its latest quarter with results.
+        "years": sorted({year: q for year, q in periods}.items()),
+        "program_rows": program_rows, "program_totals": _totals(program_rows) if program_rows else None,
+        "unit_rows": unit_rows, "unit_totals": _totals(unit_rows) if unit_rows else None,
+        "chart": _chart_data(program_rows),
+        "selected": selected, "results": results,
+    })

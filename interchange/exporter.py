@@ -1,0 +1,219 @@
+"""Writing the interchange layout (docs/intercambio.md): one row per SED indicator, wide by month, with
+our CUMPLIMIENTO_MES{n} / SEMAFORO_MES{n} columns. Import → export → import → export is identical."""
+
+import csv
+import io
+import re
+from collections import defaultdict
+
+from common.formula_safety import neutralise
+from common.numbers import plain_number, two_decimals
+from compliance.engine import sed_indicators
+from indicators import rules
+from indicators.models import FiscalYearPolicy, Target
+from interchange import layout
+from programs.models import ID_BY_LEVEL, level_rank
+from reporting.choices import ProgressStatus
+from reporting.models import Progress
+
+EXPORTED = (ProgressStatus.ENVIADO, ProgressStatus.APROBADO)
+
+
+def _natural(text):
+    """Numeric ids in numeric order, the rest after them as text."""
+    return (0, int(text), "") if re.fullmatch(r"\d+", text or "") else (1, 0, text or "")
+
+
+def _sort_key(indicator):
+    program = indicator.matrix.program
+    return (
+        _natural(program.ramo.clave), program.modalidad, program.number,
+        level_rank(indicator.objective.level),
+        _natural(indicator.objective.clave), _natural(indicator.external_id),
+    )
+
+
+def export_indicators(fiscal_year, programs=None, indicators=None):
+    """The SED indicators of the ejercicio to export (optionally only some programmes / a scope)."""
+    queryset = sed_indicators(fiscal_year) if indicators is None else indicators.filter(
+        pk__in=sed_indicators(fiscal_year).values("pk"))
+    if programs:
+        queryset = queryset.filter(matrix__program__in=programs)
+    return sorted(
+        queryset.select_related("matrix__program__ramo", "objective__parent", "responsible_unit__ramo"),
+        key=_sort_key,
+    )
+
+
+def period_values(fiscal_year, indicators, only_approved=False):
+    """The national metas (with their adjustments) and exportable avances of the indicators, by
+    indicator and month: ({id: {month: Target}}, {id: {month: Progress}}). Drafts and returned
+    avances are never exported; sent ones only without `only_approved`."""
+    ids = [i.pk for i in indicators]
+    targets = defaultdict(dict)
+    for target in Target.objects.filter(indicator_id__in=ids, fiscal_year=fiscal_year).prefetch_related("adjustments"):
+        targets[target.indicator_id][target.month] = target
+    statuses = statuses_for(only_approved)
+    progress = defaultdict(dict)
+    for item in Progress.objects.filter(indicator_id__in=ids, fiscal_year=fiscal_year, state__isnull=True,
+                                        status__in=statuses):
+        progress[item.indicator_id][item.month] = item
+    return targets, progress
+
+
+STATE_COLUMNS = ["ID_ENTIDAD_FEDERATIVA", "ENTIDAD_FEDERATIVA"]
+
+
+def build_rows(fiscal_year, indicators, quarter=None, only_approved=False, by_state=False):
+    """(header, rows as lists of text, warnings) for the indicators, months 1..3Q with a quarter.
+    With `by_state`, each national row is followed by one row per entidad with avances (their
+    metas and results are national only, so those cells stay empty)."""
+    months = range(1, 3 * quarter + 1) if quarter else layout.MONTHS
+    header = layout.FICHA_COLUMNS + (STATE_COLUMNS if by_state else [])
+    header += [c for n in months for c in layout.month_columns(n)] + layout.CP_COLUMNS
+    header += [c for n in months for c in (f"CUMPLIMIENTO_MES{n}", f"SEMAFORO_MES{n}")]
+    targets, progress = period_values(fiscal_year, indicators, only_approved)
+    policy = FiscalYearPolicy.for_year(fiscal_year)
+    rows, warnings = [], []
+    for indicator in indicators:
+        cells = _ficha_cells(indicator)
+        results = {}
+        for month in months:
+            cells.update(_month_cells(month, targets[indicator.pk].get(month), progress[indicator.pk].get(month)))
+            results[month] = period_outcome(indicator, targets[indicator.pk].get(month), progress[indicator.pk].get(month),
+                                     policy)
+            warnings.extend(_warnings(indicator, fiscal_year, month, targets[indicator.pk].get(month),
+                                      progress[indicator.pk].get(month), results[month]))
+        cells.update(_cp_cells(indicator))
+        for month, outcome in results.items():
+            cells[f"CUMPLIMIENTO_MES{month}"] = _compliance_text(outcome)
+            cells[f"SEMAFORO_MES{month}"] = outcome.semaforo or "" if outcome else ""
+        rows.append([cells.get(column, "") for column in header])
+        if by_state:
+            rows.extend(_state_rows(indicator, fiscal_year, months, header, statuses_for(only_approved)))
+    return header, rows, warnings
+
+
+def statuses_for(only_approved):
+    return (ProgressStatus.APROBADO,) if only_approved else EXPORTED
+
+
+def _state_rows(indicator, fiscal_year, months, header, statuses):
+    by_state = defaultdict(dict)
+    for item in Progress.objects.filter(indicator=indicator, fiscal_year=fiscal_year, month__in=list(months),
+                                        state__isnull=False, status__in=statuses).select_related("state"):
+        by_state[item.state][item.month] = item
+    rows = []
+    for state in sorted(by_state, key=lambda s: s.clave):
+        cells = {**_ficha_cells(indicator), "ID_ENTIDAD_FEDERATIVA": state.clave, "ENTIDAD_FEDERATIVA": state.name}
+        for month, item in by_state[state].items():
+            cells.update(_month_cells(month, None, item))
+        rows.append([cells.get(column, "") for column in header])
+    return rows
+
+
+def _text(value):
+    if value is None:
+        return ""
+    return str(value) if isinstance(value, int) else plain_number(value)
+
+
+def _ficha_cells(indicator):
+    program = indicator.matrix.program
+    objective = indicator.objective
+    return {
+        "CICLO": str(indicator.fiscal_year), "ID_RAMO": program.ramo.clave, "DESC_RAMO": program.ramo.name,
+        "ID_UR": indicator.responsible_unit.clave, "DESC_UR": indicator.responsible_unit.name,
+        "ID_MODALIDAD": program.modalidad, "DESC_MODALIDAD": program.modalidad_name,
+        "ID_PP": f"{program.number:03d}", "DESC_PP": program.name,
+        "ID_MATRIZ": indicator.matrix.external_id, "DESC_MATRIZ": indicator.matrix.name,
+        "ID_NIVEL": str(ID_BY_LEVEL.get(objective.level, "")), "DESC_NIVEL": objective.level,
+        "ID_OBJETIVO": objective.clave, "ID_OBJETIVO_PADRE": objective.parent.clave if objective.parent else "",
+        "DESC_OBJETIVO": objective.summary, "ID_INDICADOR": indicator.external_id,
+        "NOMBRE_INDICADOR": indicator.name, "DEFINICION_INDICADOR": indicator.definition,
+        "METODO_CALCULO": indicator.calculation_method, "TIPO_RELATIVO": indicator.value_type,
+        "FRECUENCIA": indicator.frequency, "TIPO_INDICADOR": indicator.indicator_type,
+        "DIMENSION": indicator.dimension, "UNIDAD_MEDIDA": indicator.unit_of_measure,
+        "SENTIDO": indicator.direction, "ACUMULADO": indicator.accumulation,
+        "LINEA_BASE": _text(indicator.baseline_value), "CICLO_LINEA_BASE": _text(indicator.baseline_year),
+        "UMBRAL_VERDE_AMARILLO": _text(indicator.threshold_green_yellow),
+        "UMBRAL_AMARILLO_ROJO": _text(indicator.threshold_yellow_red), "FACTOR": _text(indicator.factor),
+    }
+
+
+def _quantity(prefix, holder):
+    if holder is None:
+        return {}
+    return {prefix: _text(holder.value), f"{prefix}_NUM": _text(holder.numerator), f"{prefix}_DEN": _text(holder.denominator)}
+
+
+def _month_cells(month, target, progress):
+    cells = {}
+    if target is not None and (target.value is not None or target.numerator is not None):
+        cells.update(_quantity(layout.meta(month), target))
+    adjustment = target.current_adjustment() if target is not None else None
+    if adjustment is not None:
+        cells.update(_quantity(layout.adjusted(month), adjustment))
+        cells[layout.adjustment_justification(month)] = adjustment.justification
+    if progress is not None:
+        cells.update(_quantity(layout.avance(month), progress))
+        cells[layout.cause(month)] = progress.cause
+        cells[layout.effect(month)] = progress.effect
+        cells[layout.other_reasons(month)] = progress.other_reasons
+    return cells
+
+
+def _cp_cells(indicator):
+    return {
+        "META_AJUSTADA_CP": _text(indicator.cp_adjusted_target), "AVANCE_CP": _text(indicator.cp_progress),
+        "AVANCE_CAUSA_CP": indicator.cp_cause, "AVANCE_EFECTO_CP": indicator.cp_effect,
+        "AVANCE_OTROS_MOTIVOS_CP": indicator.cp_other_reasons,
+    }
+
+
+def period_outcome(indicator, target, progress, policy):
+    """The result of a period with both meta and avance (the only case with a value to write)."""
+    meta = target.current_value if target is not None else None
+    if meta is None or progress is None:
+        return None
+    limits = rules.thresholds(indicator.indicator_type, indicator.threshold_green_yellow,
+                              indicator.threshold_yellow_red, policy.default_thresholds)
+    return rules.quarter_outcome(meta, True, True, progress.value, indicator.direction, limits, False,
+                                 policy.descending_ratio)
+
+
+def _compliance_text(outcome):
+    if outcome is None:
+        return ""
+    return "N/A" if outcome.cumplimiento is None else two_decimals(outcome.cumplimiento)
+
+
+def _warnings(indicator, fiscal_year, month, target, progress, outcome):
+    """What would make the file unacceptable to Hacienda, or should be said about it."""
+    where = f"{indicator.external_id} {fiscal_year}-{month:02d}"
+    found = []
+    if rules.is_period_month(indicator.frequency, month) and (target is None or target.current_value is None):
+        if rules.measured_in_year(indicator.frequency, False):
+            found.append(f"aviso: {where}: sin meta para un periodo que su frecuencia ({indicator.frequency}) exige.")
+    if progress is not None:
+        if progress.status != ProgressStatus.APROBADO:
+            found.append(f"aviso: {where}: el avance está {progress.get_status_display().lower()}, aún no aprobado.")
+        if outcome and rules.justification_required(outcome.semaforo) and not (progress.cause and progress.effect):
+            found.append(f"aviso: {where}: semáforo {outcome.semaforo} sin causa y efecto.")
+    return found
+
+
+def write_csv(header, rows, encoding="utf-8-sig"):
+    """(the file's bytes, warnings): comma separated, CRLF, UTF-8 with BOM or the encoding asked for;
+    characters the encoding lacks become «?», and that is said."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows([neutralise(cell) for cell in row] for row in rows)
+    text = buffer.getvalue()
+    try:
+        return text.encode(encoding), []
+    except UnicodeEncodeError:
+        return text.encode(encoding, errors="replace"), [
+            f"aviso: hay caracteres sin equivalente en {encoding}; se escribieron como «?»."
+        ]

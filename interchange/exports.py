@@ -1,0 +1,38 @@
+"""Producing an export (CSV layout, XLSX report, PDF informe) — the one code path the command,
+the web and the background job share."""
+
+from dataclasses import dataclass, field
+
+from interchange.exporter import build_rows, export_indicators, write_csv
+from interchange.reports import informe_context, informe_pdf, latest_quarter_with_avances, report_workbook
+
+FORMATS = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+           "pdf": "application/pdf"}
+ENCODINGS = {"utf-8": "utf-8-sig", "latin-1": "latin-1"}
+
+
+@dataclass
+class Export:
+    data: bytes
+    filename: str
+    rows: int
+    warnings: list = field(default_factory=list)
+
+
+def render_export(fiscal_year, output_format, quarter=None, programs=None, only_approved=False,
+                  encoding="utf-8", indicators=None, by_state=False):
+    """`indicators` restricts to a user's scope (a queryset); `programs` to some programmes."""
+    selected = export_indicators(fiscal_year, programs, indicators)
+    # The pre-flight avisos come with every format; the rows are the CSV's.
+    header, rows, warnings = build_rows(fiscal_year, selected, quarter, only_approved, by_state)
+    if output_format == "csv":
+        data, encoding_warnings = write_csv(header, rows, ENCODINGS[encoding])
+        warnings += encoding_warnings
+    elif output_format == "xlsx":
+        data = report_workbook(fiscal_year, quarter or latest_quarter_with_avances(fiscal_year), selected,
+                               only_approved)
+    else:
+        data = informe_pdf(informe_context(fiscal_year, quarter or latest_quarter_with_avances(fiscal_year),
+                                           selected, only_approved))
+    suffix = f"_T{quarter}" if quarter else ""
+    return Export(data, f"sed_{fiscal_year}{suffix}.{output_format}", len(selected), warnings)

@@ -1,0 +1,161 @@
+"""Writing validated interchange rows to the database, all or nothing (docs/flujo.md, docs/intercambio.md)."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from common.upsert import upsert
+from compliance.tasks import schedule_year_recompute
+from indicators.choices import AdjustmentStatus, AdjustmentType
+from indicators.models import Indicator, Target, TargetAdjustment
+from interchange.parsing import ImportErrors, parse_rows
+from interchange.reader import UnreadableFile, read_table
+from programs.models import Level, Matrix, Objective, Program, Ramo, ResponsibleUnit
+from reporting.choices import ProgressStatus
+from reporting.models import Progress
+
+__all__ = ["ImportErrors", "ImportReport", "UnreadableFile", "import_file"]
+
+
+@dataclass
+class ImportReport:
+    encoding: str = ""
+    rows: int = 0
+    dry_run: bool = False
+    counts: Counter = field(default_factory=Counter)  # (kind, outcome) → n
+    notes: Counter = field(default_factory=Counter)
+
+    def lines(self):
+        yield f"Codificación: {self.encoding}; filas de datos: {self.rows}."
+        for (what, column, raw, value), count in sorted(self.notes.items()):
+            if what == "normalizado":
+                yield f"normalizado: {column} «{raw}» → «{value}» (filas: {count})"
+            elif what == "columna desconocida, se ignora":
+                yield f"nota: columna desconocida {column}, se ignora."
+            else:
+                yield f"nota: {column} «{raw}» no es un valor del catálogo; {what} (filas: {count})"
+        for kind in ("ramos", "unidades responsables", "programas", "matrices", "objetivos", "indicadores",
+                     "metas", "metas ajustadas", "avances"):
+            created, updated, unchanged = (self.counts[(kind, o)] for o in ("creados", "actualizados", "sin cambios"))
+            if created or updated or unchanged:
+                yield f"{kind}: {created} creados, {updated} actualizados, {unchanged} sin cambios"
+        if self.dry_run:
+            yield "Simulación (--dry-run): no se escribió nada."
+
+
+class _DryRunRollback(Exception):
+    pass
+
+
+def import_file(path, dry_run=False, reason=None, recompute=True):
+    """Import an interchange file. Raises UnreadableFile or ImportErrors having written nothing.
+    With `recompute`, the quarterly results of the imported ejercicios are recomputed after commit."""
+    sheet = read_table(path)
+    rows, notes = parse_rows(sheet)
+    report = ImportReport(encoding=sheet.encoding, rows=len(rows), dry_run=dry_run, notes=notes)
+    writer = _Writer(report, reason or f"Importación de {path}")
+    try:
+        with transaction.atomic():
+            for row in rows:
+                writer.write(row)
+            if dry_run:
+                raise _DryRunRollback
+            if recompute:
+                for fiscal_year in sorted({row.fiscal_year for row in rows}):
+                    schedule_year_recompute(fiscal_year)
+    except _DryRunRollback:
+        pass
+    return report
+
+
+class _Writer:
+    def __init__(self, report, reason):
+        self.report = report
+        self.reason = reason
+        self.now = timezone.now()
+        self.touched = set()
+
+    def _get(self, model, lookup, kind, values, create_defaults=None):
+        """Fetch or create an instance and set the values the row gives (empty cells keep what is stored)."""
+        given = {k: v for k, v in values.items() if v not in ("", None)}
+        instance, outcome = upsert(model, lookup, given, create_defaults, self.reason)
+        if (kind, instance.pk) not in self.touched:  # count each object once however many rows name it
+            self.touched.add((kind, instance.pk))
+            self.report.counts[(kind, outcome)] += 1
+        return instance
+
+    def write(self, row):
+        ramo = self._get(Ramo, {"clave": row.ramo}, "ramos", {"name": row.ramo_name}, {"name": row.ramo})
+        unit = self._get(ResponsibleUnit, {"ramo": ramo, "clave": row.ur}, "unidades responsables",
+                         {"name": row.ur_name}, {"name": row.ur})
+        program = self._get(
+            Program,
+            {"fiscal_year": row.fiscal_year, "ramo": ramo, "modalidad": row.modalidad, "number": row.program_number},
+            "programas",
+            {"name": row.program_name, "modalidad_name": row.modalidad_name},
+            {"name": row.program_clave, "responsible_unit": unit},
+        )
+        kind = Matrix.Kind.FID if row.level == Level.FID else Matrix.Kind.MIR
+        matrix = self._get(Matrix, {"program": program, "kind": kind}, "matrices",
+                           {"fiscal_year": row.fiscal_year, "external_id": row.matrix_id, "name": row.matrix_name})
+        objective = self._objective(matrix, row)
+        indicator = self._get(
+            Indicator, {"fiscal_year": row.fiscal_year, "external_id": row.indicator_id}, "indicadores",
+            {"matrix": matrix, "objective": objective, "responsible_unit": unit, **row.ficha, **row.cp},
+        )
+        for month, data in row.months.items():
+            self._month(indicator, row.fiscal_year, month, data)
+
+    def _objective(self, matrix, row):
+        parent = None
+        if row.parent_objective:
+            parent = Objective.objects.filter(matrix=matrix, clave=row.parent_objective).first()
+            if parent is None:  # declared by a later row of the file: create it, its row fills it in
+                parent = Objective.objects.create(matrix=matrix, clave=row.parent_objective, level=_parent_level(row.level))
+        return self._get(Objective, {"matrix": matrix, "clave": row.objective}, "objetivos",
+                         {"level": row.level, "summary": row.objective_summary, "parent": parent})
+
+    def _month(self, indicator, fiscal_year, month, data):
+        period = {"indicator": indicator, "fiscal_year": fiscal_year, "month": month}
+        target = None
+        if data.meta:
+            target = self._write_quantity(Target, period, "metas", _quantity_values(data.meta))
+        if data.adjusted:
+            target = target or Target.objects.get_or_create(indicator=indicator, fiscal_year=fiscal_year, month=month)[0]
+            self._adjustment(target, data)
+        if data.avance:
+            values = {**_quantity_values(data.avance), "status": ProgressStatus.APROBADO}
+            values.update({k: v for k, v in {
+                "cause": data.cause, "effect": data.effect, "other_reasons": data.other_reasons,
+            }.items() if v})
+            self._write_quantity(Progress, {**period, "state": None}, "avances", values, {"imported": True})
+
+    def _write_quantity(self, model, lookup, kind, values, create_defaults=None):
+        """Metas and avances: an empty value is meaningful here (0 / 0), so every given key is set."""
+        instance, outcome = upsert(model, lookup, values, create_defaults, self.reason)
+        self.report.counts[(kind, outcome)] += 1
+        return instance
+
+    def _adjustment(self, target, data):
+        current = target.current_adjustment()
+        values = {**_quantity_values(data.adjusted), "justification": data.adjustment_justification}
+        if current and all(getattr(current, k) == v for k, v in values.items()):
+            self.report.counts[("metas ajustadas", "sin cambios")] += 1
+            return
+        TargetAdjustment.objects.create(
+            target=target, adjustment_type=AdjustmentType.OFICIAL, status=AdjustmentStatus.APROBADO,
+            decided_at=self.now, decision_note=self.reason, **values,
+        )
+        self.report.counts[("metas ajustadas", "creados")] += 1
+
+
+def _quantity_values(quantity):
+    return {"value": quantity.value, "numerator": quantity.numerator, "denominator": quantity.denominator}
+
+
+def _parent_level(level):
+    return {Level.ACTIVIDAD: Level.COMPONENTE, Level.COMPONENTE: Level.PROPOSITO, Level.PROPOSITO: Level.FIN}.get(
+        level, Level.FIN
+    )

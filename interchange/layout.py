@@ -1,0 +1,58 @@
+"""The SHCP interchange layout of docs/intercambio.md: column names and their order."""
+
+MONTHS = range(1, 13)
+
+FICHA_COLUMNS = [
+    "CICLO", "ID_RAMO", "DESC_RAMO", "ID_UR", "DESC_UR", "ID_MODALIDAD", "DESC_MODALIDAD", "ID_PP",
+    "DESC_PP", "ID_MATRIZ", "DESC_MATRIZ", "ID_NIVEL", "DESC_NIVEL", "ID_OBJETIVO", "ID_OBJETIVO_PADRE",
+    "DESC_OBJETIVO", "ID_INDICADOR", "NOMBRE_INDICADOR", "DEFINICION_INDICADOR", "METODO_CALCULO",
+    "TIPO_RELATIVO", "FRECUENCIA", "TIPO_INDICADOR", "DIMENSION", "UNIDAD_MEDIDA", "SENTIDO", "ACUMULADO",
+    "LINEA_BASE", "CICLO_LINEA_BASE", "UMBRAL_VERDE_AMARILLO", "UMBRAL_AMARILLO_ROJO", "FACTOR",
+]
+
+
+def meta(n):
+    return f"META_MES{n}"
+
+
+def adjusted(n):
+    return f"META_AJUSTADA_MES{n}"
+
+
+def adjustment_justification(n):
+    return f"JUSTIFICACION_AJUSTE_MES{n}"
+
+
+def avance(n):
+    return f"AVANCE_MES{n}"
+
+
+def cause(n):
+    return f"AVANCE_CAUSA_MES{n}"
+
+
+def effect(n):
+    return f"AVANCE_EFECTO_MES{n}"
+
+
+def other_reasons(n):
+    return f"AVANCE_OTROS_MOTIVOS_MES{n}"
+
+
+def month_columns(n):
+    return [
+        meta(n), f"{meta(n)}_NUM", f"{meta(n)}_DEN",
+        adjusted(n), f"{adjusted(n)}_NUM", f"{adjusted(n)}_DEN", adjustment_justification(n),
+        avance(n), f"{avance(n)}_NUM", f"{avance(n)}_DEN",
+        cause(n), effect(n), other_reasons(n),
+    ]
+
+
+CP_COLUMNS = ["META_AJUSTADA_CP", "AVANCE_CP", "AVANCE_CAUSA_CP", "AVANCE_EFECTO_CP", "AVANCE_OTROS_MOTIVOS_CP"]
+
+COLUMNS = FICHA_COLUMNS + [c for n in MONTHS for c in month_columns(n)] + CP_COLUMNS
+
+# Appended by our export, ignored on import.
+RESULT_COLUMNS = [c for n in MONTHS for c in (f"CUMPLIMIENTO_MES{n}", f"SEMAFORO_MES{n}")]
+
+REQUIRED_COLUMNS = ["CICLO", "ID_RAMO", "ID_UR", "ID_PP", "ID_INDICADOR", "NOMBRE_INDICADOR", "FRECUENCIA", "SENTIDO"]

@@ -1,0 +1,28 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from interchange.importer import ImportErrors, UnreadableFile, import_file
+
+
+class Command(BaseCommand):
+    help = (
+        "Importa programas, MIR/FID, indicadores, metas y avances desde un archivo en el formato de "
+        "intercambio de la SHCP (CSV o XLSX). Todo o nada: con cualquier error no se escribe nada."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="Archivo .csv o .xlsx con el formato de docs/intercambio.md.")
+        parser.add_argument("--dry-run", action="store_true", help="Valida e informa sin escribir nada.")
+
+    def handle(self, *args, file, dry_run, **options):
+        try:
+            report = import_file(file, dry_run=dry_run)
+        except UnreadableFile as exc:
+            raise CommandError(str(exc)) from exc
+        except ImportErrors as exc:
+            for message in exc.errors:
+                self.stderr.write(message)
+            raise CommandError(
+                f"El archivo tiene {len(exc.errors)} errores; no se importó nada."
+            ) from exc
+        for line in report.lines():
+            self.stdout.write(line)

@@ -1,0 +1,389 @@
+"""Validating the rows of an interchange file into typed records, collecting every error."""
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from indicators import rules
+from indicators.models import JUSTIFICATION_MAX
+from interchange import layout
+from interchange.catalogs import CLOSED_CATALOGS, allowed_values, canonical
+from programs.models import LEVEL_BY_ID, Level, Objective
+
+NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A value with the numerador/denominador that decide it (value None only for 0 / 0)."""
+
+    value: Decimal | None
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+
+
+@dataclass
+class MonthData:
+    meta: Quantity | None = None
+    adjusted: Quantity | None = None
+    adjustment_justification: str = ""
+    avance: Quantity | None = None
+    cause: str = ""
+    effect: str = ""
+    other_reasons: str = ""
+
+
+@dataclass
+class IndicatorRow:
+    number: int
+    fiscal_year: int
+    ramo: str
+    ramo_name: str
+    ur: str
+    ur_name: str
+    modalidad: str
+    modalidad_name: str
+    program_number: int
+    program_name: str
+    matrix_id: str
+    matrix_name: str
+    level: str
+    objective: str
+    parent_objective: str
+    objective_summary: str
+    indicator_id: str
+    ficha: dict  # Indicator field name → value, only for cells that were given
+    months: dict = field(default_factory=dict)  # month → MonthData
+    cp: dict = field(default_factory=dict)
+
+    @property
+    def program_key(self):
+        return (self.fiscal_year, self.ramo, self.modalidad, self.program_number)
+
+    @property
+    def program_clave(self):
+        return f"{self.modalidad}{self.program_number:03d}"
+
+
+class ImportErrors(Exception):
+    def __init__(self, errors):
+        super().__init__(f"{len(errors)} errores")
+        self.errors = errors
+
+
+class RowReader:
+    """Reads the cells of one row, recording an error per bad cell instead of stopping."""
+
+    def __init__(self, number, cells, errors, notes):
+        self.number = number
+        self.cells = cells
+        self.errors = errors
+        self.notes = notes
+
+    def error(self, column, message):
+        self.errors.append(f"fila {self.number}, columna {column}: {message}")
+
+    def text(self, column, required=False, max_length=None):
+        value = self.cells.get(column, "")
+        if required and not value:
+            self.error(column, "es obligatoria y está vacía.")
+        if max_length and len(value) > max_length:
+            self.error(column, f"tiene {len(value)} caracteres; el máximo es {max_length}.")
+        return value
+
+    def decimal(self, column):
+        raw = self.cells.get(column, "")
+        if not raw:
+            return None
+        if not NUMBER.match(raw):
+            self.error(column, f"«{raw}» no es un número: use punto decimal y sin separador de miles (p. ej. 1955.5).")
+            return None
+        try:
+            number = Decimal(raw)
+        except InvalidOperation:  # pragma: no cover - the pattern already rules this out
+            self.error(column, f"«{raw}» no es un número.")
+            return None
+        problem = rules.number_problem(number)
+        if problem:
+            self.error(column, f"«{raw}» {problem}.")
+            return None
+        return number
+
+    def integer(self, column, required=False):
+        raw = self.text(column, required=required)
+        if not raw:
+            return None
+        if not raw.isdigit():
+            self.error(column, f"«{raw}» no es un número entero.")
+            return None
+        return int(raw)
+
+    def catalog(self, column, required=False):
+        raw = self.text(column, required=required)
+        if not raw:
+            return ""
+        value = canonical(column, raw)
+        if value is None:
+            if column in CLOSED_CATALOGS:
+                self.error(column, f"«{raw}» no es un valor válido; se admite: {allowed_values(column)}.")
+                return ""
+            self.notes[("se conserva como se escribió", column, raw, raw)] += 1
+            return raw
+        if value != raw:
+            self.notes[("normalizado", column, raw, value)] += 1
+        return value
+
+    def quantity(self, column, factor):
+        value = self.decimal(column)
+        numerator = self.decimal(f"{column}_NUM")
+        denominator = self.decimal(f"{column}_DEN")
+        given_num = bool(self.cells.get(f"{column}_NUM"))
+        given_den = bool(self.cells.get(f"{column}_DEN"))
+        if given_num != given_den:
+            missing = f"{column}_DEN" if given_num else f"{column}_NUM"
+            self.error(missing, f"{column}_NUM y {column}_DEN van juntos; falta este.")
+            return None
+        if numerator is None or denominator is None:
+            return Quantity(value) if value is not None else None
+        try:
+            derived = rules.ratio_value(numerator, denominator, factor)
+        except rules.InvalidRatio:
+            self.error(f"{column}_DEN", f"el denominador es 0 y el numerador ({numerator}) no; no hay cociente.")
+            return None
+        if value is not None and not rules.agrees_with(value, derived):
+            self.error(
+                column,
+                f"el valor {value} no coincide con {column}_NUM / {column}_DEN × {factor} = {derived}.",
+            )
+            return None
+        return Quantity(derived, numerator, denominator)
+
+
+def parse_rows(sheet):
+    """Validate every row; returns (rows, notes) or raises ImportErrors listing every problem."""
+    errors = []
+    notes = Counter()
+    header_errors(sheet.header, errors, notes)
+    if errors:
+        raise ImportErrors(errors)
+    parsed = [parse_row(number, cells, errors, notes) for number, cells in sheet.rows]
+    cross_row_errors(parsed, errors)
+    if errors:
+        raise ImportErrors(errors)
+    return parsed, notes
+
+
+def header_errors(header, errors, notes):
+    seen = Counter(header)
+    for name, count in seen.items():
+        if name and count > 1:
+            errors.append(f"fila 1, columna {name}: el encabezado aparece {count} veces.")
+    for name in layout.REQUIRED_COLUMNS:
+        if name not in seen:
+            errors.append(f"fila 1, columna {name}: falta esta columna obligatoria.")
+    if "ID_NIVEL" not in seen and "DESC_NIVEL" not in seen:
+        errors.append("fila 1, columna DESC_NIVEL: falta; se necesita ID_NIVEL o DESC_NIVEL.")
+    known = set(layout.COLUMNS) | set(layout.RESULT_COLUMNS)
+    for name in header:
+        if name and name not in known:
+            notes[("columna desconocida, se ignora", name, "", "")] += 1
+
+
+def parse_level(reader):
+    level_id = reader.integer("ID_NIVEL")
+    by_id = None
+    if level_id is not None:
+        by_id = LEVEL_BY_ID.get(level_id)
+        if by_id is None:
+            reader.error("ID_NIVEL", f"«{level_id}» no es válido; se admite 1 Fin, 2 Propósito, 3 Componente, 4 Actividad, 5 FID.")
+    by_name = reader.catalog("DESC_NIVEL")
+    if by_id and by_name and by_id != by_name:
+        reader.error("DESC_NIVEL", f"«{by_name}» no corresponde a ID_NIVEL {level_id} ({by_id}).")
+    level = by_id or by_name
+    if not level and level_id is None and not reader.cells.get("DESC_NIVEL"):
+        reader.error("DESC_NIVEL", "es obligatoria si ID_NIVEL está vacía.")
+    return level
+
+
+def parse_program(reader):
+    raw = reader.text("ID_PP", required=True)
+    letter = reader.text("ID_MODALIDAD").upper()
+    match = re.fullmatch(r"([A-Za-z])?\s*(\d{1,3})", raw)
+    if raw and not match:
+        reader.error("ID_PP", f"«{raw}» no es una clave de programa: use el número (1, 001) o la clave completa (E001).")
+        return letter, None
+    if not match:
+        return letter, None
+    if match.group(1):
+        if letter and letter != match.group(1).upper():
+            reader.error("ID_MODALIDAD", f"«{letter}» no coincide con la modalidad de ID_PP «{raw}».")
+        letter = match.group(1).upper()
+    elif not letter:
+        reader.error("ID_MODALIDAD", f"es obligatoria cuando ID_PP es solo un número («{raw}»).")
+    elif not re.fullmatch(r"[A-Z]", letter):
+        reader.error("ID_MODALIDAD", f"«{letter}» no es una letra de modalidad.")
+    return letter, int(match.group(2))
+
+
+def parse_row(number, cells, errors, notes):
+    reader = RowReader(number, cells, errors, notes)
+    fiscal_year = reader.integer("CICLO", required=True)
+    modalidad, program_number = parse_program(reader)
+    level = parse_level(reader)
+    objective = reader.text("ID_OBJETIVO", max_length=30)
+    if level and level != Level.FID and not objective:
+        reader.error("ID_OBJETIVO", "es obligatoria salvo en filas FID.")
+    frequency = reader.catalog("FRECUENCIA", required=True)
+    value_type = reader.catalog("TIPO_RELATIVO")
+    factor = reader.decimal("FACTOR")
+    if factor is not None and factor == 0:
+        reader.error("FACTOR", "no puede ser 0.")
+        factor = None
+    green_yellow = reader.decimal("UMBRAL_VERDE_AMARILLO")
+    yellow_red = reader.decimal("UMBRAL_AMARILLO_ROJO")
+    threshold_errors(reader, green_yellow, yellow_red)
+    ficha = {
+        "name": reader.text("NOMBRE_INDICADOR", required=True, max_length=1000),
+        "definition": reader.text("DEFINICION_INDICADOR"),
+        "calculation_method": reader.text("METODO_CALCULO"),
+        "value_type": value_type,
+        "frequency": frequency,
+        "indicator_type": reader.catalog("TIPO_INDICADOR"),
+        "dimension": reader.catalog("DIMENSION"),
+        "unit_of_measure": reader.catalog("UNIDAD_MEDIDA"),
+        "direction": reader.catalog("SENTIDO", required=True),
+        "accumulation": reader.catalog("ACUMULADO"),
+        "baseline_value": reader.decimal("LINEA_BASE"),
+        "baseline_year": reader.integer("CICLO_LINEA_BASE"),
+        "threshold_green_yellow": green_yellow,
+        "threshold_yellow_red": yellow_red,
+        "factor": factor,
+    }
+    row = IndicatorRow(
+        number=number,
+        fiscal_year=fiscal_year,
+        ramo=reader.text("ID_RAMO", required=True, max_length=10),
+        ramo_name=reader.text("DESC_RAMO", max_length=255),
+        ur=reader.text("ID_UR", required=True, max_length=10),
+        ur_name=reader.text("DESC_UR", max_length=255),
+        modalidad=modalidad,
+        modalidad_name=reader.text("DESC_MODALIDAD", max_length=255),
+        program_number=program_number,
+        program_name=reader.text("DESC_PP", max_length=500),
+        matrix_id=reader.text("ID_MATRIZ", max_length=30),
+        matrix_name=reader.text("DESC_MATRIZ", max_length=500),
+        level=level,
+        objective=objective,
+        parent_objective=reader.text("ID_OBJETIVO_PADRE", max_length=30),
+        objective_summary=reader.text("DESC_OBJETIVO"),
+        indicator_id=reader.text("ID_INDICADOR", required=True, max_length=40),
+        ficha={key: value for key, value in ficha.items() if value not in (None, "")},
+    )
+    effective = rules.effective_factor(value_type, factor)
+    for month in layout.MONTHS:
+        data = parse_month(reader, month, frequency, effective)
+        if data:
+            row.months[month] = data
+    row.cp = {
+        key: value
+        for key, value in {
+            "cp_adjusted_target": reader.decimal("META_AJUSTADA_CP"),
+            "cp_progress": reader.decimal("AVANCE_CP"),
+            "cp_cause": reader.text("AVANCE_CAUSA_CP", max_length=JUSTIFICATION_MAX),
+            "cp_effect": reader.text("AVANCE_EFECTO_CP", max_length=JUSTIFICATION_MAX),
+            "cp_other_reasons": reader.text("AVANCE_OTROS_MOTIVOS_CP", max_length=JUSTIFICATION_MAX),
+        }.items()
+        if value not in (None, "")
+    }
+    return row
+
+
+def threshold_errors(reader, green_yellow, yellow_red):
+    given_gy = bool(reader.cells.get("UMBRAL_VERDE_AMARILLO"))
+    given_yr = bool(reader.cells.get("UMBRAL_AMARILLO_ROJO"))
+    if given_gy != given_yr:
+        missing = "UMBRAL_AMARILLO_ROJO" if given_gy else "UMBRAL_VERDE_AMARILLO"
+        reader.error(missing, "los dos umbrales del semáforo se dan juntos o ninguno; falta este.")
+    for column, value in (("UMBRAL_VERDE_AMARILLO", green_yellow), ("UMBRAL_AMARILLO_ROJO", yellow_red)):
+        if value is not None and value < 0:
+            reader.error(column, "el umbral no puede ser negativo.")
+    if green_yellow is not None and yellow_red is not None and green_yellow > yellow_red:
+        reader.error("UMBRAL_AMARILLO_ROJO", f"debe ser mayor o igual que UMBRAL_VERDE_AMARILLO ({green_yellow}).")
+
+
+def parse_month(reader, month, frequency, factor):
+    given = [column for column in layout.month_columns(month) if reader.cells.get(column)]
+    if not given:
+        return None
+    if frequency and not rules.is_period_month(frequency, month):
+        months = ", ".join(str(m) for m in rules.period_months(frequency))
+        for column in given:
+            reader.error(column, f"el mes {month} no cierra un periodo de frecuencia {frequency}; los meses válidos son {months}.")
+        return None
+    data = MonthData(
+        meta=reader.quantity(layout.meta(month), factor),
+        adjusted=reader.quantity(layout.adjusted(month), factor),
+        adjustment_justification=reader.text(layout.adjustment_justification(month), max_length=JUSTIFICATION_MAX),
+        avance=reader.quantity(layout.avance(month), factor),
+        cause=reader.text(layout.cause(month), max_length=JUSTIFICATION_MAX),
+        effect=reader.text(layout.effect(month), max_length=JUSTIFICATION_MAX),
+        other_reasons=reader.text(layout.other_reasons(month), max_length=JUSTIFICATION_MAX),
+    )
+    avance_given = any(reader.cells.get(c) for c in (layout.avance(month), f"{layout.avance(month)}_NUM"))
+    if not avance_given:
+        for column in (layout.cause(month), layout.effect(month), layout.other_reasons(month)):
+            if reader.cells.get(column):
+                reader.error(column, f"hay justificación pero no hay avance en el mes {month}.")
+    if data.adjustment_justification and not any(
+        reader.cells.get(c) for c in (layout.adjusted(month), f"{layout.adjusted(month)}_NUM")
+    ):
+        reader.error(layout.adjustment_justification(month), f"hay justificación de ajuste pero no hay meta ajustada en el mes {month}.")
+    return data
+
+
+def cross_row_errors(rows, errors):
+    """Checks that need the whole file: repeated indicators, consistent objectives, known parents."""
+    first_row = {}
+    objectives = {}
+    for row in rows:
+        key = (row.fiscal_year, row.indicator_id)
+        if row.indicator_id and key in first_row:
+            errors.append(
+                f"fila {row.number}, columna ID_INDICADOR: el indicador {row.indicator_id} del ciclo "
+                f"{row.fiscal_year} ya aparece en la fila {first_row[key]}."
+            )
+        first_row.setdefault(key, row.number)
+        if row.objective and row.level:
+            objective_key = (*row.program_key, row.objective)
+            seen = objectives.setdefault(objective_key, (row.level, row.parent_objective, row.number))
+            if seen[0] != row.level:
+                errors.append(
+                    f"fila {row.number}, columna DESC_NIVEL: el objetivo {row.objective} es {seen[0]} "
+                    f"en la fila {seen[2]} y aquí {row.level}."
+                )
+            elif row.parent_objective and seen[1] and seen[1] != row.parent_objective:
+                errors.append(
+                    f"fila {row.number}, columna ID_OBJETIVO_PADRE: el objetivo {row.objective} tiene padre "
+                    f"{seen[1]} en la fila {seen[2]} y aquí {row.parent_objective}."
+                )
+    for row in rows:
+        if row.program_number is None or row.fiscal_year is None:
+            continue  # the row already has an error naming the bad cell
+        if row.parent_objective and (*row.program_key, row.parent_objective) not in objectives:
+            if not stored_objective_exists(row.program_key, row.parent_objective):
+                errors.append(
+                    f"fila {row.number}, columna ID_OBJETIVO_PADRE: el objetivo padre {row.parent_objective} "
+                    f"no está en el archivo ni registrado para {row.program_clave} {row.fiscal_year}."
+                )
+
+
+def stored_objective_exists(program_key, clave):
+    fiscal_year, ramo, modalidad, number = program_key
+    return Objective.objects.filter(
+        matrix__program__fiscal_year=fiscal_year,
+        matrix__program__ramo__clave=ramo,
+        matrix__program__modalidad=modalidad,
+        matrix__program__number=number,
+        clave=clave,
+    ).exists()

@@ -1,0 +1,32 @@
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from jobs.runner import get_job_for_user
+from jobs.services import start_recompute
+
+
+@login_required
+@require_POST
+def recompute(request):
+    try:
+        job = start_recompute(request.user, int(request.POST["ejercicio"]))
+    except (KeyError, ValueError, PermissionDenied):  # a bad request or a role without it: nothing to show
+        raise Http404 from None
+    return redirect("simir:job", pk=job.pk)
+
+
+@login_required
+def job_page(request, pk):
+    return render(request, "jobs/job.html", {"job": get_job_for_user(request.user, pk)})
+
+
+@login_required
+def job_status(request, pk):
+    job = get_job_for_user(request.user, pk)
+    return JsonResponse({"estado": job.status, "avance": job.progress, "mensaje": job.message,
+                         "terminado": job.status in ("terminado", "error"),
+                         "archivo": reverse("simir:export_download", args=[job.pk]) if job.file else None})

@@ -1,0 +1,22 @@
+"""Avances, transitions and evidence a user may see (docs/dominio.md: scope)."""
+
+from django.shortcuts import get_object_or_404
+
+from indicators.scope import indicators_for
+from reporting.models import Evidence, Progress, ProgressTransition
+
+
+def progress_for(user):
+    return Progress.objects.filter(indicator__in=indicators_for(user))
+
+
+def transitions_for(user):
+    return ProgressTransition.objects.filter(progress__indicator__in=indicators_for(user))
+
+
+def get_progress_for_user(user, pk):
+    return get_object_or_404(progress_for(user).select_related("indicator"), pk=pk)
+
+
+def get_evidence_for_user(user, pk):
+    return get_object_or_404(Evidence.objects.filter(progress__indicator__in=indicators_for(user)), pk=pk)
