@@ -9,7 +9,8 @@ class ComplianceConfig(AppConfig):
 
     def ready(self):
         from compliance import receivers
-        from reporting.signals import deadline_changed, results_outdated
+        from indicators.signals import results_outdated
+        from reporting.signals import deadline_changed
 
         results_outdated.connect(receivers.recompute_indicator, dispatch_uid="simir_recompute_indicator")
         deadline_changed.connect(receivers.recompute_quarter_now_and_at_deadline, dispatch_uid="simir_recompute_deadline")

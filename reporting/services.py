@@ -12,10 +12,11 @@ from indicators import rules
 from indicators.choices import AdjustmentStatus
 from indicators.models import Target, TargetAdjustment
 from indicators.scope import get_indicator_for_user, indicators_for
+from indicators.signals import results_outdated
 from programs.roles import can_capture, can_review
 from reporting.choices import ProgressStatus
 from reporting.models import CaptureWindow, Progress, WindowExtension
-from reporting.signals import deadline_changed, results_outdated
+from reporting.signals import deadline_changed
 from reporting.tasks import notify_quarter_submitted
 from reporting.windows import capture_state
 from reporting.workflow import EDITABLE, Action, transition

@@ -11,11 +11,11 @@ from django.utils.translation import gettext_lazy
 
 from common.queueing import send_notice_after_commit
 from indicators import rules
+from indicators.signals import results_outdated
 from programs.roles import can_capture, can_review
 from reporting.choices import ProgressStatus as S
 from reporting.models import Progress, ProgressTransition
 from reporting.readings import avance_semaforo
-from reporting.signals import results_outdated
 from reporting.tasks import notify_transition
 
 

@@ -1,0 +1,8 @@
+"""What changes the inputs of results, announced to the apps above. Compliance recomputes on it (its
+receivers are connected in compliance/apps.py), so no lower app imports the engine
+(docs/arquitectura.md)."""
+
+from django.dispatch import Signal
+
+# A meta vigente, a ficha or an avance of the indicator changed; sent inside the transaction.
+results_outdated = Signal()  # indicator_id
