@@ -4,6 +4,9 @@ from django.urls import include, path
 
 from config.health import health
 
+# The 400, 403 and 404 pages are Django's own views with the templates of templates/.
+handler500 = "config.errors.server_error"
+
 admin.site.site_header = "SIMIR · Seguimiento de indicadores MIR"
 admin.site.site_title = "SIMIR"
 admin.site.index_title = "Administración"

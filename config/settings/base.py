@@ -55,6 +55,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, so a view's «database is locked» reaches it first (process_exception runs bottom-up).
+    "config.errors.DatabaseLockedMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -82,6 +84,15 @@ DATABASES = {
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=60
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several web processes and threads write to one file. IMMEDIATE takes the write lock at BEGIN,
+    # where SQLite waits for it (busy timeout); a deferred transaction that read first fails at
+    # once with «database is locked» when another writer is ahead. WAL lets readers go on meanwhile.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL",
+    })
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
