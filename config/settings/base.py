@@ -184,3 +184,8 @@ AXES_COOLOFF_TIME = float(os.environ.get("SIMIR_LOCKOUT_HOURS", "0.25"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
+# Behind a reverse proxy REMOTE_ADDR is the proxy, and locking (user, proxy) locks the user out for
+# everyone. The client is the X-Forwarded-For entry our first trusted proxy wrote (config/proxy.py);
+# 0 trusts no header at all (nothing in front: development). Production assumes 1 (the TLS proxy).
+SIMIR_TRUSTED_PROXY_COUNT = int(os.environ.get("SIMIR_TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "config.proxy.client_ip"
