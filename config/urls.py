@@ -7,6 +7,9 @@ from config.health import health
 from jobs.urls import urlpatterns as jobs_urls
 from reporting.urls import urlpatterns as reporting_urls
 
+# The 400, 403 and 404 pages are Django's own views with the templates of templates/.
+handler500 = "config.errors.server_error"
+
 admin.site.site_header = "SIMIR · Seguimiento de indicadores MIR"
 admin.site.site_title = "SIMIR"
 admin.site.index_title = "Administración"

@@ -46,3 +46,24 @@ def world(db):
         coord=make_user("coord", COORDINADOR, [unit_a, unit_b]), coord_a=make_user("coord_a", COORDINADOR, [unit_a]),
         consulta=make_user("consulta", CONSULTA, [unit_a, unit_b]),
     )
+
+
+@pytest.fixture
+def production_settings(monkeypatch):
+    """Builds config.settings.production from an environment (the module, not applied to Django):
+    `production_settings(NAME="value")`. The secret key it requires is a fresh random one."""
+    import importlib
+    import secrets
+    import sys
+
+    def build(**env):
+        monkeypatch.setenv("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
+        for name in ("SIMIR_TRUSTED_PROXY_COUNT", "DJANGO_SECURE_SSL_REDIRECT", "DJANGO_ALLOWED_HOSTS"):
+            monkeypatch.delenv(name, raising=False)
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        sys.modules.pop("config.settings.production", None)
+        return importlib.import_module("config.settings.production")
+
+    yield build
+    sys.modules.pop("config.settings.production", None)

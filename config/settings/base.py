@@ -62,6 +62,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, so a view's «database is locked» reaches it first (process_exception runs bottom-up).
+    "config.errors.DatabaseLockedMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -89,6 +91,15 @@ DATABASES = {
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=60
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several web processes and threads write to one file. IMMEDIATE takes the write lock at BEGIN,
+    # where SQLite waits for it (busy timeout); a deferred transaction that read first fails at
+    # once with «database is locked» when another writer is ahead. WAL lets readers go on meanwhile.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL",
+    })
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -180,3 +191,8 @@ AXES_COOLOFF_TIME = float(os.environ.get("SIMIR_LOCKOUT_HOURS", "0.25"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
+# Behind a reverse proxy REMOTE_ADDR is the proxy, and locking (user, proxy) locks the user out for
+# everyone. The client is the X-Forwarded-For entry our first trusted proxy wrote (config/proxy.py);
+# 0 trusts no header at all (nothing in front: development). Production assumes 1 (the TLS proxy).
+SIMIR_TRUSTED_PROXY_COUNT = int(os.environ.get("SIMIR_TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "config.proxy.client_ip"

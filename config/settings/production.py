@@ -16,6 +16,10 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+# Load balancers probe instances over plain HTTP and count a redirect as a failure.
+SECURE_REDIRECT_EXEMPT = [r"^salud/$"]
+# The TLS proxy this file assumes (SECURE_PROXY_SSL_HEADER) is the one trusted for X-Forwarded-For.
+SIMIR_TRUSTED_PROXY_COUNT = int(os.environ.get("SIMIR_TRUSTED_PROXY_COUNT", "1"))
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
