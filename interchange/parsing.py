@@ -13,6 +13,9 @@ from programs.models import LEVEL_BY_ID, Level, Objective
 
 NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 
+# Years an ejercicio or a línea base may have; beyond them a cell is a typing error, not a year.
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+
 
 @dataclass(frozen=True)
 class Quantity:
@@ -110,12 +113,13 @@ class RowReader:
             return None
         return number
 
-    def integer(self, column, required=False):
+    def year(self, column, required=False):
+        """A year (CICLO, CICLO_LINEA_BASE): ASCII digits only (`str.isdigit` also takes «²»)."""
         raw = self.text(column, required=required)
         if not raw:
             return None
-        if not raw.isdigit():
-            self.error(column, f"«{raw}» no es un número entero.")
+        if not (raw.isascii() and raw.isdigit()) or not FIRST_YEAR <= int(raw) <= LAST_YEAR:
+            self.error(column, f"«{raw}» no es un año entre {FIRST_YEAR} y {LAST_YEAR}.")
             return None
         return int(raw)
 
@@ -191,10 +195,10 @@ def header_errors(header, errors, notes):
 
 
 def parse_level(reader):
-    level_id = reader.integer("ID_NIVEL")
+    level_id = reader.text("ID_NIVEL")
     by_id = None
-    if level_id is not None:
-        by_id = LEVEL_BY_ID.get(level_id)
+    if level_id:
+        by_id = LEVEL_BY_ID.get(int(level_id)) if level_id.isascii() and level_id.isdigit() else None
         if by_id is None:
             reader.error("ID_NIVEL", f"«{level_id}» no es válido; se admite 1 Fin, 2 Propósito, 3 Componente, 4 Actividad, 5 FID.")
     by_name = reader.catalog("DESC_NIVEL")
@@ -228,7 +232,7 @@ def parse_program(reader):
 
 def parse_row(number, cells, errors, notes):
     reader = RowReader(number, cells, errors, notes)
-    fiscal_year = reader.integer("CICLO", required=True)
+    fiscal_year = reader.year("CICLO", required=True)
     modalidad, program_number = parse_program(reader)
     level = parse_level(reader)
     objective = reader.text("ID_OBJETIVO", max_length=30)
@@ -255,7 +259,7 @@ def parse_row(number, cells, errors, notes):
         "direction": reader.catalog("SENTIDO", required=True),
         "accumulation": reader.catalog("ACUMULADO"),
         "baseline_value": reader.decimal("LINEA_BASE"),
-        "baseline_year": reader.integer("CICLO_LINEA_BASE"),
+        "baseline_year": reader.year("CICLO_LINEA_BASE"),
         "threshold_green_yellow": green_yellow,
         "threshold_yellow_red": yellow_red,
         "factor": factor,

@@ -168,7 +168,7 @@ def test_parents_may_come_later_in_the_file(tmp_path):
 
 TEN_MISTAKES = [
     # (cells changed on a valid row, the error it must produce)
-    ({"CICLO": "dos mil"}, "fila 2, columna CICLO: «dos mil» no es un número entero."),
+    ({"CICLO": "dos mil"}, "fila 2, columna CICLO: «dos mil» no es un año entre 1900 y 2200."),
     ({"FRECUENCIA": "Quincenal"}, "fila 3, columna FRECUENCIA: «Quincenal» no es un valor válido; se admite: "
                                   "Anual, Bienal, Bimestral, Cuatrimestral, Mensual, Quinquenal, Semestral, Sexenal, "
                                   "Trienal, Trimestral."),
@@ -186,6 +186,20 @@ TEN_MISTAKES = [
     ({"META_MES12_NUM": "4", "META_MES12_DEN": "0"},
      "fila 11, columna META_MES12_DEN: el denominador es 0 y el numerador (4) no; no hay cociente."),
 ]
+
+
+@pytest.mark.parametrize("cells, message", [
+    ({"CICLO": "9223372036854775808"}, "columna CICLO: «9223372036854775808» no es un año entre 1900 y 2200."),
+    ({"CICLO": "²⁰²⁴"}, "columna CICLO: «²⁰²⁴» no es un año entre 1900 y 2200."),
+    ({"CICLO_LINEA_BASE": "99999"}, "columna CICLO_LINEA_BASE: «99999» no es un año entre 1900 y 2200."),
+    ({"ID_NIVEL": "³"}, "columna ID_NIVEL: «³» no es válido"),
+])
+def test_years_and_levels_are_ascii_digits_within_range(tmp_path, cells, message):
+    path = write_csv(tmp_path / "f.csv", [base_row(**cells)])
+    with pytest.raises(ImportErrors) as caught:
+        import_file(path)
+    assert any(message in error for error in caught.value.errors)
+    assert not Indicator.objects.exists()
 
 
 def test_a_file_with_ten_mistakes_lists_all_ten_and_writes_nothing(tmp_path, capsys):
