@@ -78,3 +78,60 @@ def test_audit_has_one_row_per_action_with_names_labels_and_local_time(world, cl
 
 def entries_changes(entries, reason):
     return next(e for e in entries if e.reason == reason).changes_text
+
+
+# --- Home ---------------------------------------------------------------------------------
+
+
+def _home_world(world):
+    from indicators.choices import Frequency
+    from programs.models import State
+    from tests.factories import IndicatorFactory, ProgressFactory
+
+    same = {"objective__matrix": world.matrix_a, "responsible_unit": world.unit_a}
+    for status in ("borrador", "borrador", "devuelto", "enviado", "aprobado"):
+        ProgressFactory(indicator=IndicatorFactory(**same), status=status)
+    IndicatorFactory(**same, frequency=Frequency.ANUAL)  # no period in T1: not a row of the quarter
+    state = State.objects.order_by("clave").first()  # the catalog comes with the migrations
+    ProgressFactory(indicator=world.ind_a, state=state)  # an entidad's figure is not the national avance
+    ProgressFactory(indicator=world.ind_b, status="enviado")
+
+
+def counts_of(page):
+    quarter = page.context["quarters"][0]
+    return [(p.pk, dict(c)) for p, c in quarter["programs"]], dict(quarter["totals"])
+
+
+def test_home_counts_each_state_per_programme_with_totals(world, client):
+    _home_world(world)
+    client.force_login(world.cap_a)
+    page = client.get("/")
+    rows, totals = counts_of(page)
+    a = {"sin_capturar": 1, "borrador": 2, "devuelto": 1, "enviado": 1, "aprobado": 1}
+    assert rows == [(world.program_a.pk, a)] and totals == a
+    html = page.content.decode()
+    assert "Sin capturar" in html and "Total" in html and "captura abierta hasta el" in html
+    client.force_login(world.coord)
+    rows, totals = counts_of(client.get("/"))
+    b = {"sin_capturar": 0, "borrador": 0, "devuelto": 0, "enviado": 1, "aprobado": 0}
+    assert rows == [(world.program_a.pk, a), (world.ind_b.matrix.program_id, b)]
+    assert totals == {"sin_capturar": 1, "borrador": 2, "devuelto": 1, "enviado": 2, "aprobado": 1}
+    client.force_login(world.cap_b)
+    rows, totals = counts_of(client.get("/"))
+    assert rows == [(world.ind_b.matrix.program_id, b)] and totals == b
+
+
+def test_home_without_an_open_window_shows_the_latest_quarter_with_data(world, client):
+    from reporting.models import CaptureWindow
+    from tests.factories import ProgressFactory, TargetFactory
+
+    CaptureWindow.objects.all().delete()
+    TargetFactory(indicator=world.ind_a, month=6, value=D(80))
+    ProgressFactory(indicator=world.ind_a, month=6, status="enviado")
+    client.force_login(world.cap_a)
+    page = client.get("/")
+    quarter = page.context["quarters"][0]
+    assert (quarter["fiscal_year"], quarter["quarter"], quarter["is_open"]) == (2024, 2, False)
+    assert "último con datos" in page.content.decode()
+    rows, totals = counts_of(page)
+    assert totals == {"sin_capturar": 0, "borrador": 0, "devuelto": 0, "enviado": 1, "aprobado": 0}
