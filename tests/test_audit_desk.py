@@ -135,3 +135,23 @@ def test_home_without_an_open_window_shows_the_latest_quarter_with_data(world, c
     assert "último con datos" in page.content.decode()
     rows, totals = counts_of(page)
     assert totals == {"sin_capturar": 0, "borrador": 0, "devuelto": 0, "enviado": 1, "aprobado": 0}
+
+
+# --- Catalog search -----------------------------------------------------------------------
+
+
+def test_catalog_search_ignores_accents_and_case(world, client):
+    from indicators.models import Indicator
+
+    Indicator.objects.filter(pk=world.ind_a.pk).update(name="Porcentaje de VACUNACIÓN en niñas y niños")
+    Indicator.objects.filter(pk=world.ind_b.pk).update(name="Cobertura de vacunación")
+    client.force_login(world.coord_a)
+    for typed in ("vacunacion", "Vacunación", "VACUNACION", "ninas y NIÑOS"):
+        shown = [i.pk for i in client.get(reverse("simir:indicator_list"), {"q": typed}).context["filter"].qs]
+        assert shown == [world.ind_a.pk], typed  # ind_b matches too, but is outside coord_a's scope
+    client.force_login(world.coord)
+    shown = {i.pk for i in client.get(reverse("simir:indicator_list"), {"q": "vacunacion"}).context["filter"].qs}
+    assert shown == {world.ind_a.pk, world.ind_b.pk}
+    assert not client.get(reverse("simir:indicator_list"), {"q": "vacunaciónes"}).context["filter"].qs.exists()
+    assert [i.pk for i in client.get(reverse("simir:indicator_list"),
+                                     {"q": world.ind_b.external_id}).context["filter"].qs] == [world.ind_b.pk]
