@@ -4,6 +4,7 @@ parser of typed numbers, so a meta is read exactly like an avance."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.numbers import number
 from indicators import rules
 from indicators.choices import AdjustmentType
 from reporting.capture import parse_number
@@ -34,10 +35,14 @@ class AdjustmentRequestForm(forms.Form):
     denominator = NumberField(label=_("Denominador"))
     justification = forms.CharField(label=_("Justificación"), widget=forms.Textarea(attrs={"rows": 4}))
 
-    def __init__(self, *args, indicator, **kwargs):
+    def __init__(self, *args, indicator, metas=None, **kwargs):
+        """`metas`: {month: meta vigente}, shown next to each period so nobody has to look it up."""
         super().__init__(*args, **kwargs)
+        metas = metas or {}
         self.fields["month"].choices = [
-            (m, f"{indicator.fiscal_year}-{m:02d}") for m in rules.period_months(indicator.frequency)
+            (m, f"{indicator.fiscal_year}-{m:02d}" + (
+                " · " + _("meta vigente %(meta)s") % {"meta": number(metas[m])} if metas.get(m) is not None else ""))
+            for m in rules.period_months(indicator.frequency)
         ]
 
 

@@ -13,7 +13,6 @@ from indicators.models import TargetAdjustment
 from reporting.models import CaptureWindow, Progress, WindowExtension
 from reporting.services import request_adjustment, save_progress
 from reporting.workflow import Action, transition
-from tests.factories import TargetFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -162,3 +161,9 @@ def test_window_errors_are_shown(world, client):
         "t2-opens_at": local(now), "t2-closes_at": local(now - timedelta(days=1))})
     assert response.status_code == 400 and "La ventana debe abrir antes de cerrar." in response.content.decode()
     assert client.post(reverse("simir:window_save", args=[2024, 5]), {}).status_code == 404
+
+
+def test_request_page_shows_each_period_with_its_meta_vigente(world, client):
+    client.force_login(world.cap_a)
+    html = client.get(reverse("simir:adjustment_request", args=[world.ind_a.pk])).content.decode()
+    assert ">2024-03 · meta vigente 80</option>" in html and ">2024-06</option>" in html

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from common.numbers import number
 from indicators.choices import AdjustmentStatus
-from indicators.models import TargetAdjustment
+from indicators.models import Target, TargetAdjustment
 from indicators.scope import adjustments_for, get_adjustment_for_user, get_indicator_for_user
 from programs.models import Program, ResponsibleUnit
 from programs.roles import can_capture, can_review
@@ -36,7 +36,10 @@ def adjustment_request(request, pk):
     indicator = get_indicator_for_user(request.user, pk)
     if not can_capture(request.user):
         raise PermissionDenied(_("Su rol no permite solicitar ajustes de meta."))
-    form = AdjustmentRequestForm(request.POST or None, indicator=indicator,
+    metas = {t.month: t.current_value for t in Target.objects.filter(indicator=indicator,
+                                                                     fiscal_year=indicator.fiscal_year)
+             .prefetch_related("adjustments")}
+    form = AdjustmentRequestForm(request.POST or None, indicator=indicator, metas=metas,
                                  initial={"month": request.GET.get("mes")})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
