@@ -42,6 +42,9 @@ def test_request_approve_and_the_new_meta_gives_the_new_cumplimiento(world, clie
     assert client.post(reverse("simir:adjustment_decide", args=[adjustment.pk]),
                        {"decision": "aprobar"}).status_code == 403
     client.force_login(world.coord_a)
+    comparison = client.get(reverse("simir:adjustment_detail", args=[adjustment.pk])).context["comparison"]
+    assert (comparison["meta_now"], comparison["now"].cumplimiento, comparison["adjusted"].cumplimiento) == (
+        D(80), D("75.00"), D("80.00"))  # what the coordinator sees before deciding
     listing = client.get(reverse("simir:adjustment_list")).content.decode()
     assert world.ind_a.external_id in listing and "Resolver" in listing
     with django_capture_on_commit_callbacks(execute=True):

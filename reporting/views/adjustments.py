@@ -16,6 +16,8 @@ from indicators.scope import adjustments_for, get_adjustment_for_user, get_indic
 from programs.models import Program, ResponsibleUnit
 from programs.roles import can_capture, can_review
 from reporting.forms import AdjustmentRequestForm, DecisionForm
+from reporting.models import Progress
+from reporting.readings import outcome_against
 from reporting.services import decide_adjustment, describe, request_adjustment
 
 RELATIONS = ("target__indicator__matrix__program", "target__indicator__responsible_unit", "requested_by",
@@ -89,8 +91,20 @@ def adjustment_list(request):
 def adjustment_detail(request, pk):
     adjustment = get_adjustment_for_user(request.user, pk)
     adjustment = TargetAdjustment.objects.select_related(*RELATIONS).get(pk=adjustment.pk)
+    target, indicator = adjustment.target, adjustment.target.indicator
+    progress = Progress.objects.filter(indicator=indicator, fiscal_year=target.fiscal_year, month=target.month,
+                                       state__isnull=True).order_by().first()
+    comparison = None
+    if progress is not None and progress.value is not None:
+        # What the decision changes for the period's avance: its cumplimiento now and with this meta.
+        meta_now = Target.objects.prefetch_related("adjustments").get(pk=target.pk).current_value
+        comparison = {
+            "progress": progress, "meta_now": meta_now,
+            "now": outcome_against(indicator, target.fiscal_year, meta_now, progress.value),
+            "adjusted": outcome_against(indicator, target.fiscal_year, adjustment.value, progress.value),
+        }
     return render(request, "adjustments/detail.html", {
-        "adjustment": adjustment, "indicator": adjustment.target.indicator, "target": adjustment.target,
+        "adjustment": adjustment, "indicator": indicator, "target": target, "comparison": comparison,
         "form": DecisionForm(), "can_decide": can_review(request.user)
         and adjustment.status == AdjustmentStatus.SOLICITADO,
     })
