@@ -6,3 +6,10 @@ from django.apps import AppConfig
 class CommonConfig(AppConfig):
     name = "common"
     verbose_name = "Utilidades compartidas"
+
+    def ready(self):
+        from django.db.backends.signals import connection_created
+
+        from common.search import register_sqlite_unaccent
+
+        connection_created.connect(register_sqlite_unaccent, dispatch_uid="simir_sqlite_unaccent")

@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from common.search import fold, folded
 from compliance.tables import readings_for
 from indicators import rules
 from indicators.choices import Direction, Frequency
@@ -89,4 +90,7 @@ class IndicatorFilter(django_filters.FilterSet):
         self.filters["ur"].queryset = ResponsibleUnit.objects.filter(pk__in=scoped.values("responsible_unit"))
 
     def search(self, queryset, name, value):
-        return queryset.filter(Q(name__icontains=value) | Q(external_id__icontains=value))
+        # Accents and case do not matter («vacunacion» finds «Vacunación»), on both databases.
+        return queryset.alias(_folded_name=folded("name")).filter(
+            Q(_folded_name__contains=fold(value)) | Q(external_id__icontains=value)
+        )

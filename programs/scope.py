@@ -4,7 +4,7 @@ lives in the app that owns the kind (indicators/scope.py, reporting/scope.py, co
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
-from programs.models import Matrix, Objective, Program
+from programs.models import Matrix, Objective, Program, ResponsibleUnit
 from programs.roles import is_administrator
 
 
@@ -27,6 +27,20 @@ def programs_for(user):
     return Program.objects.filter(
         Q(pk__in=programs) | Q(responsible_unit__in=units) | Q(matrices__indicators__responsible_unit__in=units)
     ).distinct()
+
+
+def units_for(user):
+    """URs a user answers for (a programa in scope does not bring its UR along)."""
+    if not user.is_authenticated:
+        return ResponsibleUnit.objects.none()
+    if is_administrator(user):
+        return ResponsibleUnit.objects.all()
+    units, _programs = units_and_programs(user)
+    return ResponsibleUnit.objects.filter(pk__in=units)
+
+
+def get_unit_for_user(user, pk):
+    return get_object_or_404(units_for(user), pk=pk)
 
 
 def matrices_for(user):

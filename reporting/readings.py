@@ -22,3 +22,15 @@ def preview(indicator, fiscal_year, month, value, policy=None):
 def avance_semaforo(indicator, fiscal_year, month, value):
     """The semáforo an avance would get against the period's meta vigente (None without meta)."""
     return preview(indicator, fiscal_year, month, value)[1].semaforo
+
+
+def outcome_against(indicator, fiscal_year, meta, value, policy=None):
+    """The outcome an avance gets against a given meta (e.g. a requested adjustment, before it is
+    decided), with the same rules as `preview`."""
+    policy = policy or FiscalYearPolicy.for_year(fiscal_year)
+    limits = rules.thresholds(
+        indicator.indicator_type, indicator.threshold_green_yellow, indicator.threshold_yellow_red,
+        policy.default_thresholds,
+    )
+    return rules.quarter_outcome(meta, meta is not None, True, value, indicator.direction, limits, True,
+                                 policy.descending_ratio)

@@ -1,9 +1,11 @@
 """Avances, transitions and evidence a user may see (docs/dominio.md: scope)."""
 
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
 from indicators.scope import indicators_for
-from reporting.models import Evidence, Progress, ProgressTransition
+from programs.scope import programs_for, units_for
+from reporting.models import Evidence, Progress, ProgressTransition, WindowExtension
 
 
 def progress_for(user):
@@ -20,3 +22,10 @@ def get_progress_for_user(user, pk):
 
 def get_evidence_for_user(user, pk):
     return get_object_or_404(Evidence.objects.filter(progress__indicator__in=indicators_for(user)), pk=pk)
+
+
+def extensions_for(user):
+    """Prórrogas granted to a UR or programa of the user's scope."""
+    return WindowExtension.objects.filter(
+        Q(responsible_unit__in=units_for(user)) | Q(program__in=programs_for(user))
+    )

@@ -187,7 +187,19 @@ def test_navigation_links_the_other_quarters(demo, client):
         assert f'href="{url(quarter)}"' in html
 
 
+def test_tablero_opens_on_the_quarter_whose_window_is_open(demo, client, django_user_model):
+    """The demo keeps T1-2024 open; with results in every quarter of 2024, nobody lands on T4."""
+    for username in ("coordinador", "capturista_ayo", "consulta", "admin"):
+        login(client, username)
+        response = client.get(reverse("simir:dashboard_latest"))
+        assert response.status_code == 302 and response["Location"] == url(1, 2024)
+        client.logout()
+
+
 def test_tablero_redirects_to_the_latest_quarter_with_results_in_scope(demo, client, django_user_model):
+    from reporting.models import CaptureWindow
+
+    CaptureWindow.objects.all().delete()  # no window open: the latest quarter with a result
     for username in ("coordinador", "capturista_ayo", "consulta", "admin"):
         user = django_user_model.objects.get(username=username)
         latest = (results_for(user).filter(status="con resultado").order_by("-fiscal_year", "-quarter")

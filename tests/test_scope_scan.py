@@ -8,21 +8,22 @@ from django.contrib import admin
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.urls import URLPattern, get_resolver, reverse
+from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from compliance.models import QuarterResult
-from indicators.models import Indicator, Target
+from indicators.models import Indicator, Target, TargetAdjustment
 from jobs.models import Job
 from programs.models import Matrix, Objective, Program, ResponsibleUnit
 from programs.roles import CONSULTA, COORDINADOR
-from reporting.models import Evidence, Progress, ProgressTransition
+from reporting.models import Evidence, Progress, ProgressTransition, WindowExtension
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "simir-demo-2024"
 # What identifies each UR's data on a page.
 MARKERS = {"AYO": ["IB24-", "S200", "U013", "E001"], "ZZZ": ["99000", "99001", "P999", "ilustrativ"]}
-POST_ONLY = {"review_approve_many", "recompute"}
+POST_ONLY = {"review_approve_many", "recompute", "adjustment_decide", "window_save", "extension_grant"}
 
 
 def app_patterns():
@@ -37,10 +38,15 @@ def objects_of(unit, owner):
     progress = Progress.objects.filter(indicator__responsible_unit__clave=unit).first()
     evidence = Evidence.objects.create(progress=progress, file=ContentFile(b"%PDF-1.4", name="e.pdf"))
     job = Job.objects.create(kind=Job.Kind.EXPORTACION, created_by=owner, params={}, file=ContentFile(b"x", name="x.csv"))
+    target = Target.objects.filter(indicator__responsible_unit__clave=unit, fiscal_year=2024).first()
+    adjustment = TargetAdjustment.objects.create(target=target, value=1, adjustment_type="meta", justification="x",
+                                                 requested_by=owner)
     return {
         "pk": {"audit": indicator.pk, "audit_xlsx": indicator.pk, "indicator_detail": indicator.pk,
                "capture_preview": indicator.pk, "review_detail": progress.pk, "evidence": evidence.pk,
-               "job": job.pk, "job_status": job.pk, "export_download": job.pk},
+               "job": job.pk, "job_status": job.pk, "export_download": job.pk,
+               "adjustment_request": indicator.pk, "adjustment_detail": adjustment.pk,
+               "adjustment_decide": adjustment.pk},
         "program_id": Program.objects.get(responsible_unit__clave=unit, fiscal_year=2024,
                                           number=999 if unit == "ZZZ" else 200).pk,
         "fiscal_year": 2024, "quarter": 1,
@@ -89,6 +95,10 @@ def test_no_url_leaks_the_other_unit(demo, client, django_user_model, username, 
     user = scan_user(django_user_model, username)
     stranger = django_user_model.objects.get(username="capturista_zzz" if own == "AYO" else "capturista_ayo")
     foreign = objects_of(other, stranger)
+    for unit in MARKERS:  # a prórroga of each UR's programme: the windows page lists only the scope's
+        WindowExtension.objects.create(fiscal_year=2024, quarter=1, reason="Prueba de alcance", until=timezone.now(),
+                                       program=Program.objects.get(responsible_unit__clave=unit, fiscal_year=2024,
+                                                                   number=999 if unit == "ZZZ" else 200))
     client.force_login(user)
     checked = 0
     for pattern in app_patterns():

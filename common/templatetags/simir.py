@@ -29,3 +29,11 @@ def semaforo(light):
 def attr(row, name):
     """A capture row's form value (posted, else stored)."""
     return row.value_of(name)
+
+
+@register.filter
+def person(user):
+    """A person by name (full name, else username); «—» when nobody is recorded."""
+    if user is None or user == "":
+        return "—"
+    return user.get_full_name() or user.username

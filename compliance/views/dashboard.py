@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -21,6 +22,7 @@ from compliance.tables import ProgramAggregateTable, UnitAggregateTable
 from indicators import rules
 from programs.models import level_rank
 from programs.scope import get_program_for_user
+from reporting.models import CaptureWindow
 
 MONTHS = [gettext_lazy("enero"), gettext_lazy("febrero"), gettext_lazy("marzo"), gettext_lazy("abril"),
           gettext_lazy("mayo"), gettext_lazy("junio"), gettext_lazy("julio"), gettext_lazy("agosto"),
@@ -71,11 +73,17 @@ def _drill_down(user, scoped_results, raw_pk, fiscal_year, quarter):
 
 @login_required
 def dashboard_latest(request):
-    """The latest quarter with a computed result (meta and avance) in the scope; failing that, the
-    latest with any result row. Later quarters of the current year already have rows (pendiente),
-    so "any row" alone would land on a quarter nobody has reported yet."""
+    """The quarter whose capture window is open now, if the scope has results in it: that is the
+    quarter people are working on. Otherwise the latest quarter with a computed result (meta and
+    avance); failing that, the latest with any result row. Later quarters of the current year
+    already have rows (pendiente), so "any row" alone would land on a quarter nobody has reported."""
     results = results_for(request.user).order_by("-fiscal_year", "-quarter").values_list("fiscal_year", "quarter")
-    latest = results.filter(status=rules.Estado.CON_RESULTADO).first() or results.first()
+    now = timezone.now()
+    open_quarters = CaptureWindow.objects.filter(opens_at__lte=now, closes_at__gt=now).order_by(
+        "-fiscal_year", "-quarter").values_list("fiscal_year", "quarter")
+    latest = next((pair for pair in open_quarters if results.filter(fiscal_year=pair[0], quarter=pair[1]).exists()),
+                  None)
+    latest = latest or results.filter(status=rules.Estado.CON_RESULTADO).first() or results.first()
     if latest is None:
         return render(request, "dashboard/empty.html")
     return redirect("simir:dashboard", *latest)

@@ -19,7 +19,8 @@ def test_main_pages_raise_no_csp_violation(page_as, demo_site):
             if "Content Security Policy" in message.text else None)
     for path in ["/", f"/captura/2024/1/{program.pk}/", "/revision/?estado=", f"/revision/{progress.pk}/",
                  "/indicadores/", f"/indicadores/{indicator.pk}/", "/tablero/2024/1/", "/exportaciones/",
-                 "/exportaciones/informe/2024/1/", f"/indicadores/{indicator.pk}/auditoria/", "/admin/",
+                 "/exportaciones/informe/2024/1/", f"/indicadores/{indicator.pk}/auditoria/", f"/indicadores/{indicator.pk}/ajuste/", "/ajustes/",
+                 "/ventanas/", "/admin/",
                  f"/admin/indicators/indicator/{indicator.pk}/change/"]:
         response = page.goto(demo_site + path)
         assert response.status == 200, path
