@@ -154,6 +154,10 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "SIMIR <simir@localhost>")
 
+# A change reason holds a reviewer's whole observation (up to 2,000 characters) or an import's
+# path; the library's default column is varchar(100), which PostgreSQL enforces.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
 # Days before a capture window closes when URs with pending avances get a reminder.
 SIMIR_REMINDER_DAYS = int(os.environ.get("SIMIR_REMINDER_DAYS", "3"))
 # Days an export file is kept for download before the daily clean-up removes it.
