@@ -158,6 +158,10 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "SIMIR <simir@localhos
 # path; the library's default column is varchar(100), which PostgreSQL enforces.
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
+# Separation of duties: nobody approves an avance whose figures or justification they wrote, or
+# that they sent (reporting/workflow.py). Turn off only where one person must do both.
+SIMIR_SEPARATION_OF_DUTIES = env_bool("SIMIR_SEPARATION_OF_DUTIES", True)
+
 # Days before a capture window closes when URs with pending avances get a reminder.
 SIMIR_REMINDER_DAYS = int(os.environ.get("SIMIR_REMINDER_DAYS", "3"))
 # Days an export file is kept for download before the daily clean-up removes it.
