@@ -7,10 +7,6 @@ from config.health import health
 from jobs.urls import urlpatterns as jobs_urls
 from reporting.urls import urlpatterns as reporting_urls
 
-admin.site.site_header = "SIMIR · Seguimiento de indicadores MIR"
-admin.site.site_title = "SIMIR"
-admin.site.index_title = "Administración"
-
 urlpatterns = [
     path("salud/", health, name="health"),
     path("cuenta/entrar/", auth_views.LoginView.as_view(), name="login"),

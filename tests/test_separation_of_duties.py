@@ -100,3 +100,20 @@ def test_the_setting_turns_it_off(world, settings):
     progress = save_progress(world.coord, world.ind_a, 2024, 3, value=D(80))
     transition(world.coord, progress, Action.ENVIAR)
     assert transition(world.coord, progress, Action.APROBAR).status == S.APROBADO
+
+
+def test_demo_story_a_coordinator_captures_and_the_second_one_approves(django_user_model):
+    """In the demo, `coordinador` captures and sends a pending indicator; `coordinador2` approves it."""
+    from django.core.management import call_command
+
+    from indicators.models import Indicator
+
+    call_command("load_demo", stdout=open("/dev/null", "w"), stderr=open("/dev/null", "w"))
+    first, second = (django_user_model.objects.get(username=name) for name in ("coordinador", "coordinador2"))
+    indicator = Indicator.objects.get(fiscal_year=2024, external_id="990010")  # left without avance in the demo
+    progress = save_progress(first, indicator, 2024, 3, value=D(1), cause="Arranque tardío", effect="Menor avance")
+    transition(first, progress, Action.ENVIAR)
+    assert refused(first, progress)
+    approved = transition(second, progress, Action.APROBAR)
+    assert [(t.to_status, t.user.username) for t in approved.transitions.all()] == [
+        (S.ENVIADO, "coordinador"), (S.APROBADO, "coordinador2")]
