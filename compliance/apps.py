@@ -13,5 +13,5 @@ class ComplianceConfig(AppConfig):
         from reporting.signals import deadline_changed
 
         results_outdated.connect(receivers.recompute_indicator, dispatch_uid="simir_recompute_indicator")
-        year_results_outdated.connect(receivers.recompute_year, dispatch_uid="simir_recompute_year")
+        year_results_outdated.connect(receivers.recompute_whole_year, dispatch_uid="simir_recompute_year")
         deadline_changed.connect(receivers.recompute_quarter_now_and_at_deadline, dispatch_uid="simir_recompute_deadline")

@@ -9,7 +9,7 @@ def recompute_indicator(sender, indicator_id, **kwargs):
     schedule_indicator_recompute(indicator_id)
 
 
-def recompute_year(sender, fiscal_year, **kwargs):
+def recompute_whole_year(sender, fiscal_year, **kwargs):
     schedule_year_recompute(fiscal_year)
 
 

@@ -99,14 +99,14 @@ class HistoryAdmin(SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
-def admin_reason(model, fields=None, action="cambio"):
+def admin_reason(obj, fields=None, action="cambio"):
     """The change reason of an administrator's save: «Administración: cambio de meta, numerador»."""
     if action != "cambio" or not fields:
         return f"Administración: {action}"
     names = []
     for name in fields:
         try:
-            names.append(str(model._meta.get_field(name).verbose_name))
+            names.append(str(obj._meta.get_field(name).verbose_name))
         except FieldDoesNotExist:  # a form-only field
             names.append(name)
     return f"Administración: cambio de {', '.join(names)}"
