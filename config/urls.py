@@ -10,10 +10,6 @@ from reporting.urls import urlpatterns as reporting_urls
 # The 400, 403 and 404 pages are Django's own views with the templates of templates/.
 handler500 = "config.errors.server_error"
 
-admin.site.site_header = "SIMIR · Seguimiento de indicadores MIR"
-admin.site.site_title = "SIMIR"
-admin.site.index_title = "Administración"
-
 urlpatterns = [
     path("salud/", health, name="health"),
     path("cuenta/entrar/", auth_views.LoginView.as_view(), name="login"),

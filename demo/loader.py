@@ -34,6 +34,8 @@ DEMO_USERS = [
     # username, full name, group, UR claves in scope, superuser
     ("admin", "Administración SIMIR", "Administrador", [], True),
     ("coordinador", "Coordinación de Planeación", "Coordinador", ["AYO", "ZZZ"], False),
+    # A second coordinator: nobody approves what they captured or sent (separation of duties).
+    ("coordinador2", "Coordinación de Evaluación", "Coordinador", ["AYO", "ZZZ"], False),
     ("capturista_ayo", "Capturista IMSS-BIENESTAR (AYO)", "Capturista", ["AYO"], False),
     ("capturista_zzz", "Capturista UR ilustrativa (ZZZ)", "Capturista", ["ZZZ"], False),
     ("consulta", "Consulta (solo lectura)", "Consulta", ["AYO", "ZZZ"], False),

@@ -1,12 +1,29 @@
 from django import forms
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from indicators.models import FiscalYearPolicy, Indicator, Target, TargetAdjustment, Variable
 from indicators.scope import adjustments_for, indicators_for, targets_for
-from programs.admin import ObjectiveAdmin
-from programs.admin_scope import InScope, ScopedAdmin
-from programs.models import Objective
+from indicators.signals import results_outdated, year_results_outdated
+from programs.admin import MatrixAdmin, ObjectiveAdmin, ProgramAdmin
+from programs.admin_scope import (
+    AuditedAdmin,
+    HistoryAdmin,
+    InScope,
+    ReadOnlyAdmin,
+    ReadOnlyInline,
+    ScopedAdmin,
+    Undeletable,
+)
+from programs.models import Matrix, Objective, Program
+
+
+class AnnouncesResults(AuditedAdmin):
+    """Audited saves whose indicators get their results recomputed (metas and ficha fields decide
+    them; so do the programa, matrix and objetivo an indicator hangs from, in the aggregates)."""
+
+    def announce(self, indicator_ids):
+        for indicator_id in sorted(set(indicator_ids)):
+            results_outdated.send(sender=self.model, indicator_id=indicator_id)
 
 
 class IndicatorInline(InScope, admin.StackedInline):
@@ -19,6 +36,7 @@ class IndicatorInline(InScope, admin.StackedInline):
     fk_name = "objective"
     extra = 0
     show_change_link = True
+    can_delete = False  # an indicator takes its avances and results with it
     fields = [
         ("external_id", "fiscal_year", "matrix", "responsible_unit"),
         "name",
@@ -46,7 +64,7 @@ class TargetInline(admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(ScopedAdmin, SimpleHistoryAdmin):
+class IndicatorAdmin(ScopedAdmin, Undeletable, AnnouncesResults, HistoryAdmin):
     scope_of = indicators_for
     list_display = ["external_id", "name", "level_display", "program_display", "responsible_unit", "frequency",
                     "direction", "fiscal_year"]
@@ -90,15 +108,20 @@ class IndicatorAdmin(ScopedAdmin, SimpleHistoryAdmin):
     def effective_factor_display(self, obj):
         return obj.effective_factor if obj.pk else "—"
 
+    def outdated(self, obj):
+        return [obj.pk]
 
-class TargetAdjustmentInline(admin.TabularInline):
+
+# Adjustments are requested and decided through reporting/services.py (role, scope, approved
+# avances, who decided and when); here they are only read.
+class TargetAdjustmentInline(ReadOnlyInline, admin.TabularInline):
     model = TargetAdjustment
     extra = 0
     fields = ["value", "numerator", "denominator", "adjustment_type", "justification", "status", "decided_at"]
 
 
 @admin.register(Target)
-class TargetAdmin(ScopedAdmin, SimpleHistoryAdmin):
+class TargetAdmin(ScopedAdmin, AnnouncesResults, HistoryAdmin):
     scope_of = targets_for
     list_display = ["indicator", "fiscal_year", "month", "value", "numerator", "denominator", "current_value_display"]
     list_filter = ["fiscal_year", "month", "indicator__matrix__program", "indicator__responsible_unit"]
@@ -112,9 +135,12 @@ class TargetAdmin(ScopedAdmin, SimpleHistoryAdmin):
     def current_value_display(self, obj):
         return obj.current_value
 
+    def outdated(self, obj):
+        return [obj.indicator_id]
+
 
 @admin.register(TargetAdjustment)
-class TargetAdjustmentAdmin(ScopedAdmin, SimpleHistoryAdmin):
+class TargetAdjustmentAdmin(ScopedAdmin, ReadOnlyAdmin, HistoryAdmin):
     scope_of = adjustments_for
     list_display = ["target", "value", "adjustment_type", "status", "requested_at", "decided_at"]
     list_filter = ["status", "adjustment_type", "target__fiscal_year"]
@@ -124,15 +150,47 @@ class TargetAdjustmentAdmin(ScopedAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(FiscalYearPolicy)
-class FiscalYearPolicyAdmin(admin.ModelAdmin):
+class FiscalYearPolicyAdmin(AuditedAdmin, admin.ModelAdmin):
+    """Default thresholds and the descending formula of an ejercicio: every result of the year."""
+
     list_display = ["fiscal_year", "gestion_green_yellow", "gestion_yellow_red", "strategic_green_yellow",
                     "strategic_yellow_red", "descending_ratio"]
 
+    def get_readonly_fields(self, request, obj=None):
+        return ["fiscal_year"] if obj else []  # moving a policy to another year would leave this one stale
 
-# The objective's page lists its indicators; programs cannot import them, so the inline is added here.
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        year_results_outdated.send(sender=FiscalYearPolicy, fiscal_year=form.instance.fiscal_year)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        year_results_outdated.send(sender=FiscalYearPolicy, fiscal_year=obj.fiscal_year)
+
+
+# Programas, matrices and objetivos are registered in programs, which cannot import indicators: here
+# their pages add the recompute of the indicators hanging from them (and the objective's page its
+# indicators).
+admin.site.unregister(Program)
+admin.site.unregister(Matrix)
 admin.site.unregister(Objective)
 
 
+@admin.register(Program)
+class ProgramWithResultsAdmin(AnnouncesResults, ProgramAdmin):
+    def outdated(self, obj):
+        return Indicator.objects.filter(matrix__program=obj).values_list("pk", flat=True)
+
+
+@admin.register(Matrix)
+class MatrixWithResultsAdmin(AnnouncesResults, MatrixAdmin):
+    def outdated(self, obj):
+        return Indicator.objects.filter(matrix=obj).values_list("pk", flat=True)
+
+
 @admin.register(Objective)
-class ObjectiveWithIndicatorsAdmin(ObjectiveAdmin):
+class ObjectiveWithIndicatorsAdmin(AnnouncesResults, ObjectiveAdmin):
     inlines = [*ObjectiveAdmin.inlines, IndicatorInline]
+
+    def outdated(self, obj):
+        return Indicator.objects.filter(objective=obj).values_list("pk", flat=True)

@@ -6,3 +6,7 @@ from django.dispatch import Signal
 
 # A meta vigente, a ficha or an avance of the indicator changed; sent inside the transaction.
 results_outdated = Signal()  # indicator_id
+
+# A rule of a whole ejercicio changed (its FiscalYearPolicy): every result of the year is outdated.
+# One announcement instead of one per indicator, which would queue thousands of recomputes.
+year_results_outdated = Signal()  # fiscal_year

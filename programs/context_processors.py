@@ -1,3 +1,5 @@
+from django.contrib import admin
+
 from programs.roles import can_capture, can_review
 
 
@@ -6,4 +8,5 @@ def roles(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"user_can_review": can_review(user), "user_can_capture": can_capture(user)}
+    return {"user_can_review": can_review(user), "user_can_capture": can_capture(user),
+            "user_can_administer": admin.site.has_permission(request)}

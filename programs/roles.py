@@ -9,27 +9,19 @@ CAPTURISTA = "Capturista"
 CONSULTA = "Consulta"
 ROLES = [ADMINISTRADOR, COORDINADOR, CAPTURISTA, CONSULTA]
 
-# Admin permissions of each role; the web screens check roles and scope themselves.
+# Model permissions of each role. The admin is for administrators only (programs/admin_site.py),
+# who hold every permission of SIMIR's models and of users and groups (accounts and scope); the
+# other roles work through the web screens, which check roles and scope themselves, and keep only
+# the view permissions.
 MODELS = {
     "programs": ("ramo", "responsibleunit", "state", "program", "matrix", "objective"),
     "indicators": ("indicator", "variable", "target", "targetadjustment"),
     "reporting": ("progress", "evidence", "progresstransition", "capturewindow", "windowextension"),
     "compliance": ("quarterresult", "quarteraggregate"),
 }
-VIEW_ALL = [(app, model) for app, models in MODELS.items() for model in models]
-PERMISSIONS = {
-    CONSULTA: {f"{app}.view_{model}" for app, model in VIEW_ALL},
-    CAPTURISTA: {f"{app}.view_{model}" for app, model in VIEW_ALL} | {
-        "reporting.add_progress", "reporting.change_progress", "reporting.add_evidence",
-        "indicators.add_targetadjustment",
-    },
-    COORDINADOR: {f"{app}.view_{model}" for app, model in VIEW_ALL} | {
-        "reporting.add_progress", "reporting.change_progress", "reporting.add_evidence",
-        "indicators.add_targetadjustment", "indicators.change_targetadjustment",
-        "reporting.add_capturewindow", "reporting.change_capturewindow",
-        "reporting.add_windowextension", "reporting.change_windowextension",
-    },
-}
+ADMINISTERED_APPS = [*MODELS, "auth"]
+VIEW_ALL = {f"{app}.view_{model}" for app, models in MODELS.items() for model in models}
+PERMISSIONS = {CONSULTA: VIEW_ALL, CAPTURISTA: VIEW_ALL, COORDINADOR: VIEW_ALL}
 
 
 def ensure_role_groups(**kwargs):
@@ -37,7 +29,7 @@ def ensure_role_groups(**kwargs):
     for role in ROLES:
         group, _ = Group.objects.get_or_create(name=role)
         if role == ADMINISTRADOR:
-            group.permissions.set(Permission.objects.filter(content_type__app_label__in=list(MODELS)))
+            group.permissions.set(Permission.objects.filter(content_type__app_label__in=ADMINISTERED_APPS))
             continue
         wanted = Q()
         for permission in PERMISSIONS[role]:

@@ -1,24 +1,26 @@
-"""Avances, their transitions and the capture windows in the admin."""
+"""Avances, their transitions and the capture windows in the admin.
+
+Avances, evidencias and transitions have their own screens and the workflow: here they are only
+read. Windows and prórrogas are saved through their services, with the administrator as author."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from indicators.admin import IndicatorAdmin
 from indicators.models import Indicator
-from programs.admin_scope import ReadOnlyAdmin, ScopedAdmin
+from programs.admin_scope import HistoryAdmin, ReadOnlyAdmin, ReadOnlyInline, ScopedAdmin
 from reporting.models import CaptureWindow, Evidence, Progress, ProgressTransition, WindowExtension
 from reporting.scope import progress_for, transitions_for
+from reporting.services import grant_extension, set_capture_window
 
 
-class ProgressInline(admin.TabularInline):
+class ProgressInline(ReadOnlyInline, admin.TabularInline):
     model = Progress
     extra = 0
     fields = ["fiscal_year", "month", "state", "value", "numerator", "denominator", "status"]
-    readonly_fields = ["status"]
     show_change_link = True
 
 
-class EvidenceInline(admin.TabularInline):
+class EvidenceInline(ReadOnlyInline, admin.TabularInline):
     model = Evidence
     extra = 0
     fields = ["file", "description", "uploaded_at"]
@@ -26,7 +28,7 @@ class EvidenceInline(admin.TabularInline):
 
 
 @admin.register(Progress)
-class ProgressAdmin(ScopedAdmin, SimpleHistoryAdmin):
+class ProgressAdmin(ScopedAdmin, ReadOnlyAdmin, HistoryAdmin):
     scope_of = progress_for
     list_display = ["indicator", "fiscal_year", "month", "state", "value", "numerator", "denominator", "status",
                     "imported"]
@@ -34,10 +36,10 @@ class ProgressAdmin(ScopedAdmin, SimpleHistoryAdmin):
                    "indicator__responsible_unit", "indicator__objective__level"]
     search_fields = ["indicator__external_id", "indicator__name", "cause", "effect"]
     list_select_related = ["indicator", "state"]
-    autocomplete_fields = ["indicator"]
-    # The status moves only through the workflow (indicators.workflow), never by hand.
-    readonly_fields = ["status", "imported", "version", "review_note", "created_at", "updated_at", "submitted_by",
-                       "submitted_at", "reviewed_by", "reviewed_at"]
+    # Listed for the past-version page, whose form django-simple-history builds with every field.
+    readonly_fields = ["indicator", "fiscal_year", "month", "state", "value", "numerator", "denominator", "cause",
+                       "effect", "other_reasons", "status", "imported", "version", "review_note", "created_at",
+                       "updated_at", "submitted_by", "submitted_at", "reviewed_by", "reviewed_at"]
     inlines = [EvidenceInline]
     fieldsets = [
         (None, {"fields": ["indicator", ("fiscal_year", "month", "state")]}),
@@ -58,16 +60,46 @@ class ProgressTransitionAdmin(ScopedAdmin, ReadOnlyAdmin):
 
 
 @admin.register(CaptureWindow)
-class CaptureWindowAdmin(SimpleHistoryAdmin):
+class CaptureWindowAdmin(HistoryAdmin):
+    """Opened or moved by set_capture_window: validated, in history with the administrator, and the
+    quarter recomputed now and when it closes."""
+
     list_display = ["__str__", "opens_at", "closes_at", "note"]
     list_filter = ["fiscal_year", "quarter"]
 
+    def get_readonly_fields(self, request, obj=None):
+        return ["fiscal_year", "quarter"] if obj else []  # the service finds a window by its quarter
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        window = set_capture_window(request.user, obj.fiscal_year, obj.quarter, obj.opens_at, obj.closes_at,
+                                    obj.note)
+        obj.pk = window.pk
+
 
 @admin.register(WindowExtension)
-class WindowExtensionAdmin(SimpleHistoryAdmin):
+class WindowExtensionAdmin(HistoryAdmin):
+    """Granted by grant_extension, with the administrator as grantor; a granted prórroga stays as
+    it was given (a later one for the same UR or programa extends it)."""
+
     list_display = ["__str__", "responsible_unit", "program", "until", "granted_by", "granted_at"]
     list_filter = ["fiscal_year", "quarter"]
     autocomplete_fields = ["program"]
+    fields = ["fiscal_year", "quarter", "responsible_unit", "program", "until", "reason", "granted_by", "granted_at"]
+    readonly_fields = ["granted_by", "granted_at"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        extension = grant_extension(request.user, obj.fiscal_year, obj.quarter, obj.until, obj.reason,
+                                    responsible_unit=obj.responsible_unit, program=obj.program)
+        obj.pk, obj.granted_by, obj.granted_at = extension.pk, extension.granted_by, extension.granted_at
 
 
 # The indicator's page lists its avances; indicators cannot import them, so the inline is added here.

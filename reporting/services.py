@@ -13,7 +13,8 @@ from indicators.choices import AdjustmentStatus
 from indicators.models import Target, TargetAdjustment
 from indicators.scope import get_indicator_for_user, indicators_for
 from indicators.signals import results_outdated
-from programs.roles import can_capture, can_review
+from programs.roles import can_capture, can_review, is_administrator
+from programs.scope import programs_for, units_and_programs
 from reporting.choices import ProgressStatus
 from reporting.models import CaptureWindow, Progress, WindowExtension
 from reporting.signals import deadline_changed
@@ -211,6 +212,11 @@ def set_capture_window(user, fiscal_year, quarter, opens_at, closes_at, note="")
 def grant_extension(user, fiscal_year, quarter, until, reason, *, responsible_unit=None, program=None):
     if not can_review(user):
         raise PermissionDenied(_("Solo la coordinación otorga prórrogas."))
+    if not is_administrator(user) and (
+        (responsible_unit is not None and responsible_unit.pk not in units_and_programs(user)[0])
+        or (program is not None and not programs_for(user).filter(pk=program.pk).exists())
+    ):
+        raise PermissionDenied(_("Solo puede otorgar prórrogas a unidades responsables y programas de su alcance."))
     extension = WindowExtension(fiscal_year=fiscal_year, quarter=quarter, responsible_unit=responsible_unit,
                                 program=program, until=until, reason=reason, granted_by=user)
     extension.full_clean()

@@ -3,6 +3,7 @@
 borrador → enviado → aprobado; enviado → devuelto (observation required) → enviado;
 aprobado → devuelto when a coordinador reopens it with a reason."""
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -45,6 +46,8 @@ NOTE_REQUIRED = {
     Action.REABRIR: gettext_lazy("Para reabrir un avance aprobado hay que escribir el motivo."),
 }
 EDITABLE = {S.BORRADOR, S.DEVUELTO}
+# What an approval accepts: the figures and the justification of the avance.
+AUTHORED_FIELDS = ("value", "numerator", "denominator", "cause", "effect", "other_reasons")
 
 
 def allowed_actions(user, progress):
@@ -67,6 +70,11 @@ def transition(user, progress, action, note=""):
         )
     if not ALLOWED[action](user):
         raise PermissionDenied(_("Su rol no permite esta acción."))
+    if action == Action.APROBAR and settings.SIMIR_SEPARATION_OF_DUTIES and user.pk in authors(progress):
+        raise ValidationError(
+            _("No puede aprobar este avance porque usted capturó su valor o su justificación, o lo envió: "
+              "debe aprobarlo otra persona de la coordinación (separación de funciones).")
+        )
     note = note.strip()
     if action in NOTE_REQUIRED and not note:
         raise ValidationError({"note": str(NOTE_REQUIRED[action])})
@@ -89,6 +97,27 @@ def transition(user, progress, action, note=""):
     results_outdated.send(sender=Progress, indicator_id=progress.indicator_id)
     send_notice_after_commit(notify_transition, step.pk)
     return progress
+
+
+def authors(progress):
+    """Ids of who wrote what an approval would accept: for each of the figures and the justification,
+    the user of the latest version that changed it (its history), and who sent it for review. A
+    field left empty since the avance was created was written by nobody."""
+    found = {progress.submitted_by_id}
+    pending = set(AUTHORED_FIELDS)
+    versions = list(progress.history.order_by("-history_date", "-history_id").only("history_user", *AUTHORED_FIELDS))
+    for newer, older in zip(versions, [*versions[1:], None]):
+        if older is None:
+            changed = {f for f in pending if getattr(newer, f) not in (None, "")}
+        else:
+            changed = {f for f in pending if getattr(newer, f) != getattr(older, f)}
+        if changed:
+            found.add(newer.history_user_id)
+            pending -= changed
+        if not pending:
+            break
+    found.discard(None)
+    return found
 
 
 def validate_submission(progress):

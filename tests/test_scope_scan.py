@@ -1,22 +1,28 @@
 """Walk every URL of the application as users of two different URs (and a consulta of one): nothing
-of the other UR may come back — objects are 404, lists and pages do not mention them."""
+of the other UR may come back — objects are 404, lists and pages do not mention them. The admin is
+for administrators: every page of it renders for them, and every page and write is 403 to the
+other staff."""
 
 import io
 
 import pytest
+from django.apps import apps
 from django.contrib import admin
 from django.core.files.base import ContentFile
 from django.core.management import call_command
+from django.test import Client
 from django.urls import URLPattern, get_resolver, reverse
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from compliance.models import QuarterResult
+from indicators import rules
 from indicators.models import Indicator, Target, TargetAdjustment
 from jobs.models import Job
 from programs.models import Matrix, Objective, Program, ResponsibleUnit
-from programs.roles import CONSULTA, COORDINADOR
+from programs.roles import ADMINISTRADOR, CONSULTA, COORDINADOR, MODELS
 from reporting.models import Evidence, Progress, ProgressTransition, WindowExtension
+from tests.admin_forms import change_form_data
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -128,32 +134,137 @@ OWNER = {
 }
 
 
+def objects_to_try(model, units):
+    """One object of each UR for the models that belong to one, else the first (if any)."""
+    if model in OWNER:
+        return [model.objects.filter(**{OWNER[model]: unit}).first() for unit in units]
+    return [obj for obj in [model.objects.order_by("pk").first()] if obj is not None]
+
+
+def admin_pages(model, model_admin, obj):
+    opts = model._meta
+    pages = {page: reverse(f"admin:{opts.app_label}_{opts.model_name}_{page}", args=[obj.pk])
+             for page in ("change", "history", "delete")}
+    if isinstance(model_admin, SimpleHistoryAdmin) and obj.history.exists():  # one past version
+        pages["version"] = reverse(f"admin:{opts.app_label}_{opts.model_name}_simple_history",
+                                   args=[obj.pk, obj.history.first().history_id])
+    return pages
+
+
+@pytest.mark.parametrize("username", ["admin", "administradora"])
+def test_every_admin_page_renders_for_an_administrator(demo, client, rf, django_user_model, username):
+    """A superuser and a staff member of the Administrador group: every list, add, change, history,
+    past version and delete page answers as the admin's own permissions say (never a 500)."""
+    if username == "administradora":
+        user = make_user(username, ADMINISTRADOR)
+        user.is_staff = True
+        user.save()
+    user = django_user_model.objects.get(username=username)
+    client.force_login(user)
+    request = rf.get("/admin/")
+    request.user = user
+    assert client.get(reverse("admin:index")).status_code == 200
+    checked = 0
+    for model, model_admin in admin.site._registry.items():
+        opts = model._meta
+        expected = 200 if model_admin.has_view_or_change_permission(request) else 403
+        if opts.app_label in MODELS or opts.app_label == "auth":  # SIMIR's models, users and groups
+            assert expected == 200, f"{username} no administra {opts.label}"
+        changelist = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+        assert changelist.status_code == expected, opts.label
+        add = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add"))
+        assert add.status_code == (200 if model_admin.has_add_permission(request) else 403), opts.label
+        checked += 2
+        for obj in objects_to_try(model, MARKERS):
+            for page, url in admin_pages(model, model_admin, obj).items():
+                allowed = (model_admin.has_delete_permission(request, obj) if page == "delete"
+                           else model_admin.has_view_or_change_permission(request, obj))
+                assert client.get(url).status_code == (200 if allowed else 403), f"{url} ({page}) para {username}"
+                checked += 1
+    assert checked >= 2 * len(admin.site._registry) + 3 * 2 * len(OWNER)
+
+
+def database_rows():
+    """Every row of every model (history and the admin's log included): nothing may change."""
+    skipped = {"sessions.session"}
+    return {model._meta.label: list(model.objects.order_by("pk").values())
+            for model in apps.get_models() if model._meta.label_lower not in skipped}
+
+
+def free_period(unit):
+    """An indicator of the UR and a period of it without a national avance yet."""
+    for indicator in Indicator.objects.filter(responsible_unit__clave=unit, fiscal_year=2024):
+        taken = set(indicator.progress.filter(fiscal_year=2024, state=None).values_list("month", flat=True))
+        free = [month for month in rules.period_months(indicator.frequency) if month not in taken]
+        if free:
+            return indicator, free[0]
+    raise AssertionError(f"la UR {unit} no tiene periodos sin avance")
+
+
+def attacks(own, other, stranger):
+    """The writes of the issue, as a browser would post them to the admin: (url, data)."""
+    foreign, month = free_period(other)
+    mine = Progress.objects.filter(indicator__responsible_unit__clave=own, state=None).first()
+    approved = Progress.objects.filter(indicator__responsible_unit__clave=own, status="aprobado").first()
+    target = Target.objects.filter(indicator__responsible_unit__clave=own).first()
+    now = timezone.localtime()
+    when = {"_0": now.strftime("%d/%m/%Y"), "_1": now.strftime("%H:%M:%S")}
+    no_evidence = {"evidence-TOTAL_FORMS": 0, "evidence-INITIAL_FORMS": 0}
+
+    def progress_data(progress, **changes):
+        return {"indicator": progress.indicator_id, "fiscal_year": progress.fiscal_year, "month": progress.month,
+                "value": progress.value, "cause": progress.cause, "effect": progress.effect, **no_evidence, **changes}
+
+    return [
+        # an avance on the other UR's indicator
+        (reverse("admin:reporting_progress_add"), {"indicator": foreign.pk, "fiscal_year": 2024,
+                                                   "month": month, "value": "50", **no_evidence}),
+        # an avance moved to the other UR's indicator
+        (reverse("admin:reporting_progress_change", args=[mine.pk]), progress_data(mine, indicator=foreign.pk)),
+        # an approved value changed, still approved
+        (reverse("admin:reporting_progress_change", args=[approved.pk]), progress_data(approved, value="1")),
+        # an adjustment created already approved, decided by someone else
+        (reverse("admin:indicators_targetadjustment_add"), {
+            "target": target.pk, "value": "1", "adjustment_type": "meta", "justification": "Ajuste",
+            "status": "aprobado", "decided_by": stranger.pk, **{f"decided_at{k}": v for k, v in when.items()}}),
+        # a prórroga for the other UR, granted in someone else's name
+        (reverse("admin:reporting_windowextension_add"), {
+            "fiscal_year": 2024, "quarter": 1, "responsible_unit": ResponsibleUnit.objects.get(clave=other).pk,
+            "until_0": "01/01/2031", "until_1": "00:00:00", "reason": "Prórroga", "granted_by": stranger.pk}),
+    ]
+
+
 @USERS
-def test_no_admin_page_leaks_the_other_unit(demo, client, django_user_model, username, own, other):
-    """As staff: every admin list (filters included) and the other UR's change and history pages."""
+def test_admin_refuses_every_page_and_write_to_staff_who_are_not_administrators(
+    demo, client, django_user_model, username, own, other
+):
+    """As staff of either UR (capturista, consulta, coordinador): every admin page is 403, and so
+    is every add, change and delete posted with the data of the real forms; nothing is written."""
     user = scan_user(django_user_model, username)
     user.is_staff = True
     user.save()
+    stranger = django_user_model.objects.get(username="capturista_zzz" if own == "AYO" else "capturista_ayo")
+    forms = Client()  # an administrator's browser, to read what each form would send
+    forms.force_login(django_user_model.objects.get(username="admin"))
     client.force_login(user)
-    checked = listed = 0
+    writes = attacks(own, other, stranger)
+    reads = [reverse("admin:index"), reverse("admin:login"), reverse("admin:password_change"), "/admin/no-existe/"]
     for model, model_admin in admin.site._registry.items():
         opts = model._meta
-        changelist = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
-        assert changelist.status_code in (200, 403), opts.model_name
-        listed += changelist.status_code == 200
-        leaked = leaked_markers(changelist, other)
-        assert not leaked, f"la lista de {opts.verbose_name_plural} muestra {leaked} a {username}"
-        if model not in OWNER:
-            continue
-        foreign = model.objects.filter(**{OWNER[model]: other}).first()
-        assert foreign, f"la demostración no tiene {opts.verbose_name} de la UR {other}"
-        urls = [reverse(f"admin:{opts.app_label}_{opts.model_name}_{page}", args=[foreign.pk])
-                for page in ("change", "history")]
-        if isinstance(model_admin, SimpleHistoryAdmin):  # one past version, as django-simple-history shows it
-            version = foreign.history.first()
-            urls.append(reverse(f"admin:{opts.app_label}_{opts.model_name}_simple_history",
-                                args=[foreign.pk, version.history_id]))
-        for url in urls:
-            assert client.get(url).status_code == 404, f"{url} ({opts.verbose_name}) no es 404 para {username}"
-            checked += 1
-    assert checked >= 2 * len(OWNER) + 4 and listed >= len(OWNER)
+        reads += [reverse(f"admin:app_list", args=[opts.app_label]),
+                  reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"),
+                  reverse(f"admin:{opts.app_label}_{opts.model_name}_add")]
+        for obj in objects_to_try(model, [own, other]):
+            pages = admin_pages(model, model_admin, obj)
+            reads += pages.values()
+            page = forms.get(pages["change"])
+            data = change_form_data(page) if page.status_code == 200 else {}
+            writes += [(pages["change"], data), (reverse(f"admin:{opts.app_label}_{opts.model_name}_add"), data),
+                       (pages["delete"], {"post": "yes"})]
+    before = database_rows()
+    for url in reads:
+        assert client.get(url).status_code == 403, f"{url} no es 403 para {username}"
+    for url, data in writes:
+        assert client.post(url, data).status_code == 403, f"POST {url} no es 403 para {username}"
+    assert database_rows() == before, f"el admin escribió algo para {username}"
+    assert len(writes) >= 3 * 2 * len(OWNER) + 5

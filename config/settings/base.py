@@ -25,7 +25,7 @@ DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.apps.SimirAdminConfig",  # django.contrib.admin, for administrators only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -164,6 +164,14 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "SIMIR <simir@localhost>")
+
+# A change reason holds a reviewer's whole observation (up to 2,000 characters) or an import's
+# path; the library's default column is varchar(100), which PostgreSQL enforces.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
+# Separation of duties: nobody approves an avance whose figures or justification they wrote, or
+# that they sent (reporting/workflow.py). Turn off only where one person must do both.
+SIMIR_SEPARATION_OF_DUTIES = env_bool("SIMIR_SEPARATION_OF_DUTIES", True)
 
 # Days before a capture window closes when URs with pending avances get a reminder.
 SIMIR_REMINDER_DAYS = int(os.environ.get("SIMIR_REMINDER_DAYS", "3"))
