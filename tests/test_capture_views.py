@@ -24,6 +24,20 @@ def capture_url(program):
     return reverse("simir:capture", args=[2024, 1, program.pk])
 
 
+def name(indicator, month, field):
+    """The grid's input name for one indicator × period."""
+    return f"r{indicator.pk}-{month}-{field}"
+
+
+def row_post(indicator, month=3, version="", **values):
+    """The fields of one grid row as the browser posts them (texts empty unless given)."""
+    data = {name(indicator, month, "version"): version}
+    for field in ("cause", "effect", "other_reasons"):
+        data[name(indicator, month, field)] = values.pop(field, "")
+    data.update({name(indicator, month, field): value for field, value in values.items()})
+    return data
+
+
 def login(client, username):
     assert client.login(username=username, password=PASSWORD)
     return client
@@ -35,8 +49,8 @@ def test_capture_page_lists_the_quarter_grouped_by_nivel(demo, client):
     assert page.status_code == 200
     html = page.content.decode()
     assert html.index("<h2>Propósito</h2>") < html.index("<h2>Componente</h2>") < html.index("<h2>Actividad</h2>")
-    assert f'id="ind-{indicator.pk}"' in html
-    assert "Guardar borrador" in html
+    assert f'id="ind-{indicator.pk}-m3"' in html
+    assert "Guardar cambios" in html and html.count('<form method="post" enctype') == 1
 
 
 def test_other_ur_and_consulta_get_404(demo, client):
@@ -50,18 +64,19 @@ def test_save_then_send_with_justification(demo, client):
     program, indicator = demo
     login(client, "capturista_zzz")
     url = capture_url(program)
-    post = {"indicator": indicator.pk, "version": "", "numerator": "70", "denominator": "115", "cause": "",
-            "effect": "", "other_reasons": "", "action": "guardar"}
-    assert client.post(url, post).status_code == 302
+    post = row_post(indicator, numerator="70", denominator="115")
+    assert client.post(url, {**post, "action": "guardar"}).status_code == 302
     progress = Progress.objects.get(indicator=indicator, fiscal_year=2024, month=3)
     assert (progress.value, progress.status) == (D("60.869565"), S.BORRADOR)
-    response = client.post(url, {**post, "version": progress.version, "action": "enviar"})
+    send = f"enviar:{indicator.pk}-3"
+    response = client.post(url, {**post, name(indicator, 3, "version"): progress.version, "action": send})
     assert response.status_code == 200  # stays on the page with the errors next to the row
     assert "Es obligatoria para enviar un avance con semáforo rojo." in response.content.decode()
     progress.refresh_from_db()
     assert progress.status == S.BORRADOR
-    response = client.post(url, {**post, "version": progress.version, "action": "enviar",
-                                 "cause": "Se reprogramaron cursos.", "effect": "Menos promotores evaluados."})
+    response = client.post(url, {**row_post(indicator, version=progress.version, numerator="70", denominator="115",
+                                            cause="Se reprogramaron cursos.", effect="Menos promotores evaluados."),
+                                 "action": send})
     assert response.status_code == 302
     progress.refresh_from_db()
     assert progress.status == S.ENVIADO and progress.cause == "Se reprogramaron cursos."
@@ -70,23 +85,21 @@ def test_save_then_send_with_justification(demo, client):
 def test_numbers_as_typed_in_mexico_and_bad_numbers(demo, client):
     program, indicator = demo
     login(client, "capturista_zzz")
-    base = {"indicator": indicator.pk, "version": "", "cause": "", "effect": "", "other_reasons": "", "action": "guardar"}
-    response = client.post(capture_url(program), {**base, "numerator": "1,955", "denominator": "2,416"})
+    response = client.post(capture_url(program), row_post(indicator, numerator="1,955", denominator="2,416"))
     assert response.status_code == 302
     assert Progress.objects.get(indicator=indicator, month=3).value == D("80.918874")
-    response = client.post(capture_url(program), {**base, "numerator": "doce", "denominator": "2,416",
-                                                  "version": Progress.objects.get(indicator=indicator, month=3).version})
+    version = Progress.objects.get(indicator=indicator, month=3).version
+    response = client.post(capture_url(program), row_post(indicator, version=version, numerator="doce",
+                                                          denominator="2,416"))
     assert "Numerador: «doce» no es un número (use punto decimal, p. ej. 1,955.5)." in response.content.decode()
 
 
 def test_stale_version_is_refused_with_a_message(demo, client):
     program, indicator = demo
     login(client, "capturista_zzz")
-    base = {"indicator": indicator.pk, "cause": "", "effect": "", "other_reasons": "", "action": "guardar",
-            "numerator": "90", "denominator": "115"}
-    client.post(capture_url(program), {**base, "version": ""})
-    client.post(capture_url(program), {**base, "version": "1", "numerator": "95"})
-    response = client.post(capture_url(program), {**base, "version": "1", "numerator": "99"})
+    client.post(capture_url(program), row_post(indicator, numerator="90", denominator="115"))
+    client.post(capture_url(program), row_post(indicator, version="1", numerator="95", denominator="115"))
+    response = client.post(capture_url(program), row_post(indicator, version="1", numerator="99", denominator="115"))
     assert "guardó este avance mientras usted lo editaba" in response.content.decode()
     assert Progress.objects.get(indicator=indicator, month=3).numerator == D(95)
 
@@ -95,10 +108,8 @@ def test_a_form_loaded_before_the_first_capture_cannot_replace_it(demo, client):
     """Two people open the page while the period has no avance; the second save is refused."""
     program, indicator = demo
     login(client, "capturista_zzz")
-    base = {"indicator": indicator.pk, "cause": "", "effect": "", "other_reasons": "", "action": "guardar",
-            "denominator": "115", "version": ""}
-    assert client.post(capture_url(program), {**base, "numerator": "90"}).status_code == 302
-    response = client.post(capture_url(program), {**base, "numerator": "99"})
+    assert client.post(capture_url(program), row_post(indicator, numerator="90", denominator="115")).status_code == 302
+    response = client.post(capture_url(program), row_post(indicator, numerator="99", denominator="115"))
     assert response.status_code == 200
     assert "capturó este avance mientras usted lo editaba" in response.content.decode()
     progress = Progress.objects.get(indicator=indicator, month=3)
@@ -108,9 +119,7 @@ def test_a_form_loaded_before_the_first_capture_cannot_replace_it(demo, client):
 def test_send_all_ready_avances(demo, client):
     program, indicator = demo
     login(client, "capturista_zzz")
-    client.post(capture_url(program), {"indicator": indicator.pk, "version": "", "numerator": "98",
-                                       "denominator": "115", "cause": "", "effect": "", "other_reasons": "",
-                                       "action": "guardar"})
+    client.post(capture_url(program), row_post(indicator, numerator="98", denominator="115"))
     response = client.post(capture_url(program), {"action": "enviar_todo"}, follow=True)
     assert "1 avance enviado." in response.content.decode()
     assert Progress.objects.get(indicator=indicator, month=3).status == S.ENVIADO
@@ -152,12 +161,12 @@ def test_capture_page_queries_do_not_grow_with_rows(demo, client, django_assert_
 def test_evidence_is_checked_attached_and_served_only_in_scope(demo, client):
     program, indicator = demo
     login(client, "capturista_zzz")
-    post = {"indicator": indicator.pk, "version": "", "numerator": "98", "denominator": "115", "cause": "",
-            "effect": "", "other_reasons": "", "action": "guardar"}
-    bad = client.post(capture_url(program), {**post, "evidence": SimpleUploadedFile("virus.exe", b"MZ")})
+    post = row_post(indicator, numerator="98", denominator="115")
+    evidence = name(indicator, 3, "evidence")
+    bad = client.post(capture_url(program), {**post, evidence: SimpleUploadedFile("virus.exe", b"MZ")})
     assert "Tipo de archivo no admitido («.exe»)" in bad.content.decode()
     assert not Progress.objects.filter(indicator=indicator, month=3).exists()  # nothing half written
-    good = client.post(capture_url(program), {**post, "evidence": SimpleUploadedFile("lista.pdf", b"%PDF-1.4")})
+    good = client.post(capture_url(program), {**post, evidence: SimpleUploadedFile("lista.pdf", b"%PDF-1.4")})
     assert good.status_code == 302
     evidence = Evidence.objects.get(progress__indicator=indicator)
     download = client.get(reverse("simir:evidence", args=[evidence.pk]))
@@ -175,10 +184,10 @@ def test_consulta_lands_on_the_dashboard(demo, client):
 def test_evidence_content_must_match_its_extension(demo, client):
     program, indicator = demo
     login(client, "capturista_zzz")
-    post = {"indicator": indicator.pk, "version": "", "numerator": "98", "denominator": "115", "cause": "",
-            "effect": "", "other_reasons": "", "action": "guardar"}
-    fake = client.post(capture_url(program), {**post, "evidence": SimpleUploadedFile("lista.pdf", b"MZ\x90\x00")})
+    post = row_post(indicator, numerator="98", denominator="115")
+    evidence = name(indicator, 3, "evidence")
+    fake = client.post(capture_url(program), {**post, evidence: SimpleUploadedFile("lista.pdf", b"MZ\x90\x00")})
     assert "El contenido del archivo no corresponde a un .pdf." in fake.content.decode()
     assert not Evidence.objects.exists()
-    sheet = client.post(capture_url(program), {**post, "evidence": SimpleUploadedFile("a.xlsx", b"PK\x03\x04rest")})
+    sheet = client.post(capture_url(program), {**post, evidence: SimpleUploadedFile("a.xlsx", b"PK\x03\x04rest")})
     assert sheet.status_code == 302 and Evidence.objects.count() == 1
