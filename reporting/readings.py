@@ -96,5 +96,5 @@ def _substitute(text, meta, value):
         return ""
     if meta == 0:
         return f"M = 0, A = {plain_number(value)}"
-    body = text.split(" (")[0]
+    body = text.split(" (nunca")[0]
     return re.sub(r"\b([AM])\b", lambda m: plain_number(value if m.group(1) == "A" else meta), body)
