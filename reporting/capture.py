@@ -193,11 +193,13 @@ def _number_names(row):
 
 
 def read_changes(rows, data, files):
-    """Keep what was posted for each editable row and return the rows whose numbers, texts,
-    entidades or evidence differ from what is stored (only those are saved)."""
+    """Keep what was posted for each row and return the rows whose numbers, texts, entidades or
+    evidence differ from what is stored (only those are saved)."""
     changed = []
     for row in rows:
-        if not row.editable or f"{row.prefix}-version" not in data:
+        # A row posted while editable goes to the services even if it no longer is (sent or
+        # approved meanwhile, window closed): they refuse it with the reason, nothing is lost silently.
+        if f"{row.prefix}-version" not in data:
             continue
         names = TEXT_FIELDS if row.by_state else (*_number_names(row), *TEXT_FIELDS)
         row.posted = {name: data.get(f"{row.prefix}-{name}", "") for name in names}
@@ -207,7 +209,7 @@ def read_changes(rows, data, files):
         if not row.by_state:
             differs |= _numbers_differ(row.posted, _number_names(row), row.progress)
         for cell in row.states:
-            if not cell.editable or f"{cell.prefix}-version" not in data:
+            if f"{cell.prefix}-version" not in data:
                 continue
             cell.posted = {name: data.get(f"{cell.prefix}-{name}", "") for name in _number_names(row)}
             cell.posted["version"] = _version(data.get(f"{cell.prefix}-version"))

@@ -39,7 +39,8 @@ def objects_of(unit, owner):
     job = Job.objects.create(kind=Job.Kind.EXPORTACION, created_by=owner, params={}, file=ContentFile(b"x", name="x.csv"))
     return {
         "pk": {"audit": indicator.pk, "audit_xlsx": indicator.pk, "indicator_detail": indicator.pk,
-               "capture_preview": indicator.pk, "review_detail": progress.pk, "evidence": evidence.pk,
+               "capture_preview": indicator.pk,
+               "capture_rollup_preview": indicator.pk, "review_detail": progress.pk, "evidence": evidence.pk,
                "job": job.pk, "job_status": job.pk, "export_download": job.pk},
         "program_id": Program.objects.get(responsible_unit__clave=unit, fiscal_year=2024,
                                           number=999 if unit == "ZZZ" else 200).pk,
