@@ -119,9 +119,10 @@ def submit_program_quarter(user, program, fiscal_year, quarter):
     """Send every draft or returned avance of a programme's quarter; each is validated on its own.
     Returns (sent, {progress: error message})."""
     months = list(rules.quarter_months(quarter))
+    # Entidad figures are parts of the national avance: only the national one goes through review.
     candidates = Progress.objects.filter(
         indicator__matrix__program=program, indicator__in=indicators_for(user), fiscal_year=fiscal_year,
-        month__in=months, status__in=EDITABLE,
+        month__in=months, status__in=EDITABLE, state__isnull=True,
     ).select_related("indicator")
     sent, errors = [], {}
     for progress in candidates:
@@ -131,7 +132,8 @@ def submit_program_quarter(user, program, fiscal_year, quarter):
         except ValidationError as exc:
             errors[progress] = describe(exc)
     if sent and not Progress.objects.filter(
-        indicator__matrix__program=program, fiscal_year=fiscal_year, month__in=months, status__in=EDITABLE
+        indicator__matrix__program=program, fiscal_year=fiscal_year, month__in=months, status__in=EDITABLE,
+        state__isnull=True,
     ).exists():
         send_notice_after_commit(notify_quarter_submitted, program.pk, fiscal_year, quarter)
     return sent, errors

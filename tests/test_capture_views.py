@@ -367,3 +367,19 @@ def test_explanation_has_the_rows_own_numbers(world, client):
     html = client.get(grid_url(world)).content.decode()
     assert "¿Por qué este semáforo?" in html and "c = 100 + (70 − 75) / |75| × 100" in html
     assert "70 / 100 × 100 = 70" in html
+
+
+def test_send_all_sends_the_national_avance_not_its_entidades(world, client):
+    from programs.models import State
+
+    indicator = _indicator(world, captured_by_state=True)
+    _target(indicator, 3, 80)
+    ags = State.objects.get(clave="01")
+    prefix = f"r{indicator.pk}-3"
+    client.force_login(world.cap_a)
+    client.post(grid_url(world), {**row_post(indicator), "action": "guardar", f"{prefix}-e{ags.pk}-version": "0",
+                                  f"{prefix}-e{ags.pk}-numerator": "79", f"{prefix}-e{ags.pk}-denominator": "100"})
+    response = client.post(grid_url(world), {"action": "enviar_todo"}, follow=True)
+    assert "1 avance enviado." in response.content.decode()
+    assert Progress.objects.get(indicator=indicator, state__isnull=True).status == S.ENVIADO
+    assert Progress.objects.get(indicator=indicator, state=ags).status == S.BORRADOR
