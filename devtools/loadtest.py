@@ -192,10 +192,12 @@ class Browser:
 
 
 def _form_version(page, indicator_id):
-    """The version the capture page shows for an indicator's avance ('' when there is none)."""
-    found = re.search(rf'name="indicator" value="{indicator_id}">\s*<input type="hidden" name="version" '
-                      r'value="(\d*)"', page)
-    return found.group(1) if found else None
+    """The version the capture grid shows for an indicator's March row ('' when there is no avance
+    yet), "readonly" when the row is there but no longer editable, None without the row."""
+    found = re.search(rf'name="r{indicator_id}-3-version" value="(\d*)"', page)
+    if found:
+        return found.group(1)
+    return "readonly" if f'id="ind-{indicator_id}-m3"' in page else None
 
 
 def run_capturista(browser, number, plan, program, indicator_ids, stop):
@@ -213,14 +215,18 @@ def run_capturista(browser, number, plan, program, indicator_ids, stop):
         if version is None:
             browser.ledger.add("errors", f"GET {path}: sin formulario para el indicador {indicator_id}")
             continue
+        if version == "readonly":  # sent or approved by now: the grid offers nothing to edit
+            browser.ledger.add("refused")
+            continue
         time.sleep(rng.uniform(0, 0.03))  # the person types; someone else may save meanwhile
         # Unique per session and round: the history then says whose write each version is.
         value = Decimal(rng.randint(60, 140)) + Decimal(number * 1000 + round_number) / 10**6
         action = "enviar" if rng.random() < 0.35 else "guardar"
+        row = f"r{indicator_id}-3"
         status, page = browser.post(path, {
-            "indicator": indicator_id, "version": version, "value": str(value), "numerator": "", "denominator": "",
-            "cause": "Prueba de carga: causa", "effect": "Prueba de carga: efecto", "other_reasons": "",
-            "action": action,
+            f"{row}-version": version, f"{row}-value": str(value), f"{row}-cause": "Prueba de carga: causa",
+            f"{row}-effect": "Prueba de carga: efecto", f"{row}-other_reasons": "",
+            "action": f"enviar:{indicator_id}-3" if action == "enviar" else "guardar",
         })
         if status == 302:
             browser.ledger.add("saves", (indicator_id, int(version or 0), value, action == "enviar"))

@@ -87,6 +87,7 @@ class IndicatorAdmin(ScopedAdmin, Undeletable, AnnouncesResults, HistoryAdmin):
             "definition", "calculation_method", ("indicator_type", "dimension"), ("frequency", "direction"),
             ("value_type", "factor", "effective_factor_display"), ("unit_of_measure", "accumulation"),
             ("baseline_value", "baseline_year"), ("threshold_green_yellow", "threshold_yellow_red"),
+            "captured_by_state",
         ]}),
         ("Cuenta Pública", {"classes": ["collapse"], "fields": [
             "cp_adjusted_target", "cp_progress", "cp_cause", "cp_effect", "cp_other_reasons"]}),

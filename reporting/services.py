@@ -120,9 +120,10 @@ def submit_program_quarter(user, program, fiscal_year, quarter):
     """Send every draft or returned avance of a programme's quarter; each is validated on its own.
     Returns (sent, {progress: error message})."""
     months = list(rules.quarter_months(quarter))
+    # Entidad figures are parts of the national avance: only the national one goes through review.
     candidates = Progress.objects.filter(
         indicator__matrix__program=program, indicator__in=indicators_for(user), fiscal_year=fiscal_year,
-        month__in=months, status__in=EDITABLE,
+        month__in=months, status__in=EDITABLE, state__isnull=True,
     ).select_related("indicator")
     sent, errors = [], {}
     for progress in candidates:
@@ -132,7 +133,8 @@ def submit_program_quarter(user, program, fiscal_year, quarter):
         except ValidationError as exc:
             errors[progress] = describe(exc)
     if sent and not Progress.objects.filter(
-        indicator__matrix__program=program, fiscal_year=fiscal_year, month__in=months, status__in=EDITABLE
+        indicator__matrix__program=program, fiscal_year=fiscal_year, month__in=months, status__in=EDITABLE,
+        state__isnull=True,
     ).exists():
         send_notice_after_commit(notify_quarter_submitted, program.pk, fiscal_year, quarter)
     return sent, errors
@@ -244,3 +246,38 @@ def save_state_progress(user, indicator, fiscal_year, month, state, **values):
     texts = {f: getattr(national, f) for f in ("cause", "effect", "other_reasons")} if national else {}
     return save_progress(user, indicator, fiscal_year, month, value=None if numerator is not None else value,
                          numerator=numerator, denominator=denominator, **texts)
+
+
+@transaction.atomic
+def save_state_rows(user, indicator, fiscal_year, month, states, *, cause="", effect="", other_reasons="",
+                    expected_version=None):
+    """Capture several entidades of one period at once and roll the national avance up once.
+
+    `states` maps each State to (values dict, its loaded version). The national avance keeps its
+    own `expected_version` check (its texts are edited on the national row). Any entidad's problem
+    fails the whole period, with the problems keyed `e<state id>` so each stays beside its entidad."""
+    national = Progress.objects.select_for_update().filter(
+        indicator=indicator, fiscal_year=fiscal_year, month=month, state__isnull=True).order_by().first()
+    if national and expected_version is not None and national.version != expected_version:
+        raise _concurrent_edit(national, expected_version)
+    errors = {}
+    for state, (values, version) in states.items():
+        try:
+            with transaction.atomic():
+                save_progress(user, indicator, fiscal_year, month, state=state, expected_version=version, **values)
+        except ValidationError as exc:
+            errors[f"e{state.pk}"] = [describe(exc)]
+    if errors:
+        raise ValidationError(errors)
+    stored = Progress.objects.filter(indicator=indicator, fiscal_year=fiscal_year, month=month, state__isnull=False)
+    if not stored.exists():
+        raise ValidationError(_("Capture al menos una entidad federativa: el avance nacional se suma de ellas."))
+    try:
+        value, numerator, denominator = rules.roll_up(
+            [(p.value, p.numerator, p.denominator) for p in stored], indicator.effective_factor
+        )
+    except rules.CannotRollUp as exc:
+        raise ValidationError(str(exc)) from exc
+    return save_progress(user, indicator, fiscal_year, month, value=None if numerator is not None else value,
+                         numerator=numerator, denominator=denominator, cause=cause, effect=effect,
+                         other_reasons=other_reasons)

@@ -120,9 +120,12 @@ def test_closing_the_window_stops_the_capturista_until_a_prorroga(world, client)
     assert window.history.first().history_user == world.coord
     client.force_login(world.cap_a)
     capture = reverse("simir:capture", args=[2024, 1, world.program_a.pk])
-    post = {"indicator": world.ind_a.pk, "version": "", "value": "70", "numerator": "", "denominator": "",
-            "cause": "", "effect": "", "other_reasons": "", "action": "guardar"}
-    assert "pida una prórroga" in client.post(capture, post).content.decode()
+    row = f"r{world.ind_a.pk}-3"
+    post = {f"{row}-version": "", f"{row}-value": "70", f"{row}-numerator": "70", f"{row}-denominator": "100",
+            f"{row}-cause": "", f"{row}-effect": "",
+            f"{row}-other_reasons": "", "action": "guardar"}
+    assert "pida una prórroga" in client.get(capture).content.decode()  # the row is read-only, with the reason
+    assert "pida una prórroga" in client.post(capture, post).content.decode()  # refused beside its row
     assert not Progress.objects.exists()
     client.force_login(world.coord_a)
     response = client.post(reverse("simir:extension_grant", args=[2024]), {

@@ -134,9 +134,10 @@ def test_capture_form_never_errors_500(client, demo_once, numerator, denominator
     before = Progress.objects.filter(indicator=indicator, month=3).values_list("value", "version").first()
     if version == "loaded":
         version = before[1] if before else ""
+    row = f"r{indicator.pk}-3"
     response = client.post(reverse("simir:capture", args=[2024, 1, program.pk]), {
-        "indicator": indicator.pk, "version": version, "numerator": numerator,
-        "denominator": denominator, "cause": cause, "effect": "", "other_reasons": "", "action": "guardar",
+        f"{row}-version": version, f"{row}-numerator": numerator, f"{row}-denominator": denominator,
+        f"{row}-cause": cause, f"{row}-effect": "", f"{row}-other_reasons": "", "action": "guardar",
     })
     assert response.status_code in (200, 302)
     if response.status_code == 200:  # rejected: nothing changed, and the reason is on the page

@@ -120,7 +120,7 @@ def test_the_committed_mo_is_compiled_from_the_po():
 def test_the_real_catalog_in_django():
     with translation.override("es-mx"):
         assert translation.get_language() == "es-mx"
-        assert translation.gettext("Guardar borrador") == "Guardar borrador"
+        assert translation.gettext("Guardar cambios") == "Guardar cambios"
         assert translation.ngettext("%(count)s avance enviado", "%(count)s avances enviados", 1) % {
             "count": 1} == "1 avance enviado"
         assert translation.ngettext("%(count)s avance enviado", "%(count)s avances enviados", 3) % {
@@ -144,7 +144,7 @@ def test_django_renders_through_the_catalog(pseudo_catalog, client):
     from reporting.models import Progress
 
     with translation.override("es-mx"):
-        assert translation.gettext("Guardar borrador") == "⟦Guardar borrador⟧"
+        assert translation.gettext("Guardar cambios") == "⟦Guardar cambios⟧"
         assert translation.ngettext("%(count)s avance enviado", "%(count)s avances enviados", 1) == (
             "⟦%(count)s avance enviado⟧")
         assert translation.ngettext("%(count)s avance enviado", "%(count)s avances enviados", 2) == (

@@ -49,7 +49,8 @@ def objects_of(unit, owner):
                                                  requested_by=owner)
     return {
         "pk": {"audit": indicator.pk, "audit_xlsx": indicator.pk, "indicator_detail": indicator.pk,
-               "capture_preview": indicator.pk, "review_detail": progress.pk, "evidence": evidence.pk,
+               "capture_preview": indicator.pk, "capture_rollup_preview": indicator.pk,
+               "review_detail": progress.pk, "evidence": evidence.pk,
                "job": job.pk, "job_status": job.pk, "export_download": job.pk,
                "adjustment_request": indicator.pk, "adjustment_detail": adjustment.pk,
                "adjustment_decide": adjustment.pk},

@@ -5,6 +5,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django import template
 from django.utils.html import format_html
 
+from common.numbers import plain_number
+
 register = template.Library()
 
 
@@ -37,3 +39,15 @@ def person(user):
     if user is None or user == "":
         return "—"
     return user.get_full_name() or user.username
+
+
+@register.filter
+def exact(value):
+    """Every stored decimal, thousands grouped (1955.5 → 1,955.5): for explanations that must show
+    the very numbers the rules used."""
+    if value is None or value == "":
+        return "—"
+    text = plain_number(Decimal(value))
+    sign, text = ("-", text[1:]) if text.startswith("-") else ("", text)
+    whole, _, fraction = text.partition(".")
+    return f"{sign}{int(whole):,}" + (f".{fraction}" if fraction else "")

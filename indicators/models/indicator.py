@@ -69,6 +69,11 @@ class Indicator(models.Model):
         _("umbral amarillo-rojo"), max_digits=7, decimal_places=2, null=True, blank=True,
         validators=[MinValueValidator(Decimal(0))], help_text=_("Puntos porcentuales de desviación."),
     )
+    captured_by_state = models.BooleanField(
+        _("captura por entidad federativa"), default=False,
+        help_text=_("El avance se captura por entidad (numerador y denominador de cada una) y el nacional "
+                    "se suma de ellas."),
+    )
     # Cuenta Pública (annual) columns of the layout: stored and exported, not used by the rules.
     cp_adjusted_target = value_field(_("meta ajustada (Cuenta Pública)"))
     cp_progress = value_field(_("avance (Cuenta Pública)"))

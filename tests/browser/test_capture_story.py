@@ -17,17 +17,17 @@ def test_semaforo_updates_while_typing_and_send_requires_justification(page_as, 
     page = page_as("capturista_zzz")
     page.click("main a:text-is('Capturar')")  # not the «Sin capturar» column of the home
     assert page.url.endswith(f"/captura/2024/1/{program.pk}/")
-    row = page.locator(f"#ind-{indicator.pk}")
-    row.locator("input[name=numerator]").fill("70")
-    row.locator("input[name=denominator]").fill("115")
+    row = page.locator(f"#ind-{indicator.pk}-m3")
+    row.locator("input[name$=-numerator]").fill("70")
+    row.locator("input[name$=-denominator]").fill("115")
     row.locator(".live-semaforo .semaforo-rojo").wait_for()
     assert row.locator(".live-compliance").inner_text() == "71.61 %"
     assert row.locator(".required-mark").first.is_visible()
-    row.locator("input[name=numerator]").fill("98")
+    row.locator("input[name$=-numerator]").fill("98")
     row.locator(".live-semaforo .semaforo-verde").wait_for()
     assert row.locator(".live-compliance").inner_text() == "100.26 %"
     assert not row.locator(".required-mark").first.is_visible()
-    row.locator("button[value=enviar]").click()
+    row.locator("button[value^=enviar]").click()
     page.locator(".messages").wait_for()
     assert "enviado a revisión" in page.locator(".messages").inner_text()
     progress = Progress.objects.get(indicator=indicator, fiscal_year=2024, month=3)

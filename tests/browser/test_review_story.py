@@ -23,7 +23,7 @@ def shot(page, name):
 
 
 def capture_row(page, indicator):
-    return page.locator(f"#ind-{indicator.pk}")
+    return page.locator(f"#ind-{indicator.pk}-m3")
 
 
 def test_capture_return_fix_resend_approve(page_as, demo_site):
@@ -34,13 +34,13 @@ def test_capture_return_fix_resend_approve(page_as, demo_site):
     shot(capturista, "inicio-capturista")
     capturista.goto(f"{demo_site}/captura/2024/1/{program.pk}/")
     row = capture_row(capturista, indicator)
-    row.locator("input[name=numerator]").fill("70")
-    row.locator("input[name=denominator]").fill("115")
+    row.locator("input[name$=-numerator]").fill("70")
+    row.locator("input[name$=-denominator]").fill("115")
     row.locator(".live-semaforo .semaforo-rojo").wait_for()
-    row.locator("textarea[name=cause]").fill("Se reprogramaron dos cursos por las lluvias.")
-    row.locator("textarea[name=effect]").fill("Menos promotores evaluados en el trimestre.")
+    row.locator("textarea[name$=-cause]").fill("Se reprogramaron dos cursos por las lluvias.")
+    row.locator("textarea[name$=-effect]").fill("Menos promotores evaluados en el trimestre.")
     shot(capturista, "captura")
-    row.locator("button[value=enviar]").click()
+    row.locator("button[value^=enviar]").click()
     capturista.locator(".messages").wait_for()
 
     coordinador = page_as("coordinador")
@@ -59,9 +59,9 @@ def test_capture_return_fix_resend_approve(page_as, demo_site):
     notice = capturista.locator(".notice.returned")
     assert "Anexe la lista de asistencia de los cursos." in notice.inner_text()
     row = capture_row(capturista, indicator)
-    row.locator("input[name=numerator]").fill("98")
+    row.locator("input[name$=-numerator]").fill("98")
     row.locator(".live-semaforo .semaforo-verde").wait_for()
-    row.locator("button[value=enviar]").click()
+    row.locator("button[value^=enviar]").click()
     capturista.locator(".messages").wait_for()
 
     coordinador.goto(f"{demo_site}/revision/{progress.pk}/")
