@@ -3,6 +3,7 @@
 whose peak memory is compared with a baseline, and the smaller tricks get a clear message and write
 nothing."""
 
+import io
 import json
 import os
 import resource
@@ -13,9 +14,10 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
+from django.core.management import CommandError, call_command
 
 from indicators.models import Indicator
-from interchange.importer import UnreadableFile, import_file
+from interchange.importer import ImportErrors, UnreadableFile, import_file
 from interchange.layout import COLUMNS, REQUIRED_COLUMNS
 from interchange.reader import read_table
 from programs.models import Program
@@ -294,3 +296,15 @@ def test_the_encoding_is_decided_by_the_whole_file_not_its_beginning(tmp_path):
     with read_table(path) as sheet:
         assert sheet.encoding == "Latin-1"
 
+
+def test_validation_stops_at_the_error_limit(tmp_path, settings):
+    settings.SIMIR_IMPORT_MAX_ERRORS = 5
+    bad = {f"META_MES{month}": "x" for month in (3, 6, 9, 12)}
+    path = write_csv(tmp_path / "f.csv", [base_row(ID_INDICADOR=str(i), **bad) for i in range(1, 1000)])
+    with pytest.raises(ImportErrors) as caught:
+        import_file(path, recompute=False)
+    assert caught.value.truncated and len(caught.value.errors) == 5
+    assert caught.value.errors[-1].startswith("fila 3, columna META_MES3:")
+    with pytest.raises(CommandError, match=r"El archivo tiene más de 5 errores \(la validación se detuvo ahí\)"):
+        call_command("import_sed", str(path), stdout=io.StringIO(), stderr=io.StringIO())
+    assert Indicator.objects.count() == 0
