@@ -33,6 +33,7 @@ EXCEL_MAX_ROWS = 1_048_576  # no spreadsheet program writes a row past this one
 CENTRAL_DIRECTORY_MAX_BYTES = 1 * MB  # ~10,000 entries; a workbook has a few dozen
 SMALL_PART_MAX_BYTES = 4 * MB  # styles, workbook, relationships, other sheets…
 SMALL_PART_MAX_ELEMENTS = 100_000
+SMALL_PARTS_TOTAL_MAX_BYTES = 64 * MB  # all of them together: each is parsed, some twice
 RATIO_MIN_BYTES = 1 * MB  # below this a high compression ratio costs nothing
 READ_CHUNK = 64 * 1024
 # A row or a string is parsed whole by openpyxl before it hands it over; tiny elements cost up to
@@ -106,6 +107,13 @@ def inspect_xlsx(path, limits):
             if info.file_size > allowed.get(info.filename, SMALL_PART_MAX_BYTES):
                 raise RefusedWorkbook(_too_big(info, allowed.get(info.filename, SMALL_PART_MAX_BYTES),
                                                first_sheet, strings))
+        rest = sum(info.file_size for info in members if info.filename not in allowed)
+        if rest > SMALL_PARTS_TOTAL_MAX_BYTES:
+            raise RefusedWorkbook(
+                f"En el libro XLSX, las partes que no son la primera hoja ni los textos compartidos suman "
+                f"{rest / MB:,.1f} MB sin comprimir; el máximo es {SMALL_PARTS_TOTAL_MAX_BYTES // MB} MB. Solo se "
+                "importa la primera hoja: guarde un libro con esa hoja sola, o un CSV."
+            )
         row_limit = EXCEL_MAX_ROWS if limits.rows is None else min(EXCEL_MAX_ROWS, limits.rows + 1)
         _scan(archive, archive.getinfo(first_sheet), _worksheet(first_sheet, row_limit, limits.rows))
         for name in other_sheets:  # openpyxl reads into every sheet looking for its dimension

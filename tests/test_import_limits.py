@@ -262,10 +262,35 @@ def test_a_part_cannot_pass_for_a_sheet_and_be_read_whole(tmp_path):
     refused(path, "una misma parte se usa como hoja, como textos compartidos o como otra parte del libro")
 
 
+def test_the_sheet_cannot_also_be_a_chartsheet(tmp_path):
+    # A second sheet of chart type points at the first sheet's part: openpyxl would read it whole.
+    path = write_workbook(tmp_path / "f.xlsx", sheet_xml(header_and_row()), extra={
+        "xl/workbook.xml": (
+            f'<workbook xmlns="{MAIN}" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+            '<sheets><sheet name="Hoja1" sheetId="1" r:id="rId1"/><sheet name="Graf" sheetId="2" r:id="rId3"/>'
+            "</sheets></workbook>"),
+        "xl/_rels/workbook.xml.rels": (
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+            'worksheet" Target="worksheets/sheet1.xml"/>'
+            '<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+            'chartsheet" Target="worksheets/sheet1.xml"/></Relationships>'),
+    })
+    refused(path, "una misma parte se usa como hoja, como textos compartidos o como otra parte del libro")
+
+
 def test_a_zip_index_of_thousands_of_parts_is_refused_before_it_is_loaded(tmp_path):
     path = write_workbook(tmp_path / "f.xlsx", sheet_xml(header_and_row()),
                           extra={f"relleno/{i:06d}": b"" for i in range(20_000)})
     refused(path, r"El libro XLSX declara un índice de 1\.\d MB \(20,005 partes\); el máximo es 1 MB")
+
+
+def test_many_parts_of_just_under_the_ratio_check_are_refused_together(tmp_path):
+    megabyte = b" " * (1024 * 1024)
+    path = write_workbook(tmp_path / "f.xlsx", sheet_xml(header_and_row()),
+                          extra={f"xl/relleno{i}.xml": megabyte for i in range(70)})
+    refused(path, "las partes que no son la primera hoja ni los textos compartidos suman 70.0 MB sin comprimir; "
+                  "el máximo es 64 MB")
 
 
 def test_a_csv_without_line_breaks_is_refused_past_one_record(tmp_path):
