@@ -11,7 +11,7 @@ from compliance.tasks import schedule_year_recompute
 from indicators.choices import AdjustmentStatus, AdjustmentType
 from indicators.models import Indicator, Target, TargetAdjustment
 from interchange.parsing import ImportErrors, parse_rows
-from interchange.reader import UnreadableFile, read_table
+from interchange.reader import FROM_SETTINGS, UnreadableFile, read_table
 from programs.models import Level, Matrix, Objective, Program, Ramo, ResponsibleUnit
 from reporting.choices import ProgressStatus
 from reporting.models import Progress
@@ -49,11 +49,14 @@ class _DryRunRollback(Exception):
     pass
 
 
-def import_file(path, dry_run=False, reason=None, recompute=True):
+def import_file(path, dry_run=False, reason=None, recompute=True, max_bytes=FROM_SETTINGS, max_rows=FROM_SETTINGS):
     """Import an interchange file. Raises UnreadableFile or ImportErrors having written nothing.
-    With `recompute`, the quarterly results of the imported ejercicios are recomputed after commit."""
-    sheet = read_table(path)
-    rows, notes = parse_rows(sheet)
+    With `recompute`, the quarterly results of the imported ejercicios are recomputed after commit.
+    The limits are the reader's (settings by default, None for none)."""
+    with read_table(path, max_bytes=max_bytes, max_rows=max_rows) as sheet:
+        # The rows are validated as they are read, so a row past the limit stops the reading; the
+        # validated rows are kept for the write below (bounded by the row limit).
+        rows, notes = parse_rows(sheet)
     report = ImportReport(encoding=sheet.encoding, rows=len(rows), dry_run=dry_run, notes=notes)
     writer = _Writer(report, reason or f"Importación de {path}")
     try:

@@ -5,6 +5,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
+
 from indicators import rules
 from indicators.models import JUSTIFICATION_MAX
 from interchange import layout
@@ -70,9 +72,28 @@ class IndicatorRow:
 
 
 class ImportErrors(Exception):
-    def __init__(self, errors):
-        super().__init__(f"{len(errors)} errores")
+    def __init__(self, errors, truncated=False):
+        super().__init__(f"{'más de ' if truncated else ''}{len(errors)} errores")
         self.errors = errors
+        self.truncated = truncated  # validation stopped at SIMIR_IMPORT_MAX_ERRORS
+
+
+class _TooManyErrors(Exception):
+    pass
+
+
+class _Errors(list):
+    """Every error is kept until the report, so a file full of bad cells would fill memory: past the
+    limit the validation stops (wherever the error is appended)."""
+
+    def __init__(self, limit):
+        super().__init__()
+        self.limit = limit
+
+    def append(self, message):
+        if self.limit is not None and len(self) >= self.limit:
+            raise _TooManyErrors
+        super().append(message)
 
 
 class RowReader:
@@ -165,16 +186,20 @@ class RowReader:
 
 
 def parse_rows(sheet):
-    """Validate every row; returns (rows, notes) or raises ImportErrors listing every problem."""
-    errors = []
+    """Validate every row; returns (rows, notes) or raises ImportErrors listing every problem (the
+    first SIMIR_IMPORT_MAX_ERRORS of them)."""
+    errors = _Errors(settings.SIMIR_IMPORT_MAX_ERRORS)
     notes = Counter()
-    header_errors(sheet.header, errors, notes)
+    try:
+        header_errors(sheet.header, errors, notes)
+        if errors:
+            raise ImportErrors(list(errors))
+        parsed = [parse_row(number, cells, errors, notes) for number, cells in sheet.rows]
+        cross_row_errors(parsed, errors)
+    except _TooManyErrors:
+        raise ImportErrors(list(errors), truncated=True) from None
     if errors:
-        raise ImportErrors(errors)
-    parsed = [parse_row(number, cells, errors, notes) for number, cells in sheet.rows]
-    cross_row_errors(parsed, errors)
-    if errors:
-        raise ImportErrors(errors)
+        raise ImportErrors(list(errors))
     return parsed, notes
 
 

@@ -145,14 +145,12 @@ def test_capture_form_never_errors_500(client, demo_once, numerator, denominator
         assert 'class="error"' in response.content.decode()
 
 
-def test_oversized_files_are_refused_with_a_clear_message(tmp_path, monkeypatch):
-    from interchange import reader
-
-    monkeypatch.setattr(reader, "MAX_ROWS", 1)
+def test_oversized_files_are_refused_with_a_clear_message(tmp_path, settings):
+    settings.SIMIR_IMPORT_MAX_ROWS = 1
     path = write_test_csv(tmp_path / "f.csv", [base_row(), base_row(ID_INDICADOR="2")])
-    with pytest.raises(UnreadableFile, match="El archivo tiene 2 filas; el máximo es 1."):
+    with pytest.raises(UnreadableFile, match="El archivo tiene más de 1 filas de datos; el máximo es 1."):
         import_file(path)
-    monkeypatch.setattr(reader, "MAX_BYTES", 10)
+    settings.SIMIR_IMPORT_MAX_BYTES = 10
     with pytest.raises(UnreadableFile, match="el máximo es 0 MB"):
         import_file(path)
 

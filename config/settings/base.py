@@ -178,6 +178,20 @@ SIMIR_REMINDER_DAYS = int(os.environ.get("SIMIR_REMINDER_DAYS", "3"))
 # Days an export file is kept for download before the daily clean-up removes it.
 SIMIR_EXPORT_RETENTION_DAYS = int(os.environ.get("SIMIR_EXPORT_RETENTION_DAYS", "7"))
 
+# Import limits (docs/intercambio.md, «Lectura del archivo»), checked while the file is read: the
+# reading stops at the first row or byte past them. A whole APF year is ~15,000 indicator rows.
+SIMIR_IMPORT_MAX_BYTES = int(os.environ.get("SIMIR_IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))
+SIMIR_IMPORT_MAX_ROWS = int(os.environ.get("SIMIR_IMPORT_MAX_ROWS", "100000"))
+# Validation stops at this many errors: each one is kept in memory until the report.
+SIMIR_IMPORT_MAX_ERRORS = int(os.environ.get("SIMIR_IMPORT_MAX_ERRORS", "1000"))
+# An XLSX is a zip: its parts are measured uncompressed before openpyxl opens it. The sheet is read
+# as a stream; the shared strings stay in memory (~150 bytes each besides their text).
+SIMIR_IMPORT_XLSX_MAX_SHEET_BYTES = int(os.environ.get("SIMIR_IMPORT_XLSX_MAX_SHEET_BYTES", str(512 * 1024 * 1024)))
+SIMIR_IMPORT_XLSX_MAX_STRINGS_BYTES = int(os.environ.get("SIMIR_IMPORT_XLSX_MAX_STRINGS_BYTES", str(32 * 1024 * 1024)))
+SIMIR_IMPORT_XLSX_MAX_STRINGS = int(os.environ.get("SIMIR_IMPORT_XLSX_MAX_STRINGS", "500000"))
+# Uncompressed ÷ compressed size of a part above 1 MB; Excel's own sheets stay around 5–20.
+SIMIR_IMPORT_XLSX_MAX_RATIO = int(os.environ.get("SIMIR_IMPORT_XLSX_MAX_RATIO", "100"))
+
 # Content Security Policy: only this site's own scripts, styles and images; no inline script.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

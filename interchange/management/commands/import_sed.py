@@ -21,6 +21,11 @@ class Command(BaseCommand):
         except ImportErrors as exc:
             for message in exc.errors:
                 self.stderr.write(message)
+            if exc.truncated:
+                raise CommandError(
+                    f"El archivo tiene más de {len(exc.errors)} errores (la validación se detuvo ahí); "
+                    "no se importó nada."
+                ) from exc
             raise CommandError(
                 f"El archivo tiene {len(exc.errors)} errores; no se importó nada."
             ) from exc
