@@ -2,13 +2,15 @@
 
 import csv
 import io
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
 
 from common.formula_safety import restore
+from common.text import strip_control_characters
 
 ENCODINGS = [("utf-8-sig", "UTF-8"), ("cp1252", "Windows-1252"), ("latin-1", "Latin-1")]
 # A whole APF year is ~15,000 indicator rows; anything far beyond that is a mistake or an attack.
@@ -25,6 +27,7 @@ class Sheet:
     header: list  # column names as written (upper case, stripped)
     rows: list  # (row number, {column: text}) with the header as row 1
     encoding: str  # what was used to read it, for the report
+    stripped: Counter = field(default_factory=Counter)  # column → rows whose control characters were removed
 
 
 def read_table(path):
@@ -77,6 +80,8 @@ def _read_xlsx(path):
     try:
         sheet = workbook.worksheets[0]
         records = [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+    except Exception as exc:  # read-only mode parses the sheet here: a damaged one (a raw NUL, …) fails now
+        raise UnreadableFile(f"No se pudo leer la primera hoja del libro XLSX: {exc}") from exc
     finally:
         workbook.close()
     if not records:
@@ -87,10 +92,19 @@ def _read_xlsx(path):
 def _sheet(records, encoding):
     if len(records) - 1 > MAX_ROWS:
         raise UnreadableFile(f"El archivo tiene {len(records) - 1:,} filas; el máximo es {MAX_ROWS:,}.")
-    header = [name.strip().upper() for name in records[0]]
-    rows = []
+    header = [strip_control_characters(name).strip().upper() for name in records[0]]
+    rows, stripped = [], Counter()
     for number, record in enumerate(records[1:], start=2):
-        cells = {name: restore(record[i].strip()) if i < len(record) else "" for i, name in enumerate(header) if name}
+        cells = {}
+        for i, name in enumerate(header):
+            if not name:
+                continue
+            raw = record[i] if i < len(record) else ""
+            # Control characters (NUL, …; not tab, LF or CR) carry nothing: they go, and the notes say where.
+            text = strip_control_characters(raw)
+            if text != raw:
+                stripped[name] += 1
+            cells[name] = restore(text.strip())
         if any(cells.values()):
             rows.append((number, cells))
-    return Sheet(header=header, rows=rows, encoding=encoding)
+    return Sheet(header=header, rows=rows, encoding=encoding, stripped=stripped)

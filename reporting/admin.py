@@ -1,6 +1,9 @@
 """Avances, their transitions and the capture windows in the admin."""
 
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from indicators.admin import IndicatorAdmin
@@ -19,10 +22,24 @@ class ProgressInline(admin.TabularInline):
 
 
 class EvidenceInline(admin.TabularInline):
+    """Listed with a link through the scope-checked download (`simir:evidence`): the file widget
+    would link to /media/, which nothing serves. Files are attached on the capture screen, where
+    type, content and the avance's state are checked."""
+
     model = Evidence
     extra = 0
-    fields = ["file", "description", "uploaded_at"]
-    readonly_fields = ["uploaded_at"]
+    fields = ["download", "description", "uploaded_by", "uploaded_at"]
+    readonly_fields = ["download", "uploaded_by", "uploaded_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("archivo"))
+    def download(self, evidence):
+        if not evidence.pk:
+            return "—"
+        return format_html('<a href="{}">{}</a>', reverse("simir:evidence", args=[evidence.pk]),
+                           evidence.file.name.rsplit("/", 1)[-1])
 
 
 @admin.register(Progress)

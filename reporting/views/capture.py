@@ -1,13 +1,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET
 
+from common.files import atomic_with_files
+from common.ids import MAX_YEAR, parse_int
 from common.numbers import plain_number, two_decimals
 from indicators import rules
 from indicators.scope import get_indicator_for_user
@@ -62,7 +63,8 @@ def _save_row(request, row, fiscal_year):
     if row.errors:
         return False
     try:
-        with transaction.atomic():  # value, evidence and sending stand or fall together
+        # Value, evidence and sending stand or fall together; a rollback also removes the stored file.
+        with atomic_with_files():
             progress = save_progress(
                 request.user, row.indicator, fiscal_year, row.month, **numbers,
                 **{name: row.posted[name].strip() for name in TEXT_FIELDS},
@@ -90,8 +92,7 @@ def _save_row(request, row, fiscal_year):
 def _loaded_version(request):
     """The avance version the form was loaded with; empty (no avance yet) is 0, so a save never
     silently replaces an avance the user did not see."""
-    raw = request.POST.get("version", "").strip()
-    return int(raw) if raw.isdecimal() else 0
+    return parse_int(request.POST.get("version", "").strip(), minimum=0) or 0
 
 
 def _submit_all(request, program, fiscal_year, quarter):
@@ -113,10 +114,13 @@ def _submit_all(request, program, fiscal_year, quarter):
 def capture_preview(request, pk):
     """Live value, cumplimiento and semáforo while the user types (the same rules as everywhere)."""
     indicator = get_indicator_for_user(request.user, pk)
+    fiscal_year = parse_int(request.GET.get("ejercicio", ""), maximum=MAX_YEAR)
+    month = parse_int(request.GET.get("mes", ""), maximum=12)
+    if fiscal_year is None or month is None:
+        return JsonResponse({"error": _("Indique el ejercicio y el mes (de 1 a 12) con números.")}, status=400)
     try:
-        fiscal_year, month = int(request.GET["ejercicio"]), int(request.GET["mes"])
         numbers = {name: parse_number(request.GET.get(name, ""), label) for name, label in NUMBER_FIELDS.items()}
-    except (KeyError, ValueError) as exc:
+    except ValueError as exc:
         return JsonResponse({"error": str(exc)}, status=400)
     value = numbers["value"]
     if numbers["numerator"] is not None and numbers["denominator"] is not None:
