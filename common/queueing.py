@@ -27,7 +27,9 @@ def send_after_commit(task, *args, on_failure=None, **options):
 
 
 def send_notice_after_commit(task, *args):
-    """Notices are e-mails, which do not need the broker: when it is down, this process sends them."""
+    """Notices are e-mails, which do not need the broker: when it is down, this process sends them.
+    A notice that fails is logged, never raised: the change it announces is already committed, and
+    without a broker (eager mode) an error here would turn that saved change into a 500."""
 
     def send_here():
         try:
@@ -35,4 +37,7 @@ def send_notice_after_commit(task, *args):
         except Exception:
             logger.exception("No se pudo enviar el aviso %s%s", task.name, args)
 
+    if task.app.conf.task_always_eager:
+        transaction.on_commit(send_here)
+        return
     send_after_commit(task, *args, on_failure=send_here)

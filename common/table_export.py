@@ -1,7 +1,6 @@
 """Any django-tables2 table exported as shown, to CSV or XLSX (tablib, which tables2's
 ExportMixin needs, is not a dependency)."""
 
-import csv
 from datetime import datetime
 from decimal import Decimal
 from io import BytesIO
@@ -12,7 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from common.formula_safety import append_row
+from common.formula_safety import append_row, csv_writer
 from common.numbers import number
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -31,7 +30,7 @@ def _export_csv(table, filename):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     response.write("\ufeff")  # BOM: Excel then reads the accents as UTF-8
-    writer = csv.writer(response)
+    writer = csv_writer(response)
     for row in table.as_values():
         writer.writerow([_csv_cell(value) for value in row])
     return response
@@ -42,7 +41,7 @@ def _export_xlsx(table, filename, sheet_title):
     sheet = workbook.active
     sheet.title = sheet_title
     rows = table.as_values()
-    sheet.append(next(rows))
+    append_row(sheet, next(rows))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:

@@ -6,10 +6,10 @@ from compliance.views import dashboard, indicator, review
 
 urlpatterns = [
     path("indicadores/", indicator.indicator_list, name="indicator_list"),
-    path("indicadores/<int:pk>/", indicator.indicator_detail, name="indicator_detail"),
+    path("indicadores/<id:pk>/", indicator.indicator_detail, name="indicator_detail"),
     path("revision/", review.review_queue, name="review_queue"),
     path("revision/aprobar/", review.review_approve_many, name="review_approve_many"),
-    path("revision/<int:pk>/", review.review_detail, name="review_detail"),
+    path("revision/<id:pk>/", review.review_detail, name="review_detail"),
     path("tablero/", dashboard.dashboard_latest, name="dashboard_latest"),
-    path("tablero/<int:fiscal_year>/<int:quarter>/", dashboard.dashboard, name="dashboard"),
+    path("tablero/<id:fiscal_year>/<id:quarter>/", dashboard.dashboard, name="dashboard"),
 ]

@@ -1,12 +1,11 @@
 """Writing the interchange layout (docs/intercambio.md): one row per SED indicator, wide by month, with
 our CUMPLIMIENTO_MES{n} / SEMAFORO_MES{n} columns. Import → export → import → export is identical."""
 
-import csv
 import io
 import re
 from collections import defaultdict
 
-from common.formula_safety import neutralise
+from common.formula_safety import csv_writer
 from common.numbers import plain_number, two_decimals
 from compliance.engine import sed_indicators
 from indicators import rules
@@ -207,9 +206,9 @@ def write_csv(header, rows, encoding="utf-8-sig"):
     """(the file's bytes, warnings): comma separated, CRLF, UTF-8 with BOM or the encoding asked for;
     characters the encoding lacks become «?», and that is said."""
     buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv_writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
-    writer.writerows([neutralise(cell) for cell in row] for row in rows)
+    writer.writerows(rows)
     text = buffer.getvalue()
     try:
         return text.encode(encoding), []

@@ -10,7 +10,7 @@ from common.upsert import upsert
 from compliance.tasks import schedule_year_recompute
 from indicators.choices import AdjustmentStatus, AdjustmentType
 from indicators.models import Indicator, Target, TargetAdjustment
-from interchange.parsing import ImportErrors, parse_rows
+from interchange.parsing import CONTROL_CHARACTERS_REMOVED, ImportErrors, parse_rows
 from interchange.reader import FROM_SETTINGS, UnreadableFile, read_table
 from programs.models import Level, Matrix, Objective, Program, Ramo, ResponsibleUnit
 from reporting.choices import ProgressStatus
@@ -34,6 +34,8 @@ class ImportReport:
                 yield f"normalizado: {column} «{raw}» → «{value}» (filas: {count})"
             elif what == "columna desconocida, se ignora":
                 yield f"nota: columna desconocida {column}, se ignora."
+            elif what == CONTROL_CHARACTERS_REMOVED:
+                yield f"normalizado: {column}: {what} (filas: {count})"
             else:
                 yield f"nota: {column} «{raw}» no es un valor del catálogo; {what} (filas: {count})"
         for kind in ("ramos", "unidades responsables", "programas", "matrices", "objetivos", "indicadores",

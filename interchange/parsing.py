@@ -6,13 +6,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 
+from common.text import validate_single_line
 from indicators import rules
 from indicators.models import JUSTIFICATION_MAX
 from interchange import layout
 from interchange.catalogs import CLOSED_CATALOGS, allowed_values, canonical
 from programs.models import LEVEL_BY_ID, Level, Objective
 
+CONTROL_CHARACTERS_REMOVED = "se quitaron caracteres de control"
 NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 
 # Years an ejercicio or a línea base may have; beyond them a cell is a typing error, not a year.
@@ -116,6 +119,15 @@ class RowReader:
             self.error(column, f"tiene {len(value)} caracteres; el máximo es {max_length}.")
         return value
 
+    def identifier(self, column, required=False, max_length=None):
+        """An ID_* cell: one line (it goes into mail subjects and file names)."""
+        value = self.text(column, required=required, max_length=max_length)
+        try:
+            validate_single_line(value)
+        except ValidationError as exc:
+            self.error(column, exc.messages[0])
+        return value
+
     def decimal(self, column):
         raw = self.cells.get(column, "")
         if not raw:
@@ -196,6 +208,7 @@ def parse_rows(sheet):
             raise ImportErrors(list(errors))
         parsed = [parse_row(number, cells, errors, notes) for number, cells in sheet.rows]
         cross_row_errors(parsed, errors)
+        notes.update({(CONTROL_CHARACTERS_REMOVED, column, "", ""): rows for column, rows in sheet.stripped.items()})
     except _TooManyErrors:
         raise ImportErrors(list(errors), truncated=True) from None
     if errors:
@@ -238,7 +251,7 @@ def parse_level(reader):
 def parse_program(reader):
     raw = reader.text("ID_PP", required=True)
     letter = reader.text("ID_MODALIDAD").upper()
-    match = re.fullmatch(r"([A-Za-z])?\s*(\d{1,3})", raw)
+    match = re.fullmatch(r"([A-Za-z])?\s*([0-9]{1,3})", raw)  # ASCII digits: int("٣") is 3
     if raw and not match:
         reader.error("ID_PP", f"«{raw}» no es una clave de programa: use el número (1, 001) o la clave completa (E001).")
         return letter, None
@@ -260,7 +273,7 @@ def parse_row(number, cells, errors, notes):
     fiscal_year = reader.year("CICLO", required=True)
     modalidad, program_number = parse_program(reader)
     level = parse_level(reader)
-    objective = reader.text("ID_OBJETIVO", max_length=30)
+    objective = reader.identifier("ID_OBJETIVO", max_length=30)
     if level and level != Level.FID and not objective:
         reader.error("ID_OBJETIVO", "es obligatoria salvo en filas FID.")
     frequency = reader.catalog("FRECUENCIA", required=True)
@@ -292,21 +305,21 @@ def parse_row(number, cells, errors, notes):
     row = IndicatorRow(
         number=number,
         fiscal_year=fiscal_year,
-        ramo=reader.text("ID_RAMO", required=True, max_length=10),
+        ramo=reader.identifier("ID_RAMO", required=True, max_length=10),
         ramo_name=reader.text("DESC_RAMO", max_length=255),
-        ur=reader.text("ID_UR", required=True, max_length=10),
+        ur=reader.identifier("ID_UR", required=True, max_length=10),
         ur_name=reader.text("DESC_UR", max_length=255),
         modalidad=modalidad,
         modalidad_name=reader.text("DESC_MODALIDAD", max_length=255),
         program_number=program_number,
         program_name=reader.text("DESC_PP", max_length=500),
-        matrix_id=reader.text("ID_MATRIZ", max_length=30),
+        matrix_id=reader.identifier("ID_MATRIZ", max_length=30),
         matrix_name=reader.text("DESC_MATRIZ", max_length=500),
         level=level,
         objective=objective,
-        parent_objective=reader.text("ID_OBJETIVO_PADRE", max_length=30),
+        parent_objective=reader.identifier("ID_OBJETIVO_PADRE", max_length=30),
         objective_summary=reader.text("DESC_OBJETIVO"),
-        indicator_id=reader.text("ID_INDICADOR", required=True, max_length=40),
+        indicator_id=reader.identifier("ID_INDICADOR", required=True, max_length=40),
         ficha={key: value for key, value in ficha.items() if value not in (None, "")},
     )
     effective = rules.effective_factor(value_type, factor)

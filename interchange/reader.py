@@ -7,6 +7,7 @@ inspected before openpyxl opens it (`xlsx_inspection.py`). docs/intercambio.md, 
 
 import codecs
 import csv
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -15,6 +16,7 @@ import openpyxl
 from django.conf import settings
 
 from common.formula_safety import restore
+from common.text import strip_control_characters
 from interchange.xlsx_inspection import EXCEL_MAX_ROWS, RefusedWorkbook, TooManyRows, XlsxLimits, inspect_xlsx
 
 # Tried in this order on the whole file; Latin-1 decodes any byte, so it always ends the search.
@@ -39,6 +41,8 @@ class Sheet:
     header: list  # column names as written (upper case, stripped)
     rows: object  # a generator
     encoding: str  # what was used to read it, for the report
+    # column → rows whose control characters were removed; complete once `rows` is read through
+    stripped: Counter = field(default_factory=Counter)
     _release: object = field(default=None, repr=False)
 
     def close(self):
@@ -77,8 +81,9 @@ def too_many_rows(max_rows):
     return f"El archivo tiene más de {max_rows:,} filas de datos; el máximo es {max_rows:,}."
 
 
-def _rows(records, header, max_rows, last_row=None):
-    """Number the records from 2, stop past the limits, keep only named and non-empty cells."""
+def _rows(records, header, max_rows, stripped, last_row=None):
+    """Number the records from 2, stop past the limits, keep only named and non-empty cells.
+    Control characters (NUL, …; not tab, LF or CR) carry nothing: they go, and `stripped` says where."""
     columns = [(i, name) for i, name in enumerate(header) if name]
     for number, record in enumerate(records, start=2):
         if max_rows is not None and number - 1 > max_rows:
@@ -88,7 +93,11 @@ def _rows(records, header, max_rows, last_row=None):
         cells = {}
         for i, name in columns:
             if i < len(record):
-                text = restore(record[i].strip())
+                raw = record[i]
+                clean = strip_control_characters(raw)
+                if clean != raw:
+                    stripped[name] += 1
+                text = restore(clean.strip())
                 if text:
                     cells[name] = text
         if cells:
@@ -98,7 +107,7 @@ def _rows(records, header, max_rows, last_row=None):
 def _header(record):
     if len(record) > MAX_COLUMNS:
         raise UnreadableFile(f"El encabezado tiene {len(record):,} columnas; el máximo es {MAX_COLUMNS:,}.")
-    header = [name.strip().upper() for name in record]
+    header = [strip_control_characters(name).strip().upper() for name in record]
     while header and not header[-1]:
         header.pop()
     return header
@@ -189,7 +198,9 @@ def _open_csv(path, max_rows):
     except BaseException:
         handle.close()
         raise
-    return Sheet(header=header, rows=_closing(_rows(records, header, max_rows), handle.close), encoding=label,
+    stripped = Counter()
+    return Sheet(header=header, rows=_closing(_rows(records, header, max_rows, stripped), handle.close), encoding=label,
+                 stripped=stripped,
                  _release=handle.close)
 
 
@@ -257,8 +268,10 @@ def _open_xlsx(path, max_rows):
         workbook.close()
         raise UnreadableFile(f"No se pudo leer el libro XLSX: {exc}") from exc
     records = _xlsx_records(sheet, len(header)) if header else iter(())
-    rows = _rows(records, header, max_rows, last_row=EXCEL_MAX_ROWS)
-    return Sheet(header=header, rows=_closing(rows, workbook.close), encoding="XLSX", _release=workbook.close)
+    stripped = Counter()
+    rows = _rows(records, header, max_rows, stripped, last_row=EXCEL_MAX_ROWS)
+    return Sheet(header=header, rows=_closing(rows, workbook.close), encoding="XLSX", stripped=stripped,
+                 _release=workbook.close)
 
 
 def _xlsx_records(sheet, width):

@@ -55,11 +55,11 @@ def report_workbook(fiscal_year, quarter, indicators, only_approved=False):
     workbook = Workbook()
     summary = workbook.active
     summary.title = _("Resumen")
-    summary.append([_("Resumen del SED · ejercicio %(ejercicio)s · trimestre %(trimestre)s")
-                    % {"ejercicio": fiscal_year, "trimestre": quarter}])
+    append_row(summary, [_("Resumen del SED · ejercicio %(ejercicio)s · trimestre %(trimestre)s")
+                         % {"ejercicio": fiscal_year, "trimestre": quarter}])
     summary["A1"].font = Font(bold=True, size=13)
-    summary.append([_("Programa"), _("Nombre"), _("Indicadores"), _("Con periodo en el trimestre"), _("Reportados"),
-                    _("Verde"), _("Amarillo"), _("Rojo"), _("Gris"), _("Completitud %")])
+    append_row(summary, [_("Programa"), _("Nombre"), _("Indicadores"), _("Con periodo en el trimestre"),
+                         _("Reportados"), _("Verde"), _("Amarillo"), _("Rojo"), _("Gris"), _("Completitud %")])
     for cell in summary[2]:
         cell.font = Font(bold=True)
     for program, program_indicators in by_program.items():
@@ -134,10 +134,10 @@ def _program_sheet(workbook, program, fiscal_year, quarter, lines):
         (_("Programa"), program_label),
     ]
     for label, value in header:
-        sheet.append([label, value])
+        append_row(sheet, [label, value])
         sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
     sheet.append([])
-    sheet.append([str(title) for title, _width in COLUMNS])
+    append_row(sheet, [str(title) for title, _width in COLUMNS])
     header_row = sheet.max_row
     for cell in sheet[header_row]:
         cell.font = Font(bold=True)

@@ -24,7 +24,13 @@ from openpyxl.packaging.relationship import get_dependents, get_rels_path
 from openpyxl.reader.excel import _find_workbook_part
 from openpyxl.reader.workbook import WorkbookParser
 from openpyxl.xml.constants import (
-    ARC_CONTENT_TYPES, ARC_CORE, ARC_CUSTOM, ARC_STYLE, ARC_THEME, SHARED_STRINGS, SHEET_MAIN_NS,
+    ARC_CONTENT_TYPES,
+    ARC_CORE,
+    ARC_CUSTOM,
+    ARC_STYLE,
+    ARC_THEME,
+    SHARED_STRINGS,
+    SHEET_MAIN_NS,
 )
 from openpyxl.xml.functions import fromstring
 

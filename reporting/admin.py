@@ -4,6 +4,9 @@ Avances, evidencias and transitions have their own screens and the workflow: her
 read. Windows and prórrogas are saved through their services, with the administrator as author."""
 
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from indicators.admin import IndicatorAdmin
 from indicators.models import Indicator
@@ -21,10 +24,21 @@ class ProgressInline(ReadOnlyInline, admin.TabularInline):
 
 
 class EvidenceInline(ReadOnlyInline, admin.TabularInline):
+    """Listed with a link through the scope-checked download (`simir:evidence`): the file widget
+    would link to /media/, which nothing serves. Files are attached on the capture screen, where
+    type, content and the avance's state are checked."""
+
     model = Evidence
     extra = 0
-    fields = ["file", "description", "uploaded_at"]
-    readonly_fields = ["uploaded_at"]
+    fields = ["download", "description", "uploaded_by", "uploaded_at"]
+    readonly_fields = ["download", "uploaded_by", "uploaded_at"]
+
+    @admin.display(description=_("archivo"))
+    def download(self, evidence):
+        if not evidence.pk:
+            return "—"
+        return format_html('<a href="{}">{}</a>', reverse("simir:evidence", args=[evidence.pk]),
+                           evidence.file.name.rsplit("/", 1)[-1])
 
 
 @admin.register(Progress)

@@ -212,9 +212,9 @@ def audit_workbook(indicator):
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Auditoría")
-    sheet.append([_("Auditoría del indicador %(indicador)s · %(nombre)s")
-                  % {"indicador": indicator.external_id, "nombre": indicator.name}])
-    sheet.append([str(header) for header in HEADERS])
+    append_row(sheet, [_("Auditoría del indicador %(indicador)s · %(nombre)s")
+                       % {"indicador": indicator.external_id, "nombre": indicator.name}])
+    append_row(sheet, [str(header) for header in HEADERS])
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for e in indicator_audit(indicator):

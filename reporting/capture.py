@@ -10,6 +10,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from common.files import atomic_with_files
+from common.ids import parse_int
 from common.numbers import plain_number
 from indicators import rules
 from indicators.models import FiscalYearPolicy
@@ -174,8 +176,7 @@ def capture_rows(user, program, fiscal_year, quarter):
 
 
 def _version(raw):
-    raw = (raw or "").strip()
-    return int(raw) if raw.isdecimal() else 0
+    return parse_int((raw or "").strip(), minimum=0) or 0
 
 
 def _parse_numbers(posted, names, errors, error_key=None):
@@ -253,7 +254,8 @@ def save_row(user, row, fiscal_year, evidence=None):
     if row.errors:
         return False
     try:
-        with transaction.atomic():  # value, entidades and evidence stand or fall together
+        # Value, entidades and evidence stand or fall together; a rollback also removes the stored file.
+        with atomic_with_files():
             if row.by_state:
                 progress = save_state_rows(user, row.indicator, fiscal_year, row.month, states, **texts,
                                            expected_version=row.posted["version"])

@@ -5,6 +5,7 @@ from pathlib import PurePath
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from common.files import atomic_with_files, remove_on_rollback
 from reporting.models import Evidence
 from reporting.workflow import EDITABLE
 
@@ -16,6 +17,7 @@ EVIDENCE_SIGNATURES = {
 }
 EVIDENCE_EXTENSIONS = set(EVIDENCE_SIGNATURES)
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+DESCRIPTION_MAX = Evidence._meta.get_field("description").max_length
 
 
 def _content_matches(extension, head):
@@ -32,7 +34,9 @@ def _content_matches(extension, head):
 
 
 def attach_evidence(user, progress, upload, description=""):
-    """Attach a file to an avance the user may edit; type and size are checked on the server."""
+    """Attach a file to an avance the user may edit; type and size are checked on the server.
+    The stored file goes away again if the row's transaction rolls back: a caller whose other
+    writes share that transaction opens it with `common.files.atomic_with_files`."""
     extension = PurePath(upload.name).suffix.lower()
     if extension not in EVIDENCE_EXTENSIONS:
         raise ValidationError({"evidence": _("Tipo de archivo no admitido («%(extension)s»); se admite: %(admitidos)s.")
@@ -47,5 +51,11 @@ def attach_evidence(user, progress, upload, description=""):
                                % {"extension": extension}})
     if progress.status not in EDITABLE:
         raise ValidationError({"evidence": _("Solo se anexan evidencias a avances en borrador o devueltos.")})
-    return Evidence.objects.create(progress=progress, file=upload, description=description or upload.name,
-                                   uploaded_by=user)
+    with atomic_with_files():
+        # A file name can be longer than the description column (the browser sends it as it is).
+        evidence = Evidence(progress=progress, description=(description or upload.name)[:DESCRIPTION_MAX],
+                            uploaded_by=user)
+        evidence.file.save(upload.name, upload, save=False)  # stored now, so it is known before the INSERT
+        remove_on_rollback(evidence.file)
+        evidence.save()
+    return evidence

@@ -6,9 +6,11 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mass_mail
 from django.db.models import Q
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template
 from django.utils import timezone
 
+from common.text import single_line
 from indicators import rules
 from indicators.models import Indicator
 from programs.models import Program
@@ -17,12 +19,18 @@ from reporting.choices import ProgressStatus
 from reporting.models import CaptureWindow, ProgressTransition
 
 
+def render_text(template_name, context):
+    """A plain-text template as text: no HTML escaping, so «"» stays «"» and not «&quot;»."""
+    return get_template(template_name).template.render(Context(context, autoescape=False))
+
+
 def _send(template, context, recipients):
     recipients = sorted({user.email for user in recipients if user.email})
     if not recipients:
         return 0
-    subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
-    body = render_to_string(f"emails/{template}.txt", context)
+    # A header is one line: a line break from the data (an odd ID_INDICADOR) would be BadHeaderError.
+    subject = single_line(render_text(f"emails/{template}_subject.txt", context))
+    body = render_text(f"emails/{template}.txt", context)
     return send_mass_mail([(subject, body, settings.DEFAULT_FROM_EMAIL, [to]) for to in recipients])
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from common.queueing import send_notice_after_commit
 from indicators import rules
+from indicators.models import JUSTIFICATION_MAX
 from indicators.signals import results_outdated
 from programs.roles import can_capture, can_review
 from reporting.choices import ProgressStatus as S
@@ -78,6 +79,9 @@ def transition(user, progress, action, note=""):
     note = note.strip()
     if action in NOTE_REQUIRED and not note:
         raise ValidationError({"note": str(NOTE_REQUIRED[action])})
+    if len(note) > JUSTIFICATION_MAX:  # the same limit as the justifications (the form says so too)
+        raise ValidationError({"note": _("Tiene %(largo)s caracteres; el máximo es %(maximo)s.")
+                               % {"largo": f"{len(note):,}", "maximo": f"{JUSTIFICATION_MAX:,}"}})
     now = timezone.now()
     if action == Action.ENVIAR:
         validate_submission(progress)

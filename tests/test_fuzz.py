@@ -1,8 +1,12 @@
-"""Bad input never breaks anything: random import files and capture posts give clear Spanish
-rejections, no server errors and no partial writes."""
+"""Bad input never breaks anything: random import files, capture and review posts, query parameters
+and stored texts give clear Spanish rejections or safe exports, no server errors and no partial
+writes (on SQLite and on PostgreSQL)."""
 
+import csv
 import io
 import os
+import re
+import zipfile
 from datetime import datetime
 from types import SimpleNamespace
 
@@ -11,16 +15,18 @@ from django.core.management import call_command
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from common.formula_safety import append_row
+from common.formula_safety import FORMULA_START, append_row
+from common.formula_safety import NUMBER as FORMULA_NUMBER
+from common.text import has_control_characters
 from indicators.models import Indicator, Target
 from interchange.exporter import write_csv
 from interchange.importer import ImportErrors, UnreadableFile, import_file
 from interchange.layout import COLUMNS
-from programs.models import Program
-from reporting.models import Progress
+from programs.models import Program, ResponsibleUnit
+from reporting.models import Progress, ProgressTransition
 from tests.sed_files import base_row
 from tests.sed_files import write_csv as write_test_csv
 
@@ -125,24 +131,161 @@ def demo_once(db, django_user_model):
                            user=django_user_model.objects.get(username="capturista_zzz"))
 
 
+def has_controls(*values):
+    return any(has_control_characters(str(value)) for value in values)
+
+
+# Texts of every length around the 2,000-character limit, some with control characters.
+LONG_TEXT = st.one_of(
+    st.text(max_size=40), st.text(min_size=1990, max_size=2010, alphabet="ab \r\n\tñ="),
+    st.integers(1995, 2005).map(lambda n: "x" * n), st.text(max_size=2100), st.sampled_from(["\x00", "a\x1fb"]),
+)
+
+
 @FUZZ
-@given(numerator=NASTY, denominator=NASTY, cause=st.text(max_size=2100),
-       version=st.one_of(st.just("loaded"), NASTY))
-def test_capture_form_never_errors_500(client, demo_once, numerator, denominator, cause, version):
+@given(numerator=NASTY, denominator=NASTY, cause=LONG_TEXT, effect=LONG_TEXT, other_reasons=LONG_TEXT,
+       version=st.one_of(st.just("loaded"), NASTY), action=st.sampled_from(["guardar", "enviar"]))
+def test_capture_form_never_errors_500(client, demo_once, numerator, denominator, cause, effect, other_reasons,
+                                       version, action):
     program, indicator = demo_once.program, demo_once.indicator
     client.force_login(demo_once.user)
-    before = Progress.objects.filter(indicator=indicator, month=3).values_list("value", "version").first()
+    Progress.objects.filter(indicator=indicator, month=3).update(status="borrador")
+    before = Progress.objects.filter(indicator=indicator, month=3).values_list(
+        "value", "version", "cause", "effect", "other_reasons", "status").first()
     if version == "loaded":
         version = before[1] if before else ""
     row = f"r{indicator.pk}-3"
-    response = client.post(reverse("simir:capture", args=[2024, 1, program.pk]), {
-        f"{row}-version": version, f"{row}-numerator": numerator, f"{row}-denominator": denominator,
-        f"{row}-cause": cause, f"{row}-effect": "", f"{row}-other_reasons": "", "action": "guardar",
-    })
+    posted = {f"{row}-version": version, f"{row}-numerator": numerator, f"{row}-denominator": denominator,
+              f"{row}-cause": cause, f"{row}-effect": effect, f"{row}-other_reasons": other_reasons,
+              "action": f"enviar:{indicator.pk}-3" if action == "enviar" else action}
+    response = client.post(reverse("simir:capture", args=[2024, 1, program.pk]), posted)
+    after = Progress.objects.filter(indicator=indicator, month=3).values_list(
+        "value", "version", "cause", "effect", "other_reasons", "status").first()
+    if has_controls(*posted.values()):
+        assert response.status_code == 400 and "contiene caracteres de control" in response.content.decode()
+        assert after == before
+        return
     assert response.status_code in (200, 302)
     if response.status_code == 200:  # rejected: nothing changed, and the reason is on the page
-        assert Progress.objects.filter(indicator=indicator, month=3).values_list("value", "version").first() == before
+        assert after == before
         assert 'class="error"' in response.content.decode()
+    elif after is None:  # an empty row is no change: nothing to save
+        assert before is None
+    else:  # written whole: every text as posted (trimmed), none cut
+        assert after[2:5] == (cause.strip(), effect.strip(), other_reasons.strip())
+
+
+@pytest.fixture
+def sent_once(demo_once, django_user_model):
+    progress = Progress.objects.filter(indicator__matrix__program=demo_once.program, month=3).first()
+    return SimpleNamespace(progress=progress, coordinator=django_user_model.objects.get(username="coordinador"))
+
+
+@FUZZ
+@given(action=st.sampled_from(["aprobar", "devolver", "reabrir", "enviar", "", "x\x00"]), note=LONG_TEXT,
+       status=st.sampled_from(["enviado", "aprobado"]))
+def test_review_form_never_errors_500(client, sent_once, action, note, status):
+    progress = sent_once.progress
+    Progress.objects.filter(pk=progress.pk).update(status=status)
+    steps = ProgressTransition.objects.filter(progress=progress).count()
+    client.force_login(sent_once.coordinator)
+    response = client.post(reverse("simir:review_detail", args=[progress.pk]), {"action": action, "note": note})
+    stored = Progress.objects.get(pk=progress.pk)
+    if has_controls(action, note):
+        assert response.status_code == 400
+    else:
+        assert response.status_code in (200, 302)
+    if response.status_code == 302:  # one step, with the whole note
+        assert ProgressTransition.objects.filter(progress=progress).count() == steps + 1
+        assert ProgressTransition.objects.filter(progress=progress).last().note == note.strip()
+        if action in ("devolver", "reabrir"):
+            assert stored.review_note == note.strip()
+    else:  # refused: nothing half written
+        assert (stored.status, ProgressTransition.objects.filter(progress=progress).count()) == (status, steps)
+
+
+def screen_urls(demo):
+    """Every web screen reachable by GET, with valid ids of the demo."""
+    indicator, program = demo.indicator, demo.program
+    urls = [reverse(name) for name in ("simir:desk", "simir:indicator_list", "simir:review_queue",
+                                       "simir:dashboard_latest", "simir:exports")]
+    urls += [reverse("simir:indicator_detail", args=[indicator.pk]), reverse("simir:audit", args=[indicator.pk]),
+             reverse("simir:audit_xlsx", args=[indicator.pk]), reverse("simir:capture_preview", args=[indicator.pk]),
+             reverse("simir:capture", args=[2024, 1, program.pk]), reverse("simir:dashboard", args=[2024, 1]),
+             reverse("simir:informe_html", args=[2024, 1]), "/admin/", "/admin/indicators/indicator/",
+             "/admin/reporting/progress/", reverse("login")]
+    return urls
+
+
+QUERY_NAMES = st.sampled_from(["q", "ejercicio", "programa", "ur", "nivel", "estado", "semaforo", "trimestre",
+                               "pagina", "orden", "mes", "value", "numerator", "_export", "tabla", "p", "o", "e"])
+CONTROL = st.sampled_from([chr(c) for c in [*range(0, 9), 11, 12, *range(14, 32)]])
+
+
+@FUZZ
+@given(data=st.data(), name=QUERY_NAMES, value=st.one_of(NASTY, st.text(max_size=2100)))
+def test_query_parameters_never_error_500(client, demo_once, django_user_model, data, name, value):
+    """Any text in any query parameter of any screen: a page or a clear 400, never a 500."""
+    client.force_login(django_user_model.objects.get(username="admin"))
+    url = data.draw(st.sampled_from(screen_urls(demo_once)))
+    response = client.get(url, {name: value})
+    if has_controls(name, value):
+        assert response.status_code == 400 and "contiene caracteres de control" in response.content.decode()
+    elif "vista-previa" in url and response.status_code == 400:  # the live preview names what it lacks
+        assert response.json()["error"]
+    else:
+        assert response.status_code in (200, 302, 404), (url, name, value)
+
+
+@FUZZ
+@given(data=st.data(), name=QUERY_NAMES, prefix=st.text(max_size=20), control=CONTROL, suffix=st.text(max_size=20),
+       in_name=st.booleans(), method=st.sampled_from(["get", "post"]))
+def test_control_characters_anywhere_are_a_400(client, demo_once, django_user_model, data, name, prefix, control,
+                                               suffix, in_name, method):
+    """In a parameter's value or its name, by GET or POST, on every screen and the admin."""
+    client.force_login(django_user_model.objects.get(username="admin"))
+    url = data.draw(st.sampled_from(screen_urls(demo_once)))
+    tainted = prefix + control + suffix
+    params = {tainted: "x"} if in_name else {name: tainted}
+    before = snapshot()
+    response = getattr(client, method)(url, params)
+    assert response.status_code == 400
+    assert "contiene caracteres de control" in response.content.decode()
+    assert snapshot() == before
+
+
+# Text an old row may hold: anything PostgreSQL stores (all but NUL), formula-like starts included.
+STORED_TEXT = st.one_of(st.text(alphabet=st.characters(blacklist_characters="\x00", blacklist_categories=["Cs"]),
+                                min_size=1, max_size=200),
+                        st.sampled_from(["=HYPERLINK(\"http://x\",\"y\")", "+1+1", "-1+cmd|' /C calc'!A0",
+                                         "@SUM(A1)", "\t=1", "\r=1", "=1\x07"]))
+TABLES = [("simir:indicator_list", [], {}), ("simir:review_queue", [], {"estado": ""}),
+          ("simir:dashboard", [2024, 1], {}), ("simir:dashboard", [2024, 1], {"tabla": "ur"})]
+
+
+@FUZZ
+@given(name=STORED_TEXT, unit=STORED_TEXT, program=STORED_TEXT, table=st.sampled_from(TABLES),
+       export_format=st.sampled_from(["csv", "xlsx"]))
+def test_table_exports_of_any_stored_text_are_safe(client, demo_once, django_user_model, name, unit, program, table,
+                                                    export_format):
+    indicator = demo_once.indicator
+    Indicator.objects.filter(pk=indicator.pk).update(name=name)
+    Program.objects.filter(pk=demo_once.program.pk).update(name=program)
+    ResponsibleUnit.objects.filter(pk=indicator.responsible_unit_id).update(name=unit)
+    client.force_login(django_user_model.objects.get(username="admin"))
+    url_name, args, params = table
+    response = client.get(reverse(url_name, args=args), {**params, "_export": export_format})
+    assert response.status_code == 200
+    if export_format == "csv":
+        cells = [c for row in csv.reader(io.StringIO(response.content.decode("utf-8-sig"), newline="")) for c in row]
+        assert not [c for c in cells if c.startswith(FORMULA_START) and not FORMULA_NUMBER.fullmatch(c)]
+        assert not [c for c in cells if has_control_characters(c)]
+    else:
+        workbook = load_workbook(io.BytesIO(response.content))  # a valid workbook
+        with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+            sheets = [archive.read(n) for n in archive.namelist() if n.startswith("xl/worksheets/")]
+        assert not [xml for xml in sheets if re.search(rb"<(\w+:)?f[ >]", xml)]
+        assert workbook.active.max_row >= 1
 
 
 def test_oversized_files_are_refused_with_a_clear_message(tmp_path, settings):

@@ -3,7 +3,10 @@ of the other UR may come back — objects are 404, lists and pages do not mentio
 for administrators: every page of it renders for them, and every page and write is 403 to the
 other staff."""
 
+import csv
 import io
+import re
+import zipfile
 
 import pytest
 from django.apps import apps
@@ -124,6 +127,81 @@ def test_no_url_leaks_the_other_unit(demo, client, django_user_model, username, 
             assert not leaked, f"{url} muestra {leaked} a {username}"
         checked += 1
     assert checked >= 15
+
+
+def exported_text(response):
+    """The text of a CSV, or the sheets and strings of an XLSX (not its theme, whose colours
+    could look like an id)."""
+    if response["Content-Type"].startswith("text/csv"):
+        return response.content.decode("utf-8-sig")
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        return "".join(archive.read(name).decode() for name in archive.namelist()
+                       if name.startswith("xl/worksheets/") or name == "xl/sharedStrings.xml")
+
+
+TABLE_EXPORTS = [("indicator_list", [], {}), ("review_queue", [], {"estado": ""}), ("dashboard", [2024, 1], {}),
+                 ("dashboard", [2024, 1], {"tabla": "ur"})]
+FORMULA = '=HYPERLINK("http://ataque.invalid","clic")'
+
+
+@USERS
+def test_no_table_export_leaks_the_other_unit_or_runs_a_formula(demo, client, django_user_model, username, own,
+                                                                other):
+    """Every table of every list screen, as CSV and as XLSX, with a formula in an indicator name."""
+    Indicator.objects.filter(responsible_unit__clave=own).update(name=FORMULA)
+    user = scan_user(django_user_model, username)
+    client.force_login(user)
+    exported = 0
+    for name, args, params in TABLE_EXPORTS:
+        for export_format in ("csv", "xlsx"):
+            response = client.get(reverse(f"simir:{name}", args=args), {**params, "_export": export_format})
+            if name == "review_queue" and not user.groups.filter(name=COORDINADOR).exists():
+                assert response.status_code == 404  # the queue is the coordinators'
+                continue
+            assert response.status_code == 200, (name, export_format)
+            text = exported_text(response)
+            leaked = [marker for marker in MARKERS[other] if marker in text]
+            assert not leaked, f"{name}.{export_format} muestra {leaked} a {username}"
+            if export_format == "csv":
+                rows = list(csv.reader(io.StringIO(text, newline="")))
+                assert not [c for row in rows for c in row if c.startswith("=")], (name, username)
+                if name == "indicator_list":
+                    assert any(c == "'" + FORMULA for row in rows for c in row)
+            else:
+                assert not re.search(r"<(\w+:)?f[ >]", text), (name, username)
+            exported += 1
+    assert exported >= 6
+
+
+BAD_IDS = ["٣", "0", str(2**63), "99999999999999999999"]
+
+
+@USERS
+def test_no_url_takes_a_bad_id_or_a_control_character(demo, client, django_user_model, username, own, other):
+    """Every screen and admin list: a bad integer in the URL is a 404, a control character in a
+    parameter is a 400 naming it; never a 500."""
+    user = scan_user(django_user_model, username)
+    user.is_staff = True
+    user.save()
+    client.force_login(user)
+    values = objects_of(own, user)
+    checked = 0
+    for pattern in app_patterns():
+        url = url_for(pattern, values)
+        response = client.get(url, {"q": "texto\x00nulo"})
+        assert response.status_code == 400 and "«q»" in response.content.decode(), url
+        for bad_name in pattern.pattern.converters:
+            for bad in BAD_IDS:
+                route = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: bad if m[1] == bad_name else str(
+                    values["pk"][pattern.name] if m[1] == "pk" else values[m[1]]), str(pattern.pattern))
+                assert client.get("/" + route).status_code == 404, route
+        checked += 1
+    for model in admin.site._registry:
+        opts = model._meta
+        response = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"), {"q": "\x1b[31m"})
+        assert response.status_code == 400, opts.model_name
+        checked += 1
+    assert checked >= 15 + len(OWNER)
 
 
 # How each admin model's objects belong to a UR; the others are shared catalogs.

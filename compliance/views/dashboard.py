@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from common.ids import parse_id
 from common.numbers import plain_number
 from common.table_export import EXPORT_FORMATS, export_table
 from compliance.engine import COUNTERS
@@ -59,9 +60,10 @@ def _periods(scoped_results):
 
 def _drill_down(user, scoped_results, raw_pk, fiscal_year, quarter):
     """One programa's indicator results in the quarter; a programa outside the scope is 404."""
-    if not (raw_pk.isascii() and raw_pk.isdigit()):  # "²".isdigit() is True but int() refuses it
+    pk = parse_id(raw_pk)
+    if pk is None:
         raise Http404(_("Programa inexistente."))
-    program = get_program_for_user(user, int(raw_pk))
+    program = get_program_for_user(user, pk)
     results = list(
         scoped_results.filter(fiscal_year=fiscal_year, quarter=quarter, program=program).select_related("indicator")
     )

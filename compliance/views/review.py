@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
+from common.ids import parse_id
 from common.table_export import EXPORT_FORMATS, export_table
 from compliance.filters import ReviewFilter
 from compliance.tables import QUEUE_RELATIONS, ReviewTable, period_label, readings_for
@@ -61,7 +62,8 @@ def review_queue(request):
 @require_POST
 def review_approve_many(request):
     _reviewers_only(request.user)
-    ids = {int(raw) for raw in request.POST.getlist("seleccion") if raw.isdigit()}
+    # Whatever is not an id cannot be an avance of the queue: it is left out like an empty box.
+    ids = {parse_id(raw) for raw in request.POST.getlist("seleccion")} - {None}
     back = _back_to_queue(request)
     if not ids:
         messages.error(request, _("Seleccione al menos un avance para aprobar."))

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common.text import validate_single_line
 from indicators import rules
 from indicators.choices import (
     Accumulation,
@@ -35,7 +36,8 @@ class Indicator(models.Model):
         help_text=_("La UR que reporta este indicador; el alcance de los usuarios la sigue."),
     )
     fiscal_year = models.PositiveSmallIntegerField(_("ejercicio"), help_text=_("El de la matriz (primer año si es PI)."))
-    external_id = models.CharField(_("ID de indicador"), max_length=40)
+    # One line: the id goes into mail subjects, file names and the interchange file.
+    external_id = models.CharField(_("ID de indicador"), max_length=40, validators=[validate_single_line])
     name = models.CharField(_("nombre"), max_length=1000)
     definition = models.TextField(_("definición"), blank=True)
     calculation_method = models.TextField(_("método de cálculo"), blank=True)

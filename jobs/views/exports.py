@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from common.ids import MAX_YEAR, parse_id, parse_int
 from indicators import rules
 from indicators.scope import indicators_for
 from interchange.exporter import export_indicators
@@ -23,15 +24,19 @@ FORMAT_LABELS = [("csv", gettext_lazy("CSV · formato de intercambio SHCP")),
 def exports_page(request):
     programs = programs_for(request.user).select_related("ramo").order_by("-fiscal_year", "modalidad", "number")
     if request.method == "POST":
+        chosen = {parse_id(raw) for raw in request.POST.getlist("programa") if raw}
+        selected = list(programs.filter(pk__in=chosen - {None}))
+        if len(selected) != len(chosen):
+            raise Http404  # a programme outside the scope (or no programme id at all)
+        fiscal_year = parse_int(request.POST.get("ejercicio", ""), maximum=MAX_YEAR)
+        raw_quarter = request.POST.get("trimestre", "")
+        quarter = parse_int(raw_quarter, maximum=4) if raw_quarter else None
         try:
-            chosen = [int(pk) for pk in request.POST.getlist("programa") if pk]
-            selected = list(programs.filter(pk__in=chosen))
-            if len(selected) != len(set(chosen)):
-                raise Http404  # a programme outside the scope
-            quarter = int(request.POST["trimestre"]) if request.POST.get("trimestre") else None
-            job = start_export(request.user, int(request.POST["ejercicio"]), request.POST.get("formato", ""),
+            if fiscal_year is None or (raw_quarter and quarter is None):
+                raise ValueError
+            job = start_export(request.user, fiscal_year, request.POST.get("formato", ""),
                                quarter, selected, bool(request.POST.get("solo_aprobados")))
-        except (KeyError, ValueError):
+        except ValueError:
             messages.error(request, _("Indique el ejercicio y, si quiere, un trimestre de 1 a 4."))
         except ValidationError as exc:
             messages.error(request, "; ".join(exc.messages))

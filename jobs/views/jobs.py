@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from common.ids import MAX_YEAR, parse_int
 from jobs.runner import get_job_for_user
 from jobs.services import start_recompute
 
@@ -12,9 +13,12 @@ from jobs.services import start_recompute
 @login_required
 @require_POST
 def recompute(request):
+    fiscal_year = parse_int(request.POST.get("ejercicio", ""), maximum=MAX_YEAR)
+    if fiscal_year is None:  # a bad request, like a role without it: nothing to show
+        raise Http404
     try:
-        job = start_recompute(request.user, int(request.POST["ejercicio"]))
-    except (KeyError, ValueError, PermissionDenied):  # a bad request or a role without it: nothing to show
+        job = start_recompute(request.user, fiscal_year)
+    except PermissionDenied:
         raise Http404 from None
     return redirect("simir:job", pk=job.pk)
 

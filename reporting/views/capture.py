@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
+from common.ids import MAX_YEAR, parse_int
 from common.numbers import plain_number, two_decimals
 from indicators import rules
 from indicators.scope import get_indicator_for_user
@@ -122,15 +123,22 @@ def _preview_data(indicator, fiscal_year, month, value, numerator, denominator):
     }, 200
 
 
+def _period_params(request):
+    return (parse_int(request.GET.get("ejercicio", ""), maximum=MAX_YEAR),
+            parse_int(request.GET.get("mes", ""), maximum=12))
+
+
 @login_required
 @require_GET
 def capture_preview(request, pk):
     """Live value, cumplimiento and semáforo while the user types (the same rules as everywhere)."""
     indicator = get_indicator_for_user(request.user, pk)
+    fiscal_year, month = _period_params(request)
+    if fiscal_year is None or month is None:
+        return JsonResponse({"error": _("Indique el ejercicio y el mes (de 1 a 12) con números.")}, status=400)
     try:
-        fiscal_year, month = int(request.GET["ejercicio"]), int(request.GET["mes"])
         numbers = {name: parse_number(request.GET.get(name, ""), label) for name, label in NUMBER_LABELS.items()}
-    except (KeyError, ValueError) as exc:
+    except ValueError as exc:
         return JsonResponse({"error": str(exc)}, status=400)
     data, status = _preview_data(indicator, fiscal_year, month, numbers["value"], numbers["numerator"],
                                  numbers["denominator"])
@@ -143,11 +151,13 @@ def capture_rollup_preview(request, pk):
     """The national value rolled up live from the entidades being typed (rules.roll_up), with its
     cumplimiento and semáforo. Entidades with nothing typed are left out, as when saving."""
     indicator = get_indicator_for_user(request.user, pk)
+    fiscal_year, month = _period_params(request)
+    if fiscal_year is None or month is None:
+        return JsonResponse({"error": _("Indique el ejercicio y el mes (de 1 a 12) con números.")}, status=400)
     try:
-        fiscal_year, month = int(request.GET["ejercicio"]), int(request.GET["mes"])
         columns = {name: [parse_number(raw, label) for raw in request.GET.getlist(name)]
                    for name, label in NUMBER_LABELS.items()}
-    except (KeyError, ValueError) as exc:
+    except ValueError as exc:
         return JsonResponse({"error": str(exc)}, status=400)
     if columns["numerator"] or columns["denominator"]:
         quantities = [(None, n, d) for n, d in zip(columns["numerator"], columns["denominator"], strict=False)
