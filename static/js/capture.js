@@ -1,4 +1,5 @@
 // Live value, cumplimiento and semáforo while typing; the server computes them with the same rules.
+// The decimal strings go to Intl as strings: formatted exactly, never through a binary float.
 (function () {
   function update(row) {
     const form = row.querySelector("form.capture-form");
@@ -11,8 +12,8 @@
       .then(function (response) { return response.json(); })
       .then(function (data) {
         const fmt = new Intl.NumberFormat("es-MX", { maximumFractionDigits: 2, minimumFractionDigits: 2 });
-        row.querySelector(".live-value").textContent = data.error ? data.error : (data.valor === null || data.valor === undefined ? "—" : fmt.format(Number(data.valor)));
-        row.querySelector(".live-compliance").textContent = data.cumplimiento ? fmt.format(Number(data.cumplimiento)) + " %" : (data.semaforo ? "N/A" : "—");
+        row.querySelector(".live-value").textContent = data.error ? data.error : (data.valor === null || data.valor === undefined ? "—" : fmt.format(data.valor));
+        row.querySelector(".live-compliance").textContent = data.cumplimiento ? fmt.format(data.cumplimiento) + " %" : (data.semaforo ? "N/A" : "—");
         const cell = row.querySelector(".live-semaforo");
         cell.innerHTML = "";
         if (data.semaforo) {
