@@ -137,9 +137,8 @@ class ResultFailed(Exception):
 def _within_bound(what, month, value):
     problem = rules.number_problem(value) if value is not None else None
     if problem:
-        raise ResultFailed(f"{what} del mes {month} es {rules.show(value)}, que {problem}; corríjalo para "
-                           "calcular el resultado.")
-    return value
+        raise ResultFailed(f"{what} del mes {month} es {rules.show(value)}, que {problem}; corrija el valor "
+                           "para calcular el resultado.")
 
 
 def _reason(exc, indicator_id, quarter):

@@ -55,8 +55,8 @@ def legacy_reason():
     shown = "9,999,999,999,999,999,999,999.999999" if connection.vendor == "postgresql" else \
         "10,000,000,000,000,000,000,000"
     figures = 28 if connection.vendor == "postgresql" else 23
-    return (f"El avance del mes 3 es {shown}, que tiene {figures} cifras; {TOO_MANY}; corríjalo para calcular el "
-            "resultado.")
+    return (f"El avance del mes 3 es {shown}, que tiene {figures} cifras; {TOO_MANY}; corrija el valor para "
+            "calcular el resultado.")
 
 
 def check_extreme_recompute(extreme_year):
@@ -106,6 +106,13 @@ def test_fixing_the_value_clears_the_failure(extreme_year):
     compute_quarter(2024, 1, as_of=AFTER_2024, indicator_ids=[extreme_year["legacy"].pk])
     assert not ResultFailure.objects.exists()
     assert QuarterResult.objects.get(indicator=extreme_year["legacy"], quarter=1).compliance == D("90.00")
+    # And back: the stale result goes, so the indicator counts nowhere while it cannot be computed.
+    Progress.objects.filter(indicator=extreme_year["legacy"]).update(value=ATTACK)
+    compute_quarter(2024, 1, as_of=AFTER_2024, indicator_ids=[extreme_year["legacy"].pk])
+    assert not QuarterResult.objects.filter(indicator=extreme_year["legacy"]).exists()
+    assert ResultFailure.objects.get().reason == legacy_reason()
+    total = QuarterAggregate.objects.get(fiscal_year=2024, quarter=1, scope=QuarterAggregate.Scope.TOTAL)
+    assert total.indicators == 4
 
 
 def test_any_exception_in_one_indicator_is_recorded_and_the_rest_computed(extreme_year, monkeypatch):
