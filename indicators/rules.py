@@ -47,7 +47,7 @@ COMPLIANCE_INTEGER_DIGITS = MAX_DIGITS + MAX_DECIMALS + 2
 COMPLIANCE_MAX_DIGITS = COMPLIANCE_INTEGER_DIGITS + 1 + 2
 # A sum of cumplimientos in hundredths, over as many results as a PositiveIntegerField counts (< 10^10).
 COMPLIANCE_SUM_MAX_DIGITS = COMPLIANCE_INTEGER_DIGITS + 1 + 2 + 10
-_WIDE = 80  # precision of intermediate arithmetic: exact for any bounded input
+WIDE_PRECISION = 80  # precision of intermediate arithmetic: exact for any bounded input
 
 
 def figures(number):
@@ -156,7 +156,7 @@ def ratio_value(numerator, denominator, factor):
     if number_problem(numerator) or number_problem(denominator):
         raise InvalidRatio("El numerador o el denominador no es un número que se pueda guardar.")
     with localcontext() as context:  # room for any ratio of bounded numbers
-        context.prec = _WIDE
+        context.prec = WIDE_PRECISION
         derived = (numerator / denominator * factor).quantize(VALUE_PLACES, rounding=ROUND_HALF_UP)
     problem = number_problem(derived)
     if problem:
@@ -233,7 +233,7 @@ def compliance(meta, avance, direction, descending_ratio=False):
     if meta == 0:
         return HUNDRED.quantize(COMPLIANCE_PLACES) if avance == 0 else None
     with localcontext() as context:  # rounded once, at the end, whatever the size of A / M
-        context.prec = _WIDE
+        context.prec = WIDE_PRECISION
         if direction == Direction.ASCENDENTE:
             raw = HUNDRED + (avance - meta) / abs(meta) * HUNDRED
         elif direction == Direction.DESCENDENTE:
@@ -338,14 +338,14 @@ def mean_compliance(total, count):
     if not count:
         return None
     with localcontext() as context:
-        context.prec = _WIDE
+        context.prec = WIDE_PRECISION
         return (Decimal(total) / count).quantize(COMPLIANCE_PLACES, rounding=ROUND_HALF_UP)
 
 
 def mean_of_hundredths(hundredths, count):
     """`mean_compliance` from the sum of the rounded `c` kept in hundredths (exact at any size)."""
     with localcontext() as context:
-        context.prec = _WIDE
+        context.prec = WIDE_PRECISION
         return mean_compliance(Decimal(hundredths) / 100, count)
 
 
@@ -399,7 +399,7 @@ def roll_up(quantities, factor):
     denominadores are summed, never percentages averaged; absolute values are summed."""
     quantities = list(quantities)
     with localcontext() as context:  # exact sums; the bound is checked on them
-        context.prec = _WIDE
+        context.prec = WIDE_PRECISION
         if all(q[1] is not None and q[2] is not None for q in quantities):
             numerator = sum((q[1] for q in quantities), Decimal(0))
             denominator = sum((q[2] for q in quantities), Decimal(0))

@@ -32,7 +32,7 @@ def _totals(rows):
     the user's scope). Percentages come from the summed counters through the same rules the
     stored aggregates use, so a totals row is exact, never an average of averages."""
     with localcontext() as context:  # the hundredths can have more digits than the default 28
-        context.prec = rules.COMPLIANCE_SUM_MAX_DIGITS
+        context.prec = rules.WIDE_PRECISION
         sums = {name: sum(getattr(row, name) for row in rows) for name in COUNTERS}
     return {
         **sums,
