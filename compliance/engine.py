@@ -1,18 +1,20 @@
 """Computing and storing quarterly results and aggregates (docs/reglas.md), set-based.
 
 Every number comes from `rules`; this module only fetches the inputs in bulk, applies the rules
-and writes the outcome in bulk. The Celery tasks and `compute_compliance` call these functions."""
+and writes the outcome in bulk. The Celery tasks and `compute_compliance` call these functions.
+A result that cannot be computed is stored as a ResultFailure with its reason; the others are
+computed and stored all the same."""
+import logging
 from collections import defaultdict
-from decimal import Decimal
 from itertools import islice
 
 from django.db import transaction
-from django.db.models import Count, F, IntegerField, Q, Sum
+from django.db.models import Count, DecimalField, F, Q, Sum
 from django.db.models.functions import Cast, Round
 from django.utils import timezone
 
 from common.numbers import plain_number, two_decimals
-from compliance.models import QuarterAggregate, QuarterResult
+from compliance.models import QuarterAggregate, QuarterResult, ResultFailure
 from indicators import rules
 from indicators.choices import AdjustmentStatus
 from indicators.models import FiscalYearPolicy, Indicator, Target, TargetAdjustment
@@ -21,6 +23,7 @@ from reporting.choices import ProgressStatus
 from reporting.models import Progress
 from reporting.windows import WindowCalendar
 
+logger = logging.getLogger(__name__)
 CHUNK = 2000
 REPORTED = (ProgressStatus.ENVIADO, ProgressStatus.APROBADO)
 RESULT_FIELDS = ["program", "responsible_unit", "level", "month", "meta", "adjustment", "avance", "progress", "compliance", "semaforo", "status",
@@ -52,9 +55,10 @@ def compute_quarters(fiscal_year, quarters=rules.QUARTERS, as_of=None, indicator
     written = dict.fromkeys(quarters, 0)
     total = indicators.count() if on_progress else 0
     done = 0
+    failures = []
     with transaction.atomic():
         while chunk := list(islice(rows, CHUNK)):
-            results = _chunk_results(chunk, context)
+            results = _chunk_results(chunk, context, failures)
             QuarterResult.objects.bulk_create(
                 results, batch_size=CHUNK, update_conflicts=True,
                 unique_fields=["indicator", "fiscal_year", "quarter"], update_fields=RESULT_FIELDS,
@@ -69,6 +73,7 @@ def compute_quarters(fiscal_year, quarters=rules.QUARTERS, as_of=None, indicator
         if indicator_ids is not None:
             stale = stale.filter(indicator_id__in=indicator_ids)
         stale.exclude(computed_at=computed_at).delete()
+        _store_failures(fiscal_year, quarters, indicator_ids, failures)
         _store_aggregates(fiscal_year, quarters, computed_at, indicator_ids)
     return written
 
@@ -88,7 +93,8 @@ class _Context:
         self.months = [m for q in quarters for m in rules.quarter_months(q)]
 
 
-def _chunk_results(chunk, context):
+def _chunk_results(chunk, context, failures):
+    """The results of a chunk of indicators; each one that cannot be computed goes to `failures`."""
     fiscal_year = context.fiscal_year
     ids = [row[0] for row in chunk]
     targets = {
@@ -111,34 +117,86 @@ def _chunk_results(chunk, context):
         ).values_list("pk", "indicator_id", "month", "value", "status", "submitted_at")
     }
     results = []
-    for pk, frequency, direction, indicator_type, green_yellow, yellow_red, program, unit, level in chunk:
-        limits = rules.thresholds(indicator_type, green_yellow, yellow_red, context.policy.default_thresholds)
+    for row in chunk:
         for quarter in context.quarters:
-            month = rules.quarter_period_month(frequency, quarter)
-            if month is None:
-                continue
-            target = targets.get((pk, month))
-            meta, adjustment_id = rules.meta_vigente(target[1], adjustments[target[0]]) if target else (None, None)
-            if not rules.measured_in_year(frequency, meta is not None):
-                continue
-            avance = progress.get((pk, month))
-            deadline = context.calendar.deadline(quarter, unit, program)
-            outcome = rules.quarter_outcome(
-                meta, meta is not None, avance is not None, avance[1] if avance else None, direction, limits,
-                context.as_of < deadline, context.policy.descending_ratio,
-            )
-            submitted_at = avance[3] if avance else None
-            results.append(QuarterResult(
-                indicator_id=pk, fiscal_year=fiscal_year, quarter=quarter, program_id=program,
-                responsible_unit_id=unit, level=level, month=month, meta=meta, adjustment_id=adjustment_id,
-                avance=avance[1] if avance else None, progress_id=avance[0] if avance else None,
-                compliance=outcome.cumplimiento, semaforo=outcome.semaforo or "", status=outcome.estado,
-                green_yellow=limits[0], yellow_red=limits[1], reported=avance is not None,
-                approved=bool(avance and avance[2] == ProgressStatus.APROBADO),
-                on_time=None if submitted_at is None else submitted_at < deadline,
-                computed_at=context.computed_at,
-            ))
+            try:
+                result = _result(row, quarter, context, targets, adjustments, progress)
+            except Exception as exc:  # one indicator's problem never stops the others
+                failures.append(ResultFailure(indicator_id=row[0], fiscal_year=fiscal_year, quarter=quarter,
+                                              reason=_reason(exc, row[0], quarter), computed_at=context.computed_at))
+            else:
+                if result is not None:
+                    results.append(result)
     return results
+
+
+class ResultFailed(Exception):
+    """A result that cannot be computed; the text is the reason, in Spanish."""
+
+
+def _within_bound(what, month, value):
+    problem = rules.number_problem(value) if value is not None else None
+    if problem:
+        raise ResultFailed(f"{what} del mes {month} es {rules.show(value)}, que {problem}; corrija el valor "
+                           "para calcular el resultado.")
+
+
+def _reason(exc, indicator_id, quarter):
+    if isinstance(exc, ResultFailed):
+        return str(exc)
+    logger.exception("No se pudo calcular el resultado T%s del indicador %s", quarter, indicator_id)
+    return (f"Error inesperado al calcular el resultado ({type(exc).__name__}); el detalle quedó en el "
+            "registro del servidor.")
+
+
+def _result(row, quarter, context, targets, adjustments, progress):
+    """One indicator's result in one quarter, or None when it has no period (or no meta) in it."""
+    pk, frequency, direction, indicator_type, green_yellow, yellow_red, program, unit, level = row
+    month = rules.quarter_period_month(frequency, quarter)
+    if month is None:
+        return None
+    limits = rules.thresholds(indicator_type, green_yellow, yellow_red, context.policy.default_thresholds)
+    target = targets.get((pk, month))
+    meta, adjustment_id = rules.meta_vigente(target[1], adjustments[target[0]]) if target else (None, None)
+    if not rules.measured_in_year(frequency, meta is not None):
+        return None
+    avance = progress.get((pk, month))
+    # Values stored before the bound existed may be outside it: that result fails, the others do not.
+    _within_bound("La meta vigente", month, meta)
+    _within_bound("El avance", month, avance[1] if avance else None)
+    deadline = context.calendar.deadline(quarter, unit, program)
+    outcome = rules.quarter_outcome(
+        meta, meta is not None, avance is not None, avance[1] if avance else None, direction, limits,
+        context.as_of < deadline, context.policy.descending_ratio,
+    )
+    submitted_at = avance[3] if avance else None
+    return QuarterResult(
+        indicator_id=pk, fiscal_year=context.fiscal_year, quarter=quarter, program_id=program,
+        responsible_unit_id=unit, level=level, month=month, meta=meta, adjustment_id=adjustment_id,
+        avance=avance[1] if avance else None, progress_id=avance[0] if avance else None,
+        compliance=outcome.cumplimiento, semaforo=outcome.semaforo or "", status=outcome.estado,
+        green_yellow=limits[0], yellow_red=limits[1], reported=avance is not None,
+        approved=bool(avance and avance[2] == ProgressStatus.APROBADO),
+        on_time=None if submitted_at is None else submitted_at < deadline,
+        computed_at=context.computed_at,
+    )
+
+
+def _store_failures(fiscal_year, quarters, indicator_ids, failures):
+    """Replace the failures of what was recomputed: a result computed now clears its old failure."""
+    stored = ResultFailure.objects.filter(fiscal_year=fiscal_year, quarter__in=quarters)
+    if indicator_ids is not None:
+        stored = stored.filter(indicator_id__in=indicator_ids)
+    stored.delete()
+    ResultFailure.objects.bulk_create(failures, batch_size=CHUNK)
+
+
+class ExactSum(Sum):
+    """SUM, exact on PostgreSQL's numeric. SQLite's SUM of integers raises on overflow, so there it
+    is TOTAL (floating point, like SQLite's decimals: exact while the total stays under 2^53)."""
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sqlite(compiler, connection, function="TOTAL", **extra_context)
 
 
 GROUPS = {
@@ -158,13 +216,15 @@ COUNTS = {  # prefixed: several names are also fields of QuarterResult
     "n_rojo": Count("pk", filter=Q(semaforo=rules.Semaforo.ROJO)),
     "n_gris": Count("pk", filter=Q(semaforo=rules.Semaforo.GRIS)),
     "n_with_compliance": Count("compliance"),
-    # Hundredths as integers keep the sum exact on SQLite, whose decimals are floating point.
-    "n_compliance_hundredths": Sum(Cast(Round(F("compliance") * 100), IntegerField())),
+    # Whole hundredths keep the sum exact: on PostgreSQL at any size, and on SQLite (whose decimals
+    # are floating point) while it stays under 2^53. An integer cast overflowed with one extreme c.
+    "n_compliance_hundredths": ExactSum(Cast(Round(F("compliance") * 100), DecimalField(
+        max_digits=rules.COMPLIANCE_SUM_MAX_DIGITS, decimal_places=0))),
     "n_submitted": Count("pk", filter=WITH_META & Q(reported=True, on_time__isnull=False)),
     "n_on_time": Count("pk", filter=WITH_META & Q(reported=True, on_time=True)),
 }
 COUNTERS = [name[2:] for name in COUNTS]
-TOTALS = {f"n_{name}": Sum(name) for name in COUNTERS}
+TOTALS = {f"n_{name}": ExactSum(name) if name == "compliance_hundredths" else Sum(name) for name in COUNTERS}
 
 
 def _store_aggregates(fiscal_year, quarters, computed_at, indicator_ids=None):
@@ -201,9 +261,7 @@ def _aggregate(fiscal_year, scope, key, row, computed_at):
     counters = {name: row[f"n_{name}"] or 0 for name in COUNTERS}
     return QuarterAggregate(
         fiscal_year=fiscal_year, quarter=row["quarter"], scope=scope, computed_at=computed_at, **key, **counters,
-        mean_compliance=rules.mean_compliance(
-            Decimal(counters["compliance_hundredths"]) / 100, counters["with_compliance"]
-        ),
+        mean_compliance=rules.mean_of_hundredths(counters["compliance_hundredths"], counters["with_compliance"]),
         completeness=rules.percentage(counters["reported"], counters["with_meta"]),
         timeliness=rules.percentage(counters["on_time"], counters["submitted"]),
     )

@@ -29,11 +29,15 @@ class QuarterResult(models.Model):
     )
     avance = value_field(_("avance"))
     progress = models.ForeignKey(Progress, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("avance usado"))
-    compliance = models.DecimalField(_("cumplimiento %"), max_digits=12, decimal_places=2, null=True, blank=True)
+    # Holds the largest |c| the rules give from bounded metas and avances (rules.COMPLIANCE_MAX_DIGITS).
+    compliance = models.DecimalField(_("cumplimiento %"), max_digits=rules.COMPLIANCE_MAX_DIGITS, decimal_places=2,
+                                     null=True, blank=True)
     semaforo = models.CharField(_("semáforo"), max_length=10, choices=rules.Semaforo.CHOICES, blank=True)
     status = models.CharField(_("estado"), max_length=20, choices=rules.Estado.CHOICES)
-    green_yellow = models.DecimalField(_("umbral verde-amarillo usado"), max_digits=7, decimal_places=2)
-    yellow_red = models.DecimalField(_("umbral amarillo-rojo usado"), max_digits=7, decimal_places=2)
+    green_yellow = models.DecimalField(_("umbral verde-amarillo usado"), max_digits=rules.THRESHOLD_MAX_DIGITS,
+                                       decimal_places=rules.THRESHOLD_DECIMALS)
+    yellow_red = models.DecimalField(_("umbral amarillo-rojo usado"), max_digits=rules.THRESHOLD_MAX_DIGITS,
+                                     decimal_places=rules.THRESHOLD_DECIMALS)
     reported = models.BooleanField(_("reportado"), default=False)
     approved = models.BooleanField(_("aprobado"), default=False)
     on_time = models.BooleanField(_("enviado a tiempo"), null=True, help_text=_("Vacío para avances importados."))
@@ -81,10 +85,13 @@ class QuarterAggregate(models.Model):
     gris = models.PositiveIntegerField(_("gris"))
     # Counters the percentages come from; the total is summed from the nivel rows with them.
     with_compliance = models.PositiveIntegerField(_("con cumplimiento numérico"))
-    compliance_hundredths = models.BigIntegerField(_("suma de cumplimientos (centésimos)"))
+    # Exact on PostgreSQL at any size; a BigIntegerField overflowed with one extreme cumplimiento.
+    compliance_hundredths = models.DecimalField(_("suma de cumplimientos (centésimos)"),
+                                                max_digits=rules.COMPLIANCE_SUM_MAX_DIGITS, decimal_places=0)
     submitted = models.PositiveIntegerField(_("enviados con fecha"))
     on_time = models.PositiveIntegerField(_("enviados a tiempo"))
-    mean_compliance = models.DecimalField(_("cumplimiento promedio"), max_digits=12, decimal_places=2, null=True, blank=True)
+    mean_compliance = models.DecimalField(_("cumplimiento promedio"), max_digits=rules.COMPLIANCE_MAX_DIGITS,
+                                          decimal_places=2, null=True, blank=True)
     completeness = models.DecimalField(_("completitud %"), max_digits=6, decimal_places=2, null=True, blank=True)
     timeliness = models.DecimalField(_("oportunidad %"), max_digits=6, decimal_places=2, null=True, blank=True)
     computed_at = models.DateTimeField(_("calculado el"))
@@ -98,6 +105,29 @@ class QuarterAggregate(models.Model):
     def __str__(self):
         who = self.program or self.responsible_unit or self.level or "total"
         return f"T{self.quarter}-{self.fiscal_year} {self.get_scope_display()}: {who}"
+
+
+class ResultFailure(models.Model):
+    """A quarterly result that could not be computed, with its reason. It replaces the result (the
+    indicator counts nowhere in that quarter) until a recompute succeeds; the rest is computed."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="result_failures",
+                                  verbose_name=_("indicador"))
+    fiscal_year = models.PositiveSmallIntegerField(_("ejercicio"))
+    quarter = models.PositiveSmallIntegerField(_("trimestre"))
+    reason = models.TextField(_("motivo"))
+    computed_at = models.DateTimeField(_("calculado el"))
+
+    class Meta:
+        verbose_name = _("resultado no calculado")
+        verbose_name_plural = _("resultados no calculados")
+        ordering = ["fiscal_year", "quarter", "indicator"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "fiscal_year", "quarter"], name="unique_result_failure"),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator.external_id} T{self.quarter}-{self.fiscal_year}: {self.reason}"
 
 
 class PendingRecompute(models.Model):

@@ -7,12 +7,10 @@ from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext_lazy as _
 
+from common.numbers import parse_decimal
 from indicators.choices import Direction, Frequency, IndicatorType, ValueType
 
 MEXICO_CITY = ZoneInfo("America/Mexico_City")
-
-VALUE_PLACES = Decimal("0.000001")  # derived values are kept with 6 decimals
-MAX_VALUE = Decimal(10) ** 22  # what a stored value (28 digits, 6 decimals) can hold
 
 PERIOD_END_MONTHS = {
     Frequency.MENSUAL: tuple(range(1, 13)),
@@ -29,23 +27,92 @@ PERIOD_END_MONTHS = {
 }
 
 
-class InvalidRatio(ValueError):
-    """Denominator 0 with a numerator other than 0."""
-
-
+# --- Numbers that can be stored and computed (docs/reglas.md §1) -----------------------------
+# One bound for every meta, avance, numerador, denominador, factor and value derived from them: at
+# most 15 figures (integer digits and decimals together) and at most 6 decimals. 15 significant
+# digits is what SQLite's REAL keeps exactly (PostgreSQL's numeric keeps more); 6 decimals is what
+# the columns keep. The sizes of the columns that hold results are derived from it below.
+MAX_DIGITS = 15
 MAX_DECIMALS = 6
+MAX_VALUE = Decimal(10) ** MAX_DIGITS  # exclusive: 999,999,999,999,999 is the largest value
+LARGEST = MAX_VALUE - 1
+VALUE_PLACES = Decimal(1).scaleb(-MAX_DECIMALS)  # derived values are kept with 6 decimals
+SMALLEST = VALUE_PLACES  # the smallest |value| other than 0
+# The largest |c| from bounded A and M is A = 999,999,999,999,999 against M = −0.000001:
+# 100 + (A − M) / |M| × 100 = LARGEST × 10^8 + 200, under 10^23.
+COMPLIANCE_INTEGER_DIGITS = MAX_DIGITS + MAX_DECIMALS + 2
+# Columns holding a cumplimiento (2 decimals) get one digit of room: SQLite reads a REAL back
+# rounded to 15 significant digits, which can round up to the next power of ten, and Django raises
+# on a value read with more digits than its column.
+COMPLIANCE_MAX_DIGITS = COMPLIANCE_INTEGER_DIGITS + 1 + 2
+# A sum of cumplimientos in hundredths, over as many results as a PositiveIntegerField counts (< 10^10).
+COMPLIANCE_SUM_MAX_DIGITS = COMPLIANCE_INTEGER_DIGITS + 1 + 2 + 10
+WIDE_PRECISION = 80  # precision of intermediate arithmetic: exact for any bounded input
+
+
+def figures(number):
+    """(figures, decimals) of a finite number: digits from its first integer digit to its last
+    non-zero decimal (1,234.50 → (5, 1); 0.05 → (2, 2); 1E+3 → (4, 0); 0 → (0, 0))."""
+    _, digits, exponent = number.as_tuple()
+    text = "".join(map(str, digits)).lstrip("0")
+    if exponent < 0:  # trailing zeros of the fraction change nothing
+        trimmed = min(len(text) - len(text.rstrip("0")), -exponent)
+        text, exponent = text[:len(text) - trimmed], exponent + trimmed
+    if not text:
+        return 0, 0
+    decimals = max(-exponent, 0)
+    return max(len(text) + exponent, 0) + decimals, decimals
 
 
 def number_problem(number):
-    """Why a captured or imported number cannot be stored, or None: at most 22 integer digits
-    and 6 decimals (the columns are Decimal(28, 6))."""
+    """Why a number cannot be stored and computed, or None: at most 15 figures (integer digits and
+    decimals together) and at most 6 decimals. Never rounded to fit."""
     if not number.is_finite():
         return "no es un número finito"
-    if -number.as_tuple().exponent > MAX_DECIMALS:
-        return f"tiene más de {MAX_DECIMALS} decimales"
-    if abs(number) >= MAX_VALUE:
-        return "es demasiado grande (a lo más 22 cifras enteras)"
+    count, decimals = figures(number)
+    if decimals > MAX_DECIMALS:
+        return f"tiene {decimals} decimales; se admiten a lo más {MAX_DECIMALS}"
+    if count > MAX_DIGITS:
+        return (f"tiene {count} cifras; se admiten a lo más {MAX_DIGITS} entre enteras y decimales "
+                f"(el mayor número es {LARGEST:,})")
     return None
+
+
+# Umbrales del semáforo are percentage points with 2 decimals, under 100,000 (their columns).
+THRESHOLD_DECIMALS = 2
+THRESHOLD_MAX_DIGITS = 7
+THRESHOLD_LARGEST = Decimal(10) ** (THRESHOLD_MAX_DIGITS - THRESHOLD_DECIMALS) - Decimal(1).scaleb(-THRESHOLD_DECIMALS)
+
+
+def threshold_problem(value):
+    """Why an umbral cannot be stored as written, or None (never rounded to fit)."""
+    count, decimals = figures(value)
+    if decimals > THRESHOLD_DECIMALS:
+        return f"tiene {decimals} decimales; un umbral admite a lo más {THRESHOLD_DECIMALS}"
+    if count - decimals > THRESHOLD_MAX_DIGITS - THRESHOLD_DECIMALS:
+        return f"es demasiado grande para un umbral (a lo más {THRESHOLD_LARGEST:,} puntos)"
+    return None
+
+
+def parse_value(text):
+    """A number typed in the capture or written in a file: read as written in Mexico
+    (`common.numbers.parse_decimal`) and inside the bound. None for empty text; a ValueError whose
+    text is the reason (written to follow the text quoted in «…») otherwise."""
+    number = parse_decimal(text)
+    if number is None:
+        return None
+    problem = number_problem(number)
+    if problem:
+        raise ValueError(problem)
+    if number.as_tuple().exponent < -MAX_DECIMALS:  # only zeros beyond the 6th decimal: exact
+        number = number.quantize(VALUE_PLACES)
+    return number
+
+
+def show(number):
+    """A number as messages quote it: es-MX grouping, its decimals without trailing zeros (1,955.5)."""
+    text = f"{number:,f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def period_months(frequency):
@@ -64,17 +131,37 @@ def effective_factor(value_type, factor=None):
     return Decimal(100) if value_type == ValueType.PORCENTAJE else Decimal(1)
 
 
+class InvalidRatio(ValueError):
+    """A numerador / denominador that gives no value that can be stored."""
+
+
+class DerivedOutOfBounds(InvalidRatio):
+    """numerador / denominador × factor, rounded to 6 decimals, is outside the bound: refused, never
+    rounded to something else. The text names the figure; callers name the field."""
+
+    def __init__(self, numerator, denominator, factor, derived, problem):
+        self.numerator, self.denominator, self.factor = numerator, denominator, factor
+        self.derived, self.problem = derived, problem
+        super().__init__(f"El valor calculado, {show(numerator)} / {show(denominator)} × {show(factor)} = "
+                         f"{show(derived)}, {problem}.")
+
+
 def ratio_value(numerator, denominator, factor):
-    """numerador / denominador × factor, rounded half-up to 6 decimals; None for 0 / 0."""
+    """numerador / denominador × factor, rounded half-up to 6 decimals; None for 0 / 0. A result
+    outside the bound raises DerivedOutOfBounds: derived values keep their 6 decimals or are refused."""
     if denominator == 0:
         if numerator == 0:
             return None
         raise InvalidRatio("El denominador es 0 y el numerador no: el cociente no existe.")
     if number_problem(numerator) or number_problem(denominator):
         raise InvalidRatio("El numerador o el denominador no es un número que se pueda guardar.")
-    with localcontext() as context:  # room for any ratio; the caller checks it fits the field
-        context.prec = 60
-        return (numerator / denominator * factor).quantize(VALUE_PLACES, rounding=ROUND_HALF_UP)
+    with localcontext() as context:  # room for any ratio of bounded numbers
+        context.prec = WIDE_PRECISION
+        derived = (numerator / denominator * factor).quantize(VALUE_PLACES, rounding=ROUND_HALF_UP)
+    problem = number_problem(derived)
+    if problem:
+        raise DerivedOutOfBounds(numerator, denominator, factor, derived, problem)
+    return derived
 
 
 def agrees_with(given, derived):
@@ -145,16 +232,18 @@ def compliance(meta, avance, direction, descending_ratio=False):
     Returns None when it is undefined (meta 0 with avance ≠ 0). Both values must be given."""
     if meta == 0:
         return HUNDRED.quantize(COMPLIANCE_PLACES) if avance == 0 else None
-    if direction == Direction.ASCENDENTE:
-        raw = HUNDRED + (avance - meta) / abs(meta) * HUNDRED
-    elif direction == Direction.DESCENDENTE:
-        if descending_ratio and meta > 0 and avance > 0:
-            raw = meta / avance * HUNDRED
+    with localcontext() as context:  # rounded once, at the end, whatever the size of A / M
+        context.prec = WIDE_PRECISION
+        if direction == Direction.ASCENDENTE:
+            raw = HUNDRED + (avance - meta) / abs(meta) * HUNDRED
+        elif direction == Direction.DESCENDENTE:
+            if descending_ratio and meta > 0 and avance > 0:
+                raw = meta / avance * HUNDRED
+            else:
+                raw = HUNDRED - (avance - meta) / abs(meta) * HUNDRED
         else:
-            raw = HUNDRED - (avance - meta) / abs(meta) * HUNDRED
-    else:
-        raw = HUNDRED - abs(avance - meta) / abs(meta) * HUNDRED
-    return max(raw, Decimal(0)).quantize(COMPLIANCE_PLACES, rounding=ROUND_HALF_UP)
+            raw = HUNDRED - abs(avance - meta) / abs(meta) * HUNDRED
+        return max(raw, Decimal(0)).quantize(COMPLIANCE_PLACES, rounding=ROUND_HALF_UP)
 
 
 # --- Semáforo -------------------------------------------------------------------------------
@@ -248,7 +337,16 @@ def mean_compliance(total, count):
     decimals; None without values."""
     if not count:
         return None
-    return (Decimal(total) / count).quantize(COMPLIANCE_PLACES, rounding=ROUND_HALF_UP)
+    with localcontext() as context:
+        context.prec = WIDE_PRECISION
+        return (Decimal(total) / count).quantize(COMPLIANCE_PLACES, rounding=ROUND_HALF_UP)
+
+
+def mean_of_hundredths(hundredths, count):
+    """`mean_compliance` from the sum of the rounded `c` kept in hundredths (exact at any size)."""
+    with localcontext() as context:
+        context.prec = WIDE_PRECISION
+        return mean_compliance(Decimal(hundredths) / 100, count)
 
 
 # --- Capture windows ------------------------------------------------------------------------
@@ -290,16 +388,31 @@ class CannotRollUp(ValueError):
     pass
 
 
+def _check_sum(what, total):
+    problem = number_problem(total)
+    if problem:
+        raise CannotRollUp(f"La suma de los {what} de las entidades, {show(total)}, {problem}.")
+
+
 def roll_up(quantities, factor):
     """The national (value, numerador, denominador) of per-entidad avances: numeradores and
     denominadores are summed, never percentages averaged; absolute values are summed."""
     quantities = list(quantities)
-    if all(q[1] is not None and q[2] is not None for q in quantities):
-        numerator = sum((q[1] for q in quantities), Decimal(0))
-        denominator = sum((q[2] for q in quantities), Decimal(0))
-        return ratio_value(numerator, denominator, factor), numerator, denominator
-    if factor == 1 and all(q[1] is None for q in quantities):
-        return sum((q[0] for q in quantities), Decimal(0)), None, None
+    with localcontext() as context:  # exact sums; the bound is checked on them
+        context.prec = WIDE_PRECISION
+        if all(q[1] is not None and q[2] is not None for q in quantities):
+            numerator = sum((q[1] for q in quantities), Decimal(0))
+            denominator = sum((q[2] for q in quantities), Decimal(0))
+            _check_sum("numeradores", numerator)
+            _check_sum("denominadores", denominator)
+            try:
+                return ratio_value(numerator, denominator, factor), numerator, denominator
+            except InvalidRatio as exc:
+                raise CannotRollUp(f"Con las entidades sumadas: {exc}") from exc
+        if factor == 1 and all(q[1] is None for q in quantities):
+            total = sum((q[0] for q in quantities), Decimal(0))
+            _check_sum("valores", total)
+            return total, None, None
     raise CannotRollUp(
         "Para sumar las entidades cada avance estatal necesita numerador y denominador "
         "(solo los valores absolutos se suman directamente)."

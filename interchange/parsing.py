@@ -3,7 +3,7 @@
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -16,7 +16,6 @@ from interchange.catalogs import CLOSED_CATALOGS, allowed_values, canonical
 from programs.models import LEVEL_BY_ID, Level, Objective
 
 CONTROL_CHARACTERS_REMOVED = "se quitaron caracteres de control"
-NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 
 # Years an ejercicio or a línea base may have; beyond them a cell is a typing error, not a year.
 FIRST_YEAR, LAST_YEAR = 1900, 2200
@@ -129,22 +128,14 @@ class RowReader:
         return value
 
     def decimal(self, column):
+        """A number cell: text as written in Mexico (rules.parse_value, the capture's reader too);
+        XLSX numeric cells arrive as their exact plain decimal text (reader._cell_text)."""
         raw = self.cells.get(column, "")
-        if not raw:
-            return None
-        if not NUMBER.match(raw):
-            self.error(column, f"«{raw}» no es un número: use punto decimal y sin separador de miles (p. ej. 1955.5).")
-            return None
         try:
-            number = Decimal(raw)
-        except InvalidOperation:  # pragma: no cover - the pattern already rules this out
-            self.error(column, f"«{raw}» no es un número.")
+            return rules.parse_value(raw)
+        except ValueError as exc:
+            self.error(column, f"«{raw}» {exc}.")
             return None
-        problem = rules.number_problem(number)
-        if problem:
-            self.error(column, f"«{raw}» {problem}.")
-            return None
-        return number
 
     def year(self, column, required=False):
         """A year (CICLO, CICLO_LINEA_BASE): ASCII digits only (`str.isdigit` also takes «²»)."""
@@ -185,6 +176,10 @@ class RowReader:
             return Quantity(value) if value is not None else None
         try:
             derived = rules.ratio_value(numerator, denominator, factor)
+        except rules.DerivedOutOfBounds as exc:
+            self.error(column, f"el valor calculado {column}_NUM / {column}_DEN × {rules.show(factor)} = "
+                               f"{rules.show(exc.derived)} {exc.problem}; no se redondea.")
+            return None
         except rules.InvalidRatio:
             self.error(f"{column}_DEN", f"el denominador es 0 y el numerador ({numerator}) no; no hay cociente.")
             return None
@@ -350,6 +345,8 @@ def threshold_errors(reader, green_yellow, yellow_red):
     for column, value in (("UMBRAL_VERDE_AMARILLO", green_yellow), ("UMBRAL_AMARILLO_ROJO", yellow_red)):
         if value is not None and value < 0:
             reader.error(column, "el umbral no puede ser negativo.")
+        elif value is not None and rules.threshold_problem(value):
+            reader.error(column, f"«{reader.cells[column]}» {rules.threshold_problem(value)}.")
     if green_yellow is not None and yellow_red is not None and green_yellow > yellow_red:
         reader.error("UMBRAL_AMARILLO_ROJO", f"debe ser mayor o igual que UMBRAL_VERDE_AMARILLO ({green_yellow}).")
 

@@ -1,20 +1,26 @@
 """Long jobs with progress: started by a service, run by a Celery task, polled by the page."""
 
+import logging
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.db import DatabaseError
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from compliance.engine import compute_year
+from compliance.models import ResultFailure
 from indicators.scope import indicators_for
 from interchange.exports import render_export
 from jobs.models import Job
 from programs.models import Program
 from programs.roles import is_administrator
+
+logger = logging.getLogger(__name__)
+FAILURES_LISTED = 20  # the rest are on each indicator's page
 
 
 def _set(job, **fields):
@@ -28,17 +34,43 @@ def run(job_id):
     try:
         message = RUNNERS[job.kind](job)
     except Exception as exc:
-        _set(job, status=Job.Status.ERROR, message=_("Error: %(error)s") % {"error": exc}, finished_at=timezone.now())
+        logger.exception("Falló el trabajo %s (%s)", job.pk, job.kind)
+        _set(job, status=Job.Status.ERROR, message=_("Error: %(error)s") % {"error": _readable(exc)},
+             finished_at=timezone.now())
         raise
     _set(job, status=Job.Status.TERMINADO, progress=100, finished_at=timezone.now(), message=message)
+
+
+def _readable(exc):
+    """What the job page says about a failure: never the database's own text (the log keeps it)."""
+    if isinstance(exc, DatabaseError):
+        return _("la base de datos no aceptó lo calculado y no se guardó nada de este trabajo (lo guardado antes "
+                 "sigue igual). El detalle técnico quedó en el registro del servidor.")
+    if isinstance(exc, ArithmeticError) or not str(exc).strip():
+        return _("falló un cálculo (%(tipo)s) y no se guardó nada de este trabajo. El detalle técnico quedó en "
+                 "el registro del servidor.") % {"tipo": type(exc).__name__}
+    return str(exc)
 
 
 def _recompute(job):
     def progress(done, total):
         _set(job, progress=int(done * 100 / total) if total else 100)
 
-    written = compute_year(job.params["ejercicio"], job.params["trimestres"], on_progress=progress)
-    return _("Resultados calculados — %(resumen)s.") % {"resumen": ", ".join(f"T{q}: {n}" for q, n in written.items())}
+    fiscal_year, quarters = job.params["ejercicio"], job.params["trimestres"]
+    written = compute_year(fiscal_year, quarters, on_progress=progress)
+    lines = [_("Resultados calculados — %(resumen)s.") % {"resumen": ", ".join(f"T{q}: {n}" for q, n in written.items())}]
+    failures = ResultFailure.objects.filter(fiscal_year=fiscal_year, quarter__in=quarters).select_related(
+        "indicator").order_by("quarter", "indicator__external_id")
+    count = failures.count()
+    if count:
+        lines.append(ngettext(
+            "%(n)d resultado no se pudo calcular y no cuenta en ningún agregado; su motivo está en la ficha del indicador:",
+            "%(n)d resultados no se pudieron calcular y no cuentan en ningún agregado; el motivo de cada uno está "
+            "en la ficha de su indicador:", count) % {"n": count})
+        lines += [f"{f.indicator.external_id} T{f.quarter}: {f.reason}" for f in failures[:FAILURES_LISTED]]
+        if count > FAILURES_LISTED:
+            lines.append(_("… y %(n)d más.") % {"n": count - FAILURES_LISTED})
+    return "\n".join(lines)
 
 
 def _export(job):

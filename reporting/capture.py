@@ -3,7 +3,7 @@ reading the posted grid and saving each changed row on its own through the captu
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -294,18 +294,11 @@ def send_row(user, row, fiscal_year):
 
 
 def parse_number(raw, label):
-    """A number as people type it in Mexico: 1,955.5 or 1955.5 (commas group thousands)."""
-    text = raw.strip().replace(",", "").replace(" ", "")
-    if not text:
-        return None
+    """A number as people type it in Mexico (rules.parse_value): 1,955.5 or 1955.5; None if empty.
+    The reason for a refusal names the field and quotes what was typed."""
     try:
-        number = Decimal(text)
-    except InvalidOperation:
-        raise ValueError(_("%(campo)s: «%(texto)s» no es un número (use punto decimal, p. ej. 1,955.5).")
-                         % {"campo": label, "texto": raw}) from None
-    problem = rules.number_problem(number)
-    if problem:
-        # The reason comes from rules.number_problem (shared with the command-line import).
+        return rules.parse_value(raw)
+    except ValueError as exc:
+        # The reason comes from rules (shared with the import), so it is the same in both.
         raise ValueError(_("%(campo)s: «%(texto)s» %(problema)s.")
-                         % {"campo": label, "texto": raw, "problema": problem})
-    return number
+                         % {"campo": label, "texto": raw.strip(), "problema": exc}) from None

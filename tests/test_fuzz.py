@@ -8,6 +8,7 @@ import os
 import re
 import zipfile
 from datetime import datetime
+from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
@@ -20,7 +21,9 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from common.formula_safety import FORMULA_START, append_row
 from common.formula_safety import NUMBER as FORMULA_NUMBER
+from common.numbers import plain_number
 from common.text import has_control_characters
+from indicators import rules
 from indicators.models import Indicator, Target
 from interchange.exporter import write_csv
 from interchange.importer import ImportErrors, UnreadableFile, import_file
@@ -303,3 +306,115 @@ def test_xlsx_exports_keep_formula_text_as_text(db):
     append_row(sheet, ["=cmd|' /C calc'!A0", -5, "texto"])
     assert [c.data_type for c in sheet[1]] == ["s", "n", "s"]
     assert sheet["A1"].value == "=cmd|' /C calc'!A0"
+
+
+# --- Extreme and locale-formatted numbers: never a 500, never a number other than the one meant ---
+
+SWAP = str.maketrans({",": ".", ".": ","})
+EXTREMES = [rules.LARGEST, -rules.LARGEST, rules.SMALLEST, -rules.SMALLEST, Decimal("999999999.999999"),
+            Decimal(10) ** 15, Decimal(27000000), Decimal(900000000000), Decimal("9999999999999999999999.999999"),
+            Decimal(10) ** 22, Decimal("0.0000001"), Decimal(0), Decimal("1234.5")]
+MEANT = st.one_of(
+    st.sampled_from(EXTREMES),
+    st.integers(0, 8).flatmap(lambda places: st.decimals(
+        min_value=-10 ** 17, max_value=10 ** 17, places=places, allow_nan=False, allow_infinity=False)),
+)
+# How people in Mexico write a number: these must be read, exactly, when inside the bound.
+MEXICAN = {
+    "plain": lambda d: format(d, "f"),
+    "grouped": lambda d: f"{d:,f}",
+    "signed": lambda d: ("+" if d >= 0 else "") + f"{d:,f}",
+    "spaces around": lambda d: f"  {d:,f}\t",
+    "typographic minus": lambda d: f"{d:,f}".replace("-", "\u2212"),
+}
+# Other conventions: refused, or read only when the text means the same number in es-MX.
+FOREIGN = {
+    "es-ES": lambda d: f"{d:,f}".translate(SWAP),
+    "fr": lambda d: f"{d:,f}".replace(",", "\u202f").replace(".", ","),
+    "spaced thousands": lambda d: f"{d:,f}".replace(",", " "),
+    "percent": lambda d: format(d, "f") + "%",
+    "scientific": lambda d: format(d, "E"),
+}
+WRITTEN = st.tuples(MEANT, st.sampled_from(sorted({**MEXICAN, **FOREIGN}))).map(
+    lambda pair: (pair[0], pair[1], {**MEXICAN, **FOREIGN}[pair[1]](pair[0])))
+
+
+def one_ambiguity(style, text):
+    """The one text the rule decides by locale (docs/decisiones.md): a single separator followed by
+    exactly three digits is read as in Mexico — «1,234» is 1234 and «1.234» is 1.234, although in
+    es-ES they are one point two three four and one thousand two hundred thirty-four."""
+    return style in FOREIGN and re.fullmatch(r"[+\-]?[0-9]{1,3}[.,][0-9]{3}", text)
+
+
+def expected_reading(meant, style, text):
+    """The number the reader must give for `text`, or None when it must refuse it."""
+    if style in MEXICAN:
+        return meant if rules.number_problem(meant) is None else None
+    try:
+        read = rules.parse_value(text)
+    except ValueError:
+        return None
+    assert read == meant or one_ambiguity(style, text), f"{style} «{text}» read as {read}, meant {meant}"
+    return read
+
+
+@FUZZ
+@given(written=WRITTEN)
+def test_numbers_are_read_as_meant_or_refused(written):
+    meant, style, text = written
+    expected = expected_reading(meant, style, text)
+    try:
+        read = rules.parse_value(text)
+    except ValueError as exc:
+        assert expected is None, f"{style} «{text}» refused: {exc}"
+        assert str(exc) and not str(exc).endswith(".")
+    else:
+        assert expected is not None and read == expected and str(read) == str(read), (style, text, read)
+
+
+@FUZZ
+@given(written=WRITTEN, field=st.sampled_from(["value", "numerator"]))
+def test_capture_and_preview_never_500_nor_reinterpret(client, demo_once, written, field):
+    meant, style, text = written
+    program, indicator = demo_once.program, demo_once.indicator
+    client.force_login(demo_once.user)
+    expected = expected_reading(meant, style, text)
+    numbers = {"value": "", "numerator": "", "denominator": ""}
+    numbers[field] = text
+    if field == "numerator":
+        numbers["denominator"] = "1"
+    preview = client.get(reverse("simir:capture_preview", args=[indicator.pk]), {"ejercicio": 2024, "mes": 3, **numbers})
+    assert preview.status_code in (200, 400)
+    before = Progress.objects.filter(indicator=indicator, month=3).values_list("value", "numerator", "version").first()
+    response = client.post(reverse("simir:capture", args=[2024, 1, program.pk]), {
+        "indicator": indicator.pk, "version": before[2] if before else "", **numbers,
+        "cause": "", "effect": "", "other_reasons": "", "action": "guardar",
+    })
+    assert response.status_code in (200, 302)
+    after = Progress.objects.filter(indicator=indicator, month=3).values_list("value", "numerator", "version").first()
+    derived_fits = field == "value" or (expected is not None and rules.number_problem(expected * 100) is None)
+    if expected is not None and derived_fits:
+        assert response.status_code == 302, (style, text)
+        assert preview.status_code == 200 and preview.json()["valor"] == plain_number(
+            expected if field == "value" else expected * 100)
+        stored = after[0] if field == "value" else after[1]
+        assert stored == expected, (style, text, stored)  # through the database, exactly
+        assert client.get(reverse("simir:capture", args=[2024, 1, program.pk])).status_code == 200
+        assert client.get(reverse("simir:indicator_detail", args=[indicator.pk])).status_code == 200
+    else:
+        assert response.status_code == 200 and 'class="error"' in response.content.decode(), (style, text)
+        assert preview.status_code == 400
+        assert after == before
+
+
+@FUZZ
+@given(written=WRITTEN)
+def test_imported_numbers_are_the_numbers_meant(tmp_path_factory, written):
+    meant, style, text = written
+    expected = expected_reading(meant, style, text)
+    path = write_test_csv(tmp_path_factory.mktemp("n") / "n.csv", [base_row(META_MES3=text, ID_INDICADOR="77")])
+    if imported_whole_or_not_at_all(path):
+        assert expected is not None, (style, text)
+        assert Target.objects.get(indicator__external_id="77", month=3).value == expected
+    else:
+        assert expected is None, (style, text)

@@ -176,8 +176,8 @@ TEN_MISTAKES = [
     ({"AVANCE_MES2": "10"}, "fila 5, columna AVANCE_MES2: el mes 2 no cierra un periodo de frecuencia Trimestral; "
                             "los meses válidos son 3, 6, 9, 12."),
     ({"META_MES3_NUM": "10"}, "fila 6, columna META_MES3_DEN: META_MES3_NUM y META_MES3_DEN van juntos; falta este."),
-    ({"AVANCE_MES3": "1,955"}, "fila 7, columna AVANCE_MES3: «1,955» no es un número: use punto decimal y sin "
-                               "separador de miles (p. ej. 1955.5)."),
+    ({"AVANCE_MES3": "1,95"}, "fila 7, columna AVANCE_MES3: «1,95» la coma solo separa miles (1,234.5); para "
+                              "decimales use punto: «1.95»."),
     ({"AVANCE_MES6": "80.91", "AVANCE_MES6_NUM": "1955", "AVANCE_MES6_DEN": "2416"},
      "fila 8, columna AVANCE_MES6: el valor 80.91 no coincide con AVANCE_MES6_NUM / AVANCE_MES6_DEN × 100 = 80.918874."),
     ({"AVANCE_CAUSA_MES9": "Sin avance"}, "fila 9, columna AVANCE_CAUSA_MES9: hay justificación pero no hay avance en el mes 9."),

@@ -4,7 +4,7 @@ and per UR for one quarter, with drill-down to a programa's indicator results.
 Everything comes from `aggregates_for` / `results_for`, so a user only ever sees their scope. The
 number of queries does not depend on the number of rows (each list is one query with its joins)."""
 
-from decimal import Decimal
+from decimal import localcontext
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -34,10 +34,12 @@ def _totals(rows):
     """Totals of the rows shown (not the stored overall aggregate, which may mix indicators outside
     the user's scope). Percentages come from the summed counters through the same rules the
     stored aggregates use, so a totals row is exact, never an average of averages."""
-    sums = {name: sum(getattr(row, name) for row in rows) for name in COUNTERS}
+    with localcontext() as context:  # the hundredths can have more digits than the default 28
+        context.prec = rules.WIDE_PRECISION
+        sums = {name: sum(getattr(row, name) for row in rows) for name in COUNTERS}
     return {
         **sums,
-        "mean_compliance": rules.mean_compliance(Decimal(sums["compliance_hundredths"]) / 100, sums["with_compliance"]),
+        "mean_compliance": rules.mean_of_hundredths(sums["compliance_hundredths"], sums["with_compliance"]),
         "completeness": rules.percentage(sums["reported"], sums["with_meta"]),
         "timeliness": rules.percentage(sums["on_time"], sums["submitted"]),
     }

@@ -6,7 +6,7 @@ from django_tables2 import RequestConfig
 from common.numbers import plain_number
 from common.table_export import EXPORT_FORMATS, export_table
 from compliance.filters import IndicatorFilter
-from compliance.models import QuarterResult
+from compliance.models import QuarterResult, ResultFailure
 from compliance.tables import IndicatorTable
 from indicators import rules
 from indicators.models import FiscalYearPolicy, Target
@@ -52,8 +52,9 @@ def indicator_detail(request, pk):
         "avance": [plain_number(s["progress"].value) if s["progress"] else None for s in series],
         "semaforo": [_light(results, s["year"], s["month"]) for s in series],
     }
+    failures = ResultFailure.objects.filter(indicator=indicator).order_by("fiscal_year", "quarter")
     return render(request, "indicators/detail.html", {
-        "indicator": indicator, "series": series, "results": results, "chart": chart,
+        "indicator": indicator, "series": series, "results": results, "chart": chart, "failures": failures,
         "targets": [targets[key] for key in sorted(targets)],
         "variables": indicator.variables.all(),
     })

@@ -55,8 +55,8 @@ class Indicator(models.Model):
         _("tipo de valor"), max_length=60, blank=True,
         help_text=_("Absoluto, Porcentaje, Tasa, Razón, Promedio o Índice; vacío es Absoluto."),
     )
-    factor = models.DecimalField(
-        _("factor"), max_digits=20, decimal_places=6, null=True, blank=True,
+    factor = value_field(
+        _("factor"),
         help_text=_("Multiplicador de numerador/denominador; vacío: 100 para Porcentaje, 1 para los demás."),
     )
     direction = models.CharField(_("sentido"), max_length=20, choices=Direction.choices)
@@ -64,11 +64,11 @@ class Indicator(models.Model):
     baseline_value = value_field(_("línea base (valor)"))
     baseline_year = models.PositiveSmallIntegerField(_("línea base (año)"), null=True, blank=True)
     threshold_green_yellow = models.DecimalField(
-        _("umbral verde-amarillo"), max_digits=7, decimal_places=2, null=True, blank=True,
+        _("umbral verde-amarillo"), max_digits=rules.THRESHOLD_MAX_DIGITS, decimal_places=rules.THRESHOLD_DECIMALS, null=True, blank=True,
         validators=[MinValueValidator(Decimal(0))], help_text=_("Puntos porcentuales de desviación."),
     )
     threshold_yellow_red = models.DecimalField(
-        _("umbral amarillo-rojo"), max_digits=7, decimal_places=2, null=True, blank=True,
+        _("umbral amarillo-rojo"), max_digits=rules.THRESHOLD_MAX_DIGITS, decimal_places=rules.THRESHOLD_DECIMALS, null=True, blank=True,
         validators=[MinValueValidator(Decimal(0))], help_text=_("Puntos porcentuales de desviación."),
     )
     captured_by_state = models.BooleanField(

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from indicators import rules
 from indicators.choices import (
     IndicatorType,
 )
@@ -15,10 +16,10 @@ class FiscalYearPolicy(models.Model):
     """Per-ejercicio settings of the rules (docs/reglas.md); an ejercicio without one uses the defaults."""
 
     fiscal_year = models.PositiveSmallIntegerField(_("ejercicio"), unique=True)
-    gestion_green_yellow = models.DecimalField(_("Gestión: umbral verde-amarillo"), max_digits=7, decimal_places=2, default=Decimal(10))
-    gestion_yellow_red = models.DecimalField(_("Gestión: umbral amarillo-rojo"), max_digits=7, decimal_places=2, default=Decimal(20))
-    strategic_green_yellow = models.DecimalField(_("Estratégico: umbral verde-amarillo"), max_digits=7, decimal_places=2, default=Decimal(5))
-    strategic_yellow_red = models.DecimalField(_("Estratégico: umbral amarillo-rojo"), max_digits=7, decimal_places=2, default=Decimal(10))
+    gestion_green_yellow = models.DecimalField(_("Gestión: umbral verde-amarillo"), max_digits=rules.THRESHOLD_MAX_DIGITS, decimal_places=rules.THRESHOLD_DECIMALS, default=Decimal(10))
+    gestion_yellow_red = models.DecimalField(_("Gestión: umbral amarillo-rojo"), max_digits=rules.THRESHOLD_MAX_DIGITS, decimal_places=rules.THRESHOLD_DECIMALS, default=Decimal(20))
+    strategic_green_yellow = models.DecimalField(_("Estratégico: umbral verde-amarillo"), max_digits=rules.THRESHOLD_MAX_DIGITS, decimal_places=rules.THRESHOLD_DECIMALS, default=Decimal(5))
+    strategic_yellow_red = models.DecimalField(_("Estratégico: umbral amarillo-rojo"), max_digits=rules.THRESHOLD_MAX_DIGITS, decimal_places=rules.THRESHOLD_DECIMALS, default=Decimal(10))
     descending_ratio = models.BooleanField(
         _("Descendente como meta / avance × 100"), default=False,
         help_text=_("Alternativa para sentido descendente con meta y avance positivos; por omisión, la fórmula lineal."),

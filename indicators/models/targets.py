@@ -47,12 +47,12 @@ class PeriodValue(models.Model):
         elif self.numerator is not None and self.indicator_id:
             try:
                 derived = rules.ratio_value(self.numerator, self.denominator, self.indicator.effective_factor)
+            except rules.DerivedOutOfBounds as exc:
+                errors["value"] = str(exc)  # names the figure; never rounded to fit
             except rules.InvalidRatio as exc:
                 errors["denominator"] = str(exc)
             else:
-                if derived is not None and abs(derived) >= rules.MAX_VALUE:
-                    errors["value"] = _("El valor calculado es demasiado grande (a lo más 22 cifras enteras).")
-                elif self.value is not None and not rules.agrees_with(self.value, derived):
+                if self.value is not None and not rules.agrees_with(self.value, derived):
                     errors["value"] = _("El valor %(valor)s no coincide con numerador/denominador (%(calculado)s).") % {
                         "valor": self.value, "calculado": derived}
                 else:

@@ -211,14 +211,14 @@
     if (data.error) {
       compliance.textContent = data.error;
     } else {
-      compliance.textContent = data.cumplimiento ? fmt.format(Number(data.cumplimiento)) + " %" : (data.semaforo ? "N/A" : "—");
+      compliance.textContent = data.cumplimiento ? fmt.format(data.cumplimiento) + " %" : (data.semaforo ? "N/A" : "—");
     }
-    if (value) value.textContent = data.valor ? fmt.format(Number(data.valor)) : "";
+    if (value) value.textContent = data.valor ? fmt.format(data.valor) : "";
     if (data.numerador !== undefined || row.dataset.byState !== undefined) {
       const rolled = { numerator: data.numerador || data.valor, denominator: data.denominador };
       row.querySelectorAll("[data-rolled]").forEach(function (cell) {
         const number = rolled[cell.dataset.rolled];
-        cell.textContent = number ? fmt.format(Number(number)) : "—";
+        cell.textContent = number ? fmt.format(number) : "—";
       });
     }
     const cell = row.querySelector(".live-semaforo");

@@ -3,6 +3,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from compliance.engine import compute_year, results_payload
+from compliance.models import ResultFailure
 from indicators import rules
 
 
@@ -24,6 +25,10 @@ class Command(BaseCommand):
             raise CommandError(f"--ejercicio debe ser un año de cuatro cifras (se recibió {ejercicio}).")
         quarters = [trimestre] if trimestre else list(rules.QUARTERS)
         compute_year(ejercicio, quarters)
+        # On stderr, so the JSON on stdout stays the stable interface of docs/flujo.md.
+        for failure in ResultFailure.objects.filter(fiscal_year=ejercicio, quarter__in=quarters).select_related(
+                "indicator").order_by("quarter", "indicator__external_id"):
+            self.stderr.write(f"T{failure.quarter} {failure.indicator.external_id}: no se calculó — {failure.reason}")
         payload = results_payload(ejercicio, quarters)
         if output_format == "json":
             self.stdout.write(json.dumps(payload, ensure_ascii=False))
