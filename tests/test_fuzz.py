@@ -54,6 +54,7 @@ def imported_whole_or_not_at_all(path):
     return True
 
 
+@pytest.mark.embedded
 @FUZZ
 @given(cells=st.dictionaries(st.sampled_from(FUZZED_COLUMNS), NASTY, min_size=1, max_size=6))
 def test_random_cells_import_completely_or_not_at_all(tmp_path_factory, cells):
@@ -128,6 +129,7 @@ def demo_once(db, django_user_model):
 @FUZZ
 @given(numerator=NASTY, denominator=NASTY, cause=st.text(max_size=2100),
        version=st.one_of(st.just("loaded"), NASTY))
+@pytest.mark.embedded
 def test_capture_form_never_errors_500(client, demo_once, numerator, denominator, cause, version):
     program, indicator = demo_once.program, demo_once.indicator
     client.force_login(demo_once.user)
