@@ -60,7 +60,7 @@ test-unit: install-dev chromium
 # The embedded default (SQLite, what `make run` uses) keeps its own tests: demo load, capture, review,
 # import, export and numeric limits. DATABASE_URL is removed so an exported one cannot take over.
 test-embedded: install-dev chromium
-	env -u DATABASE_URL $(PY) -m pytest -m embedded
+	env -u DATABASE_URL $(PY) -m pytest -m embedded -n $(XDIST)
 
 test-integration: install-dev
 	@$(PY) -m tests.require_services postgres redis; status=$$?; \
