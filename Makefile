@@ -6,7 +6,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/simir
 REDIS_URL ?= redis://127.0.0.1:6379/15
 LOAD_PG_URL ?= postgres://postgres@127.0.0.1:5432/simir_carga
 
-.PHONY: run test test-unit test-integration install install-dev chromium messages load-test
+.PHONY: run test test-unit test-embedded test-integration install install-dev chromium messages load-test
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,13 +35,33 @@ run: install
 	$(PY) manage.py load_demo
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-# The whole suite: unit tests on SQLite, then the integration tests on the real PostgreSQL.
-test: test-unit test-integration
+# The whole suite, in three passes: every unit and browser test on PostgreSQL (in parallel), the
+# `embedded` subset again on the SQLite default of `make run`, then the integration tests (PostgreSQL,
+# Redis and real Celery workers).
+test: test-unit test-embedded test-integration
 
+# Parallel workers of the PostgreSQL pass (pytest-xdist; "auto" is one per core).
+XDIST ?= auto
+
+# Each xdist worker gets its own database (test_simir_gw0, test_simir_gw1...), so it never meets the
+# integration pass's test_simir or load-test's simir_carga. No --reuse-db: every run migrates a fresh
+# database, and one left by an aborted run is dropped first (tests/conftest.py ends its sessions).
+# Without PostgreSQL the suite runs on SQLite with a warning, except under CI=true, where it fails.
 test-unit: install-dev chromium
 	$(PY) manage.py makemigrations --check --dry-run --settings=config.settings.test
 	$(VENV)/bin/lint-imports
-	$(PY) -m pytest -m "not integration"
+	@message=$$(SIMIR_POSTGRES_URL=$(PG_URL) $(PY) -m tests.require_services postgres 2>&1); status=$$?; \
+	if [ $$status -eq 2 ]; then \
+	  echo "AVISO: PostgreSQL no responde ($(PG_URL)); las pruebas unitarias corren en SQLite" >&2; \
+	  env -u DATABASE_URL $(PY) -m pytest -m "not integration" -n $(XDIST); \
+	elif [ $$status -ne 0 ]; then echo "$$message" >&2; exit $$status; \
+	else echo "pruebas unitarias y de navegador en PostgreSQL ($(PG_URL)), -n $(XDIST)"; \
+	  DATABASE_URL=$(PG_URL) $(PY) -m pytest -m "not integration" -n $(XDIST); fi
+
+# The embedded default (SQLite, what `make run` uses) keeps its own tests: demo load, capture, review,
+# import, export and numeric limits. DATABASE_URL is removed so an exported one cannot take over.
+test-embedded: install-dev chromium
+	env -u DATABASE_URL $(PY) -m pytest -m embedded -n $(XDIST)
 
 test-integration: install-dev
 	@$(PY) -m tests.require_services postgres redis; status=$$?; \

@@ -7,6 +7,25 @@ import pytest
 from django.utils import timezone
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, django_db_blocker):
+    """pytest-django drops a test database left by an aborted run before creating it again, but
+    PostgreSQL refuses to drop one that still has sessions (a Celery worker or gunicorn that outlived
+    a killed pytest, a psql left open), and the whole run then errors out. End those sessions first:
+    the database is about to be dropped anyway. This runs after the xdist suffix is applied, so each
+    worker only touches its own database (test_simir_gw0...)."""
+    from django.db import connections
+
+    for alias in connections:
+        connection = connections[alias]
+        if connection.vendor != "postgresql":
+            continue
+        with django_db_blocker.unblock(), connection._nodb_cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                           "WHERE datname = %s AND pid <> pg_backend_pid()",
+                           [connection.creation._get_test_db_name()])
+
+
 @pytest.fixture(autouse=True)
 def _integration_needs_postgres(request):
     """Integration tests prove behaviour on the real PostgreSQL; on another database they are

@@ -61,6 +61,7 @@ def test_other_ur_and_consulta_get_404(demo, client):
     assert login(client, "consulta").get(capture_url(program)).status_code == 404
 
 
+@pytest.mark.embedded
 def test_save_then_send_with_justification(demo, client):
     program, indicator = demo
     login(client, "capturista_zzz")
@@ -83,6 +84,7 @@ def test_save_then_send_with_justification(demo, client):
     assert progress.status == S.ENVIADO and progress.cause == "Se reprogramaron cursos."
 
 
+@pytest.mark.embedded
 def test_numbers_as_typed_in_mexico_and_bad_numbers(demo, client):
     program, indicator = demo
     login(client, "capturista_zzz")
@@ -95,6 +97,7 @@ def test_numbers_as_typed_in_mexico_and_bad_numbers(demo, client):
     assert "Numerador: «doce» no es un número (use punto decimal, p. ej. 1,955.5)." in response.content.decode()
 
 
+@pytest.mark.embedded
 def test_stale_version_is_refused_with_a_message(demo, client):
     program, indicator = demo
     login(client, "capturista_zzz")
@@ -105,6 +108,7 @@ def test_stale_version_is_refused_with_a_message(demo, client):
     assert Progress.objects.get(indicator=indicator, month=3).numerator == D(95)
 
 
+@pytest.mark.embedded
 def test_a_form_loaded_before_the_first_capture_cannot_replace_it(demo, client):
     """Two people open the page while the period has no avance; the second save is refused."""
     program, indicator = demo
@@ -159,6 +163,7 @@ def test_capture_page_queries_do_not_grow_with_rows(demo, client, django_assert_
         client.get(capture_url(program))
 
 
+@pytest.mark.embedded
 def test_evidence_is_checked_attached_and_served_only_in_scope(demo, client):
     program, indicator = demo
     login(client, "capturista_zzz")

@@ -148,6 +148,7 @@ def test_descending_ratio_is_a_per_ejercicio_setting():
     assert result(indicator, 1).compliance == D("125.00")
 
 
+@pytest.mark.embedded
 def test_aggregates_exact_values():
     matrix = MatrixFactory()
     program = matrix.program

@@ -22,6 +22,7 @@ def real_programs():
     return Program.objects.filter(fiscal_year=2024, is_fictitious=False)
 
 
+@pytest.mark.embedded
 def test_nine_real_programmes_with_83_registered_indicators(demo):
     programs = {p.clave: p for p in real_programs()}
     assert sorted(programs) == ["E001", "E003", "E004", "E006", "K011", "M001", "O001", "S200", "U013"]
@@ -70,6 +71,7 @@ def test_q1_2024_avances_as_printed(demo, name, value, numerator, denominator):
     assert progress.status == "aprobado" and progress.imported
 
 
+@pytest.mark.embedded
 def test_s200_itinerante_is_80_92_from_1955_of_2416_with_its_justification(demo):
     progress = Progress.objects.get(indicator__name__startswith="Porcentaje de personal de salud itinerante completo")
     assert progress.value.quantize(Decimal("0.01")) == Decimal("80.92")
@@ -122,6 +124,7 @@ def test_fictitious_programme_is_flagged_and_complete(demo):
     assert TargetAdjustment.objects.filter(target__indicator__in=indicators).count() == 2
 
 
+@pytest.mark.embedded
 def test_demo_users_have_documented_password_and_scopes(demo):
     for username in ("admin", "coordinador", "capturista_ayo", "capturista_zzz", "consulta"):
         assert authenticate(username=username, password=DEMO_PASSWORD) is not None
@@ -132,6 +135,7 @@ def test_demo_users_have_documented_password_and_scopes(demo):
     assert authenticate(username="admin", password=DEMO_PASSWORD).is_superuser
 
 
+@pytest.mark.embedded
 def test_loading_twice_changes_nothing(demo):
     def snapshot():
         return (

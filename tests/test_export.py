@@ -45,6 +45,7 @@ def test_layout_columns_in_order_with_bom_and_crlf(demo, tmp_path):
     assert len(rows) == len({r["ID_INDICADOR"] for r in rows}) == 21  # 9 real + 12 fictitious, one row each
 
 
+@pytest.mark.embedded
 def test_q1_2024_values_of_the_seed(demo, tmp_path):
     rows = {r["ID_INDICADOR"]: r for r in parse(export_bytes(tmp_path, "--trimestre", "1"))}
     s200 = rows["IB24-S200-01"]
@@ -79,6 +80,7 @@ def empty_the_database():
     Ramo.objects.all().delete()
 
 
+@pytest.mark.embedded
 def test_export_import_export_is_byte_identical(demo, tmp_path):
     first = export_bytes(tmp_path)
     (tmp_path / "first.csv").write_bytes(first)
@@ -132,6 +134,7 @@ def test_exporter_functions_directly(demo):
     assert warnings == [] and len(parse(data)) == 21
 
 
+@pytest.mark.embedded
 def test_xlsx_report_cell_by_cell(demo, tmp_path):
     path = tmp_path / "reporte.xlsx"
     call_command("export_sed", "--ejercicio", "2024", "--trimestre", "1", "--format", "xlsx", "-o", str(path),
@@ -159,6 +162,7 @@ def test_xlsx_report_cell_by_cell(demo, tmp_path):
     assert levels == sorted(levels, key=["Fin", "Propósito", "Componente", "Actividad"].index)
 
 
+@pytest.mark.embedded
 def test_pdf_informe_text(demo, tmp_path):
     path = tmp_path / "informe.pdf"
     call_command("export_sed", "--ejercicio", "2024", "--trimestre", "1", "--format", "pdf", "-o", str(path),
@@ -194,6 +198,7 @@ def test_entidades_roll_up_and_export_by_entidad(demo, tmp_path, django_user_mod
         ("", "", "5580", "6100", "verde"), ("31", "Yucatán", "2700", "3000", ""), ("32", "Zacatecas", "2880", "3100", "")]
 
 
+@pytest.mark.embedded
 def test_approved_data_survives_export_and_import_unchanged(demo, tmp_path):
     def approved():
         return sorted(Progress.objects.filter(status="aprobado", state__isnull=True, indicator__matrix__kind__in=["MIR", "FID"])

@@ -63,6 +63,7 @@ def imported_whole_or_not_at_all(path):
     return True
 
 
+@pytest.mark.embedded
 @FUZZ
 @given(cells=st.dictionaries(st.sampled_from(FUZZED_COLUMNS), NASTY, min_size=1, max_size=6))
 def test_random_cells_import_completely_or_not_at_all(tmp_path_factory, cells):
@@ -145,6 +146,7 @@ LONG_TEXT = st.one_of(
 )
 
 
+@pytest.mark.embedded
 @FUZZ
 @given(numerator=NASTY, denominator=NASTY, cause=LONG_TEXT, effect=LONG_TEXT, other_reasons=LONG_TEXT,
        version=st.one_of(st.just("loaded"), NASTY), action=st.sampled_from(["guardar", "enviar"]))

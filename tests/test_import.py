@@ -38,6 +38,7 @@ def file_cells(path):
         return list(csv.DictReader(handle))
 
 
+@pytest.mark.embedded
 def test_every_cell_of_the_file_is_stored():
     import_file(FICTITIOUS)
     rows = file_cells(FICTITIOUS)
@@ -70,6 +71,7 @@ def test_every_cell_of_the_file_is_stored():
                 assert progress is None
 
 
+@pytest.mark.embedded
 def test_numerator_and_denominator_decide_the_stored_value(tmp_path):
     path = write_csv(tmp_path / "f.csv", [base_row(AVANCE_MES3="80.92", AVANCE_MES3_NUM="1955", AVANCE_MES3_DEN="2416")])
     import_file(path)
@@ -87,6 +89,7 @@ def test_zero_over_zero_meta_and_avance(tmp_path):
     assert Progress.objects.get().value is None
 
 
+@pytest.mark.embedded
 def test_importing_twice_changes_nothing():
     import_file(FICTITIOUS)
     before = database_state()
@@ -101,6 +104,7 @@ def test_dry_run_validates_and_writes_nothing(capsys):
     assert Indicator.objects.count() == 0 and Program.objects.count() == 0
 
 
+@pytest.mark.embedded
 def test_xlsx_with_numeric_cells_imports_like_the_csv(tmp_path):
     rows = [base_row(META_MES3="75.5", AVANCE_MES3="80.92", AVANCE_MES3_NUM="1955", AVANCE_MES3_DEN="2416",
                      ID_PP="200", CICLO="2024")]
@@ -113,6 +117,7 @@ def test_xlsx_with_numeric_cells_imports_like_the_csv(tmp_path):
     assert Program.objects.get().clave == "S200"
 
 
+@pytest.mark.embedded
 def test_windows_1252_file_is_read_and_reported(tmp_path, capsys):
     path = write_csv(tmp_path / "f.csv", [base_row(DESC_OBJETIVO="Atención médica a población sin seguridad")],
                      encoding="cp1252")
@@ -202,6 +207,7 @@ def test_years_and_levels_are_ascii_digits_within_range(tmp_path, cells, message
     assert not Indicator.objects.exists()
 
 
+@pytest.mark.embedded
 def test_a_file_with_ten_mistakes_lists_all_ten_and_writes_nothing(tmp_path, capsys):
     import_file(FICTITIOUS)
     before = database_state()
@@ -244,6 +250,7 @@ def test_unreadable_files_give_a_clear_message(tmp_path):
         call_command("import_sed", str(tmp_path / "f.ods"))
 
 
+@pytest.mark.embedded
 def test_reimport_updates_with_history_and_empty_cells_keep_values(tmp_path):
     import_file(write_csv(tmp_path / "a.csv", [base_row(META_MES3="50", AVANCE_MES3="45", AVANCE_CAUSA_MES3="Causa",
                                                         DEFINICION_INDICADOR="Definición")]))

@@ -44,6 +44,7 @@ def test_capturistas_cannot_start_or_see_jobs(demo, client, django_capture_on_co
     assert client.get(reverse("simir:job_status", args=[job.pk])).status_code == 404
 
 
+@pytest.mark.embedded
 def test_web_export_job_produces_the_file_of_the_users_scope(demo, client, django_capture_on_commit_callbacks):
     assert client.login(username="capturista_ayo", password=PASSWORD)
     with django_capture_on_commit_callbacks(execute=True):

@@ -143,6 +143,7 @@ def test_review_page_shows_ficha_history_and_only_valid_actions(world, client):
     assert 'value="aprobar"' in html and 'value="devolver"' in html and 'value="reabrir"' not in html
 
 
+@pytest.mark.embedded
 def test_approve_from_the_review_page(world, client):
     progress = sent(world, world.ind_a)
     client.force_login(world.coord_a)
@@ -154,6 +155,7 @@ def test_approve_from_the_review_page(world, client):
     assert f"Avance {world.ind_a.external_id} (2024-03) aprobado." in response.content.decode()
 
 
+@pytest.mark.embedded
 def test_returning_needs_an_observation(world, client):
     progress = sent(world, world.ind_a)
     client.force_login(world.coord_a)
@@ -193,6 +195,7 @@ def test_an_action_that_no_longer_applies_is_explained(world, client):
 # --- Batch approval ------------------------------------------------------------------------
 
 
+@pytest.mark.embedded
 def test_batch_approval_reports_each_failure(world, client):
     first, second = sent(world, world.ind_a), sent(world, indicator_of_a(world))
     draft = sent(world, indicator_of_a(world), status=S.BORRADOR)

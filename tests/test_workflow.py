@@ -279,6 +279,7 @@ def test_reminders_go_to_units_with_pending_avances(world):
     assert mail.outbox[-1].subject == "SIMIR: la captura del T1-2024 cierra en 1 día"
 
 
+@pytest.mark.embedded
 def test_demo_story_capture_return_fix_resubmit_approve(django_user_model, django_capture_on_commit_callbacks):
     """docs/flujo.md with the demo users: capture, justify, send, return, fix, resend, approve."""
     from django.core.management import call_command

@@ -26,6 +26,7 @@ def capture_row(page, indicator):
     return page.locator(f"#ind-{indicator.pk}-m3")
 
 
+@pytest.mark.embedded
 def test_capture_return_fix_resend_approve(page_as, demo_site):
     program = Program.objects.get(is_fictitious=True)
     indicator = Indicator.objects.get(fiscal_year=2024, external_id="990007")
