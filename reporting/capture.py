@@ -264,15 +264,8 @@ def save_row(user, row, fiscal_year, evidence=None):
                                          expected_version=row.posted["version"])
             if evidence:
                 attach_evidence(user, progress, evidence)
-    except ConcurrentEdit as exc:
-        row.errors["__all__"] = exc.messages
-        return False
-    except ValidationError as exc:
-        row.errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-        return False
-    except PermissionDenied as exc:
-        row.errors["__all__"] = [str(exc)]
-        return False
+    except (ValidationError, PermissionDenied) as exc:
+        return _refused(row, exc)
     return True
 
 
@@ -284,13 +277,20 @@ def send_row(user, row, fiscal_year):
         with transaction.atomic():
             check_capture_window(user, row.indicator, fiscal_year, row.month)
             transition(user, row.progress, Action.ENVIAR)
-    except ValidationError as exc:
-        row.errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-        return False
-    except PermissionDenied as exc:
-        row.errors["__all__"] = [str(exc)]
-        return False
+    except (ValidationError, PermissionDenied) as exc:
+        return _refused(row, exc)
     return True
+
+
+def _refused(row, exc):
+    """A refusal of the services stays beside its row (False: the row was not written)."""
+    if isinstance(exc, PermissionDenied):
+        row.errors = {"__all__": [str(exc)]}
+    elif hasattr(exc, "error_dict") and not isinstance(exc, ConcurrentEdit):
+        row.errors = exc.message_dict
+    else:
+        row.errors = {"__all__": exc.messages}
+    return False
 
 
 def parse_number(raw, label):
