@@ -147,8 +147,10 @@ class RowReader:
             return None
         return int(raw)
 
-    def catalog(self, column, required=False):
-        raw = self.text(column, required=required)
+    def catalog(self, column, required=False, max_length=None):
+        """A catalog value, canonical when recognised; an open catalog keeps an unknown one as written
+        (within its column's length)."""
+        raw = self.text(column, required=required, max_length=max_length)
         if not raw:
             return ""
         value = canonical(column, raw)
@@ -272,7 +274,7 @@ def parse_row(number, cells, errors, notes):
     if level and level != Level.FID and not objective:
         reader.error("ID_OBJETIVO", "es obligatoria salvo en filas FID.")
     frequency = reader.catalog("FRECUENCIA", required=True)
-    value_type = reader.catalog("TIPO_RELATIVO")
+    value_type = reader.catalog("TIPO_RELATIVO", max_length=60)
     factor = reader.decimal("FACTOR")
     if factor is not None and factor == 0:
         reader.error("FACTOR", "no puede ser 0.")
@@ -287,8 +289,8 @@ def parse_row(number, cells, errors, notes):
         "value_type": value_type,
         "frequency": frequency,
         "indicator_type": reader.catalog("TIPO_INDICADOR"),
-        "dimension": reader.catalog("DIMENSION"),
-        "unit_of_measure": reader.catalog("UNIDAD_MEDIDA"),
+        "dimension": reader.catalog("DIMENSION", max_length=100),
+        "unit_of_measure": reader.catalog("UNIDAD_MEDIDA", max_length=200),
         "direction": reader.catalog("SENTIDO", required=True),
         "accumulation": reader.catalog("ACUMULADO"),
         "baseline_value": reader.decimal("LINEA_BASE"),

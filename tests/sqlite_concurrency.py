@@ -45,7 +45,7 @@ got_request_exception.connect(remember_exception)
 
 
 def build():
-    from programs.roles import COORDINADOR
+    from programs.roles import CAPTURISTA, COORDINADOR
     from reporting.choices import ProgressStatus
     from reporting.models import CaptureWindow
 
@@ -56,13 +56,15 @@ def build():
     CaptureWindow.objects.create(fiscal_year=2024, quarter=1, opens_at=now - timedelta(days=1),
                                  closes_at=now + timedelta(days=10))
     coordinators = [make_user(f"coord_{n}", COORDINADOR, [unit]) for n in (1, 2)]
+    capturista = make_user("cap", CAPTURISTA, [unit])
 
     def sent():
         """A sent avance of a new indicator of the coordinators' UR, waiting for a decision."""
         indicator = IndicatorFactory(objective__matrix__program__responsible_unit=unit, responsible_unit=unit)
         TargetFactory(indicator=indicator, month=3, value=Decimal(80))
+        # Sent by a capturista: separation of duties would keep its sender from deciding it.
         return ProgressFactory(indicator=indicator, month=3, value=Decimal(80), status=ProgressStatus.ENVIADO,
-                               submitted_by=coordinators[0], submitted_at=now)
+                               submitted_by=capturista, submitted_at=now)
 
     return coordinators, sent
 

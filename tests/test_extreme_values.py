@@ -14,7 +14,7 @@ from django.urls import reverse
 from compliance.engine import compute_quarter, compute_year
 from compliance.models import QuarterAggregate, QuarterResult, ResultFailure
 from indicators import rules
-from indicators.models import Target
+from indicators.models import Indicator, Target
 from interchange.exports import render_export
 from jobs import runner
 from jobs.models import Job
@@ -198,11 +198,13 @@ def admin_pages(progress, indicator):
 def capture_and_send(client, world, *values):
     """Save each value in turn through the capture form (so the audit shows the changes), sending the last."""
     client.force_login(world.cap_a)
+    Indicator.objects.filter(pk=world.ind_a.pk).update(value_type="Absoluto", factor=None)  # a plain value
+    row = f"r{world.ind_a.pk}-3"
     for version, value in enumerate(values):
         response = client.post(reverse("simir:capture", args=[2024, 1, world.program_a.pk]), {
-            "indicator": world.ind_a.pk, "version": version, "value": value, "numerator": "", "denominator": "",
-            "cause": "Valor extremo de prueba.", "effect": "Ninguno.", "other_reasons": "",
-            "action": "enviar" if version == len(values) - 1 else "guardar",
+            f"{row}-version": version, f"{row}-value": value,
+            f"{row}-cause": "Valor extremo de prueba.", f"{row}-effect": "Ninguno.", f"{row}-other_reasons": "",
+            "action": f"enviar:{world.ind_a.pk}-3" if version == len(values) - 1 else "guardar",
         })
         assert response.status_code == 302, response.content.decode()
     return Progress.objects.get(indicator=world.ind_a, month=3)

@@ -14,7 +14,7 @@ from types import SimpleNamespace
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -171,7 +171,10 @@ def test_capture_form_never_errors_500(client, demo_once, numerator, denominator
         assert after == before
         return
     assert response.status_code in (200, 302)
-    if response.status_code == 200:  # rejected: nothing changed, and the reason is on the page
+    if response.status_code == 200 and action == "enviar" and after != before:
+        # The grid saves the draft, then sends it apart: a refused send keeps the draft, written whole.
+        assert after[2:5] == (cause.strip(), effect.strip(), other_reasons.strip()) and after[5] == "borrador"
+    elif response.status_code == 200:  # rejected: nothing changed, and the reason is on the page
         assert after == before
         assert 'class="error"' in response.content.decode()
     elif after is None:  # an empty row is no change: nothing to save
@@ -251,6 +254,8 @@ def test_control_characters_anywhere_are_a_400(client, demo_once, django_user_mo
     client.force_login(django_user_model.objects.get(username="admin"))
     url = data.draw(st.sampled_from(screen_urls(demo_once)))
     tainted = prefix + control + suffix
+    # A multipart field name reaches Django stripped of surrounding whitespace (\x0b, \x0c…): only blank.
+    assume(not (in_name and method == "post" and not tainted.strip()))
     params = {tainted: "x"} if in_name else {name: tainted}
     before = snapshot()
     response = getattr(client, method)(url, params)
@@ -387,20 +392,26 @@ def test_capture_and_preview_never_500_nor_reinterpret(client, demo_once, writte
         numbers["denominator"] = "1"
     preview = client.get(reverse("simir:capture_preview", args=[indicator.pk]), {"ejercicio": 2024, "mes": 3, **numbers})
     assert preview.status_code in (200, 400)
+    derived_fits = field == "value" or (expected is not None and rules.number_problem(expected * 100) is None)
+    if field == "value":  # 990007 is a Porcentaje: the grid posts its numerador (test_number_inputs posts values)
+        if expected is not None:
+            assert preview.status_code == 200 and preview.json()["valor"] == plain_number(expected), (style, text)
+        else:
+            assert preview.status_code == 400, (style, text)
+        return
     before = Progress.objects.filter(indicator=indicator, month=3).values_list("value", "numerator", "version").first()
+    row = f"r{indicator.pk}-3"
     response = client.post(reverse("simir:capture", args=[2024, 1, program.pk]), {
-        "indicator": indicator.pk, "version": before[2] if before else "", **numbers,
-        "cause": "", "effect": "", "other_reasons": "", "action": "guardar",
+        f"{row}-version": before[2] if before else "", f"{row}-numerator": numbers["numerator"],
+        f"{row}-denominator": numbers["denominator"], f"{row}-cause": "", f"{row}-effect": "",
+        f"{row}-other_reasons": "", "action": "guardar",
     })
     assert response.status_code in (200, 302)
     after = Progress.objects.filter(indicator=indicator, month=3).values_list("value", "numerator", "version").first()
-    derived_fits = field == "value" or (expected is not None and rules.number_problem(expected * 100) is None)
     if expected is not None and derived_fits:
         assert response.status_code == 302, (style, text)
-        assert preview.status_code == 200 and preview.json()["valor"] == plain_number(
-            expected if field == "value" else expected * 100)
-        stored = after[0] if field == "value" else after[1]
-        assert stored == expected, (style, text, stored)  # through the database, exactly
+        assert preview.status_code == 200 and preview.json()["valor"] == plain_number(expected * 100)
+        assert after[1] == expected, (style, text, after[1])  # through the database, exactly
         assert client.get(reverse("simir:capture", args=[2024, 1, program.pk])).status_code == 200
         assert client.get(reverse("simir:indicator_detail", args=[indicator.pk])).status_code == 200
     else:

@@ -282,3 +282,12 @@ def test_bare_programme_number_needs_modalidad(tmp_path):
     with pytest.raises(ImportErrors) as excinfo:
         import_file(write_csv(tmp_path / "f.csv", [base_row(ID_PP="1", ID_MODALIDAD="")]))
     assert excinfo.value.errors == ["fila 2, columna ID_MODALIDAD: es obligatoria cuando ID_PP es solo un número («1»)."]
+
+
+def test_an_unknown_open_catalog_value_is_kept_only_within_its_column(tmp_path):
+    """TIPO_RELATIVO, DIMENSION and UNIDAD_MEDIDA keep unknown values as written; a longer one than the
+    column holds was a database error on PostgreSQL."""
+    path = write_csv(tmp_path / "f.csv", [base_row(TIPO_RELATIVO="x" * 61)])
+    with pytest.raises(ImportErrors) as caught:
+        import_file(path)
+    assert "fila 2, columna TIPO_RELATIVO: tiene 61 caracteres; el máximo es 60." in caught.value.errors

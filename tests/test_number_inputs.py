@@ -30,9 +30,14 @@ def demo(db, client):
 
 
 def post(client, program, indicator, **numbers):
-    data = {"indicator": indicator.pk, "version": "", "cause": "", "effect": "", "other_reasons": "",
-            "action": "guardar", "value": "", "numerator": "", "denominator": "", **numbers}
-    return client.post(reverse("simir:capture", args=[2024, 1, program.pk]), data)
+    """One capture-grid row (March). A plain value needs an absolute indicator, so the test makes it one."""
+    if "value" in numbers:
+        Indicator.objects.filter(pk=indicator.pk).update(value_type="Absoluto", factor=None)
+    row = f"r{indicator.pk}-3"
+    fields = {"version": "", "cause": "", "effect": "", "other_reasons": "", "value": "", "numerator": "",
+              "denominator": "", **numbers}
+    data = {f"{row}-{name}": value for name, value in fields.items()}
+    return client.post(reverse("simir:capture", args=[2024, 1, program.pk]), {**data, "action": "guardar"})
 
 
 def stored(indicator):
@@ -168,10 +173,10 @@ def test_admin_refuses_values_outside_the_bound_with_a_spanish_message(db, clien
     call_command("load_demo", stdout=open("/dev/null", "w"), stderr=open("/dev/null", "w"))
     assert client.login(username="admin", password=PASSWORD)
     indicator = Indicator.objects.get(fiscal_year=2024, external_id="990007")
-    response = client.post(reverse("admin:reporting_progress_add"), {
-        "indicator": indicator.pk, "fiscal_year": 2024, "month": 3, "value": ATTACK, "status": "borrador",
-        "evidence-TOTAL_FORMS": 0, "evidence-INITIAL_FORMS": 0,
+    response = client.post(reverse("admin:indicators_target_add"), {  # avances are read-only in the admin
+        "indicator": indicator.pk, "fiscal_year": 2025, "month": 3, "value": ATTACK,
+        "adjustments-TOTAL_FORMS": 0, "adjustments-INITIAL_FORMS": 0,
     })
     assert response.status_code == 200
     assert f"El número 9,999,999,999,999,999,999,999.999999 tiene 28 cifras; {TOO_MANY}." in response.content.decode()
-    assert not Progress.objects.filter(indicator=indicator, month=3).exists()
+    assert not Target.objects.filter(indicator=indicator, fiscal_year=2025).exists()

@@ -54,11 +54,11 @@ def test_adjustment_requested_and_approved_gives_the_new_cumplimiento(login_as, 
     indicator = Indicator.objects.get(fiscal_year=2024, external_id="990007")
     capturista = login_as("capturista_zzz")
     capturista.goto(f"{demo_site}/captura/2024/1/{program.pk}/")
-    row = capturista.locator(f"#ind-{indicator.pk}")
-    row.locator("input[name=numerator]").fill("98")
-    row.locator("input[name=denominator]").fill("115")
+    row = capturista.locator(f"#ind-{indicator.pk}-m3")
+    row.locator("input[name$=-numerator]").fill("98")
+    row.locator("input[name$=-denominator]").fill("115")
     row.locator(".live-semaforo .semaforo-verde").wait_for()
-    row.locator("button[value=enviar]").click()
+    row.locator(f"button[value='enviar:{indicator.pk}-3']").click()
     capturista.locator(".messages").wait_for()
     assert QuarterResult.objects.get(indicator=indicator, quarter=1).compliance == D("100.26")  # 85.217391 / 85
 
@@ -107,7 +107,7 @@ def test_a_prorroga_lets_the_capturista_save_after_the_close(login_as, demo_site
     capturista = login_as("capturista_zzz")
     capture = f"{demo_site}/captura/2024/1/{program.pk}/"
     capturista.goto(capture)
-    assert "pida una prórroga" in capturista.locator(f"#ind-{indicator.pk}").inner_text()
+    assert "pida una prórroga" in capturista.locator(f"#ind-{indicator.pk}-m3").inner_text()
 
     coordinador.select_option("select[name=quarter]", "1")
     coordinador.select_option("select[name=target]", label="UR ZZZ · Unidad Responsable Ilustrativa (ficticia)")
@@ -119,10 +119,10 @@ def test_a_prorroga_lets_the_capturista_save_after_the_close(login_as, demo_site
     shot(coordinador, "ventanas")
 
     capturista.goto(capture)
-    row = capturista.locator(f"#ind-{indicator.pk}")
-    row.locator("input[name=numerator]").fill("6480")
-    row.locator("input[name=denominator]").fill("7050")
-    row.locator("button[value=guardar]").click()
+    row = capturista.locator(f"#ind-{indicator.pk}-m3")
+    row.locator("input[name$=-numerator]").fill("6480")
+    row.locator("input[name$=-denominator]").fill("7050")
+    capturista.locator("button[value=guardar]").first.click()
     capturista.locator(".messages").wait_for()
     progress = Progress.objects.get(indicator=indicator, fiscal_year=2024, month=3, state__isnull=True)
     assert (progress.status, progress.value) == ("borrador", D("91.914894"))
