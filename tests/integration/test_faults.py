@@ -221,11 +221,12 @@ def test_with_redis_down_capture_and_approval_succeed_and_the_sweep_catches_up(b
     assert not broker.redis.answers(), "el puerto de Redis debería rechazar conexiones"
     capturista, coordinador = logged_in(world.cap_b), logged_in(world.coord)
     capture_url = reverse("simir:capture", args=[2024, 1, world.ind_b.matrix.program_id])
+    row = f"r{world.ind_b.pk}-3"  # the capture grid's row: a Porcentaje, so 68 / 100
     response, timings["captura_y_envio_s"] = timed(lambda: capturista.post(capture_url, {
-        "indicator": world.ind_b.pk, "version": "", "value": "68", "numerator": "", "denominator": "",
+        f"{row}-version": "", f"{row}-numerator": "68", f"{row}-denominator": "100",
         # 68 of 80 → 85.00 %, amarillo (deviation 15 > 10): causa and efecto are required to send.
-        "cause": "Retraso en la entrega de insumos.", "effect": "Menos atenciones en el trimestre.",
-        "other_reasons": "", "action": "enviar",
+        f"{row}-cause": "Retraso en la entrega de insumos.", f"{row}-effect": "Menos atenciones en el trimestre.",
+        f"{row}-other_reasons": "", "action": f"enviar:{world.ind_b.pk}-3",
     }))
     assert response.status_code == 302, (
         f"capturar y enviar con Redis caído respondió {response.status_code} en {timings['captura_y_envio_s']:.1f} s "
