@@ -38,14 +38,15 @@ def page_as(browser, demo_site):
     """A fresh logged-in page for a demo user."""
     contexts = []
 
-    def login(username):
-        context = browser.new_context(locale="es-MX", viewport={"width": 1400, "height": 900})
+    def login(username, viewport=None):
+        context = browser.new_context(locale="es-MX", viewport=viewport or {"width": 1400, "height": 900})
         contexts.append(context)
         page = context.new_page()
         page.goto(f"{demo_site}/cuenta/entrar/")
         page.fill("#id_username", username)
         page.fill("#id_password", "simir-demo-2024")
         page.click("button[type=submit]")
+        page.wait_for_url(lambda url: "/cuenta/entrar/" not in url)
         return page
 
     yield login

@@ -1,10 +1,8 @@
 """Meta adjustments, capture windows and prórrogas in a real browser, and the main pages at phone
 width. With SIMIR_SCREENSHOTS=<folder> it saves the screenshots of the README (1366 and 390 px)."""
 
-import os
 from datetime import timedelta
 from decimal import Decimal as D
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -13,46 +11,20 @@ from compliance.models import QuarterResult
 from indicators.models import Indicator, TargetAdjustment
 from programs.models import Program
 from reporting.models import Progress, WindowExtension
+from tests.browser.screens import shot
 
 pytestmark = pytest.mark.browser
 WIDE, PHONE = {"width": 1366, "height": 900}, {"width": 390, "height": 844}
-
-
-@pytest.fixture
-def login_as(browser, demo_site):
-    contexts = []
-
-    def login(username, viewport=WIDE):
-        context = browser.new_context(locale="es-MX", viewport=viewport)
-        contexts.append(context)
-        page = context.new_page()
-        page.goto(f"{demo_site}/cuenta/entrar/")
-        page.fill("#id_username", username)
-        page.fill("#id_password", "simir-demo-2024")
-        page.click("button[type=submit]")
-        page.wait_for_url(lambda url: "/cuenta/entrar/" not in url)
-        return page
-
-    yield login
-    for context in contexts:
-        context.close()
-
-
-def shot(page, name):
-    folder = os.environ.get("SIMIR_SCREENSHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
 
 
 def local(moment):
     return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
 
 
-def test_adjustment_requested_and_approved_gives_the_new_cumplimiento(login_as, demo_site):
+def test_adjustment_requested_and_approved_gives_the_new_cumplimiento(page_as, demo_site):
     program = Program.objects.get(is_fictitious=True)
     indicator = Indicator.objects.get(fiscal_year=2024, external_id="990007")
-    capturista = login_as("capturista_zzz")
+    capturista = page_as("capturista_zzz", WIDE)
     capturista.goto(f"{demo_site}/captura/2024/1/{program.pk}/")
     row = capturista.locator(f"#ind-{indicator.pk}-m3")
     row.locator("input[name$=-numerator]").fill("98")
@@ -73,7 +45,7 @@ def test_adjustment_requested_and_approved_gives_the_new_cumplimiento(login_as, 
     assert "la coordinación lo revisará" in capturista.locator(".messages").inner_text()
     adjustment = TargetAdjustment.objects.get(target__indicator=indicator, status="solicitado")
 
-    coordinador = login_as("coordinador")
+    coordinador = page_as("coordinador", WIDE)
     coordinador.click("text=Ajustes de meta por resolver")
     coordinador.locator("table.grid").get_by_text(indicator.external_id).wait_for()
     shot(coordinador, "ajustes-lista")
@@ -92,11 +64,11 @@ def test_adjustment_requested_and_approved_gives_the_new_cumplimiento(login_as, 
     shot(coordinador, "auditoria")
 
 
-def test_a_prorroga_lets_the_capturista_save_after_the_close(login_as, demo_site):
+def test_a_prorroga_lets_the_capturista_save_after_the_close(page_as, demo_site):
     program = Program.objects.get(is_fictitious=True)
     indicator = Indicator.objects.get(fiscal_year=2024, external_id="990010")
     now = timezone.now()
-    coordinador = login_as("coordinador")
+    coordinador = page_as("coordinador", WIDE)
     coordinador.click("nav.main >> text=Ventanas")
     coordinador.fill("input[name=t1-opens_at]", local(now - timedelta(days=30)))
     coordinador.fill("input[name=t1-closes_at]", local(now - timedelta(hours=1)))
@@ -104,7 +76,7 @@ def test_a_prorroga_lets_the_capturista_save_after_the_close(login_as, demo_site
     coordinador.click("button:has-text('Guardar T1')")
     coordinador.locator(".messages").wait_for()
 
-    capturista = login_as("capturista_zzz")
+    capturista = page_as("capturista_zzz", WIDE)
     capture = f"{demo_site}/captura/2024/1/{program.pk}/"
     capturista.goto(capture)
     assert "pida una prórroga" in capturista.locator(f"#ind-{indicator.pk}-m3").inner_text()
@@ -133,12 +105,12 @@ def overflow(page):
 
 
 @pytest.mark.parametrize("viewport, suffix", [(WIDE, ""), (PHONE, "-390")])
-def test_main_pages_fit_the_width(login_as, demo_site, viewport, suffix):
+def test_main_pages_fit_the_width(page_as, demo_site, viewport, suffix):
     """At 390 px nothing sticks out of the page: the navigation wraps, wide tables scroll in their box."""
     progress = Progress.objects.filter(indicator__external_id="990005", month=3).first()
-    capturista = login_as("capturista_zzz", viewport)
+    capturista = page_as("capturista_zzz", viewport)
     pages = [(capturista, "/", "inicio-capturista")]
-    coordinador = login_as("coordinador", viewport)
+    coordinador = page_as("coordinador", viewport)
     pages += [(coordinador, "/", "inicio-coordinador"), (coordinador, "/revision/?estado=", "revision-cola"),
               (coordinador, f"/revision/{progress.pk}/", "revision-detalle"), (coordinador, "/tablero/", "tablero"),
               (coordinador, "/ajustes/", "ajustes-lista"), (coordinador, "/ventanas/", "ventanas"),

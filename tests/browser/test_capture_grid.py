@@ -3,9 +3,7 @@ the unsaved-changes warning and per-entidad capture rolled up to the national va
 
 With SIMIR_SCREENSHOTS=<folder> it also saves the grid at 1366 and 390 px (README)."""
 
-import os
 from decimal import Decimal as D
-from pathlib import Path
 
 import pytest
 
@@ -13,16 +11,10 @@ from indicators.choices import Frequency
 from indicators.models import Indicator
 from programs.models import Program, State
 from reporting.models import Progress
+from tests.browser.screens import shot
 from tests.factories import IndicatorFactory, TargetFactory
 
 pytestmark = pytest.mark.browser
-
-
-def shot(page, name):
-    folder = os.environ.get("SIMIR_SCREENSHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
 
 
 def monthly_indicator():

@@ -2,8 +2,6 @@
 
 With SIMIR_SCREENSHOTS=<folder> it also saves the screenshots of the main pages (README)."""
 
-import os
-from pathlib import Path
 
 import pytest
 
@@ -11,15 +9,9 @@ from compliance.models import QuarterResult
 from indicators.models import Indicator
 from programs.models import Program
 from reporting.models import Progress
+from tests.browser.screens import shot
 
 pytestmark = pytest.mark.browser
-
-
-def shot(page, name):
-    folder = os.environ.get("SIMIR_SCREENSHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
 
 
 def capture_row(page, indicator):
