@@ -17,9 +17,14 @@ from indicators.models import FiscalYearPolicy
 def preview(indicator, fiscal_year, month, value, policy=None):
     """(meta vigente, outcome) an avance would get for a period, before it is saved or sent.
     Uses prefetched targets (with their adjustments) when the caller loaded them."""
-    target = next((t for t in indicator.targets.all() if t.fiscal_year == fiscal_year and t.month == month), None)
+    target = _target(indicator, fiscal_year, month)
     meta = target.current_value if target else None
     return meta, outcome_against(indicator, fiscal_year, meta, value, policy)
+
+
+def _target(indicator, fiscal_year, month):
+    """The period's meta, from prefetched targets (with their adjustments) when the caller loaded them."""
+    return next((t for t in indicator.targets.all() if t.fiscal_year == fiscal_year and t.month == month), None)
 
 
 def avance_semaforo(indicator, fiscal_year, month, value):
@@ -62,7 +67,7 @@ def explain(indicator, fiscal_year, month, value, numerator=None, denominator=No
     """The explanation of one avance against the period's meta vigente. The review page and the
     indicator page call this too, so every screen tells the same story."""
     policy = policy or FiscalYearPolicy.for_year(fiscal_year)
-    target = next((t for t in indicator.targets.all() if t.fiscal_year == fiscal_year and t.month == month), None)
+    target = _target(indicator, fiscal_year, month)
     meta, meta_source = None, _("sin meta programada para el periodo")
     if target:
         adjustment = target.current_adjustment()
@@ -84,7 +89,7 @@ def explain(indicator, fiscal_year, month, value, numerator=None, denominator=No
     else:
         limits_source = _("valores por omisión del ejercicio (%(tipo)s)") % {
             "tipo": indicator.indicator_type or IndicatorType.GESTION}
-    _meta, outcome = preview(indicator, fiscal_year, month, value, policy)
+    outcome = outcome_against(indicator, fiscal_year, meta, value, policy)
     c = outcome.cumplimiento if value is not None else None
     text = rules.formula(indicator.direction, policy.descending_ratio, meta, value)
     return Explanation(
