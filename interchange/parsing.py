@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from common.ids import parse_int
 from common.text import validate_single_line
 from indicators import rules
 from indicators.models import JUSTIFICATION_MAX
@@ -142,7 +143,7 @@ class RowReader:
         raw = self.text(column, required=required)
         if not raw:
             return None
-        if not (raw.isascii() and raw.isdigit()) or not FIRST_YEAR <= int(raw) <= LAST_YEAR:
+        if parse_int(raw, minimum=FIRST_YEAR, maximum=LAST_YEAR) is None:
             self.error(column, f"«{raw}» no es un año entre {FIRST_YEAR} y {LAST_YEAR}.")
             return None
         return int(raw)
@@ -233,7 +234,7 @@ def parse_level(reader):
     level_id = reader.text("ID_NIVEL")
     by_id = None
     if level_id:
-        by_id = LEVEL_BY_ID.get(int(level_id)) if level_id.isascii() and level_id.isdigit() else None
+        by_id = LEVEL_BY_ID.get(parse_int(level_id, minimum=0))
         if by_id is None:
             reader.error("ID_NIVEL", f"«{level_id}» no es válido; se admite 1 Fin, 2 Propósito, 3 Componente, 4 Actividad, 5 FID.")
     by_name = reader.catalog("DESC_NIVEL")

@@ -4,6 +4,7 @@ parser of typed numbers, so a meta is read exactly like an avance."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.ids import parse_id
 from common.numbers import number
 from indicators import rules
 from indicators.choices import AdjustmentType
@@ -90,6 +91,7 @@ class ExtensionForm(forms.Form):
         # Any well-formed id is accepted here; scope is decided by the view (404 outside it).
         raw = self.data.get(self.add_prefix("target"), "")
         kind, _sep, pk = raw.partition("-")
-        if kind not in ("ur", "programa") or not (pk.isascii() and pk.isdigit()):
+        pk = parse_id(pk)
+        if kind not in ("ur", "programa") or pk is None:
             raise forms.ValidationError(_("Elija una UR o un programa."))
-        return kind, int(pk)
+        return kind, pk

@@ -173,3 +173,14 @@ def test_request_page_shows_each_period_with_its_meta_vigente(world, client):
     client.force_login(world.cap_a)
     html = client.get(reverse("simir:adjustment_request", args=[world.ind_a.pk])).content.decode()
     assert ">2024-03 · meta vigente 80</option>" in html and ">2024-06</option>" in html
+
+
+@pytest.mark.parametrize("raw", ["9" * 30, str(2**63), "²", "٣"])
+def test_huge_or_non_ascii_numbers_in_filters_and_targets_are_never_a_500(world, client, raw):
+    client.force_login(world.coord_a)
+    assert client.get(reverse("simir:adjustment_list"), {"ejercicio": raw, "programa": raw, "ur": raw}).status_code == 200
+    assert client.get(reverse("simir:windows"), {"ejercicio": raw}).status_code == 200
+    response = client.post(reverse("simir:extension_grant", args=[2024]), {
+        "quarter": 1, "target": f"ur-{raw}", "until": local(timezone.now() + timedelta(days=2)), "reason": "x"})
+    assert response.status_code in (200, 400, 404)
+    assert not WindowExtension.objects.exists()

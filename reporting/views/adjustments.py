@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from common.ids import MAX_ID, MAX_YEAR, parse_int
 from common.numbers import number
 from indicators.choices import AdjustmentStatus
 from indicators.models import Target, TargetAdjustment
@@ -74,11 +75,12 @@ def adjustment_list(request):
                "programa": request.GET.get("programa", ""), "ur": request.GET.get("ur", "")}
     if status in AdjustmentStatus.values:
         queryset = queryset.filter(status=status)
-    for key, lookup in (("ejercicio", "target__fiscal_year"), ("programa", "target__indicator__matrix__program"),
-                        ("ur", "target__indicator__responsible_unit")):
-        raw = filters[key]
-        if raw.isascii() and raw.isdigit():  # other text is ignored, like an empty filter
-            queryset = queryset.filter(**{lookup: int(raw)})
+    for key, lookup, maximum in (("ejercicio", "target__fiscal_year", MAX_YEAR),
+                                 ("programa", "target__indicator__matrix__program", MAX_ID),
+                                 ("ur", "target__indicator__responsible_unit", MAX_ID)):
+        value = parse_int(filters[key], maximum=maximum)
+        if value is not None:  # other text is ignored, like an empty filter
+            queryset = queryset.filter(**{lookup: value})
     return render(request, "adjustments/list.html", {
         "adjustments": queryset.order_by("-requested_at", "-pk"), "filters": filters,
         "statuses": AdjustmentStatus.choices, "years": years,

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from common.ids import MAX_YEAR, parse_int
 from indicators import rules
 from programs.roles import can_review
 from programs.scope import get_program_for_user, get_unit_for_user, programs_for, units_for
@@ -48,7 +49,9 @@ def windows_page(request, window_form=None, extension_form=None, form_quarter=No
     user = request.user
     years = _years(user)
     raw = request.GET.get("ejercicio") or request.POST.get("ejercicio") or ""
-    fiscal_year = int(raw) if raw.isascii() and raw.isdigit() and int(raw) in years else _default_year(user, years)
+    fiscal_year = parse_int(raw, maximum=MAX_YEAR)
+    if fiscal_year not in years:
+        fiscal_year = _default_year(user, years)
     now = timezone.now()
     windows = {w.quarter: w for w in CaptureWindow.objects.filter(fiscal_year=fiscal_year)}
     quarters = []
