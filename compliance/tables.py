@@ -98,12 +98,15 @@ class ReviewTable(tables.Table):
     valor = tables.Column(_("Valor"), accessor="value", attrs=NUMBER)
     semaforo = tables.Column(_("Semáforo"), accessor="pk", orderable=False)
     estado = tables.Column(_("Estado"), accessor="status")
-    enviado_el = tables.DateTimeColumn(format="d/m/Y H:i", verbose_name=_("Enviado el"), accessor="submitted_at")
+    enviado_el = tables.DateTimeColumn(format="d/m/Y H:i", verbose_name=_("Enviado el"), accessor="submitted_at",
+                                       order_by=("submitted_at", "pk"))
     enviado_por = tables.Column(_("Enviado por"), accessor="submitted_by", order_by=("submitted_by__username",))
 
     class Meta:
         attrs = {"class": "grid review-queue"}
-        order_by = ("submitted_at",)  # oldest first: the queue is served in arrival order
+        # Oldest first: the queue is served in arrival order. Meta.order_by names columns; an
+        # accessor here would be dropped silently, leaving the model's ordering across joins.
+        order_by = ("enviado_el",)
         per_page = 25
         order_by_field = "orden"
         page_field = "pagina"
@@ -182,7 +185,7 @@ from common.numbers import number
 class IndicatorTable(tables.Table):
     """The indicator catalog (`/indicadores/`)."""
 
-    indicador = tables.Column(_("ID"), accessor="external_id")
+    indicador = tables.Column(_("ID"), accessor="external_id", order_by=("external_id", "pk"))
     nombre = tables.Column(_("Nombre"), accessor="name")
     programa = tables.Column(_("Programa"), accessor="matrix__program__modalidad",
                              order_by=("matrix__program__modalidad", "matrix__program__number"))
@@ -195,7 +198,7 @@ class IndicatorTable(tables.Table):
 
     class Meta:
         attrs = {"class": "grid"}
-        order_by = ("fiscal_year", "external_id")
+        order_by = ("ejercicio", "indicador")  # column names, not accessors (see ReviewTable)
         per_page = 50
         order_by_field = "orden"
         page_field = "pagina"

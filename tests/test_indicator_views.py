@@ -70,3 +70,18 @@ def test_catalog_queries_do_not_grow_with_rows(demo, client, django_assert_num_q
         IndicatorFactory(objective__matrix=matrix)
     with django_assert_num_queries(len(before.captured_queries)):
         client.get(url)
+
+
+def test_catalog_is_ordered_by_ejercicio_then_id(db, client):
+    from tests.factories import make_user
+    first = MatrixFactory(fiscal_year=2024)
+    unit = first.program.responsible_unit
+    second = MatrixFactory(fiscal_year=2024, program__responsible_unit=unit)
+    later = MatrixFactory(fiscal_year=2025, program__responsible_unit=unit)
+    # The model's Meta.ordering (ejercicio, matriz, objetivo, id) would list C-3 before B-2.
+    for matrix, external_id in ((later, "A-1"), (first, "C-3"), (second, "B-2"), (later, "0-9")):
+        IndicatorFactory(objective__matrix=matrix, external_id=external_id)
+    client.force_login(make_user("coord_orden", "Coordinador", units=[unit]))
+    page = client.get(reverse("simir:indicator_list"))
+    shown = [(row.record.fiscal_year, row.record.external_id) for row in page.context["table"].paginated_rows]
+    assert shown == [(2024, "B-2"), (2024, "C-3"), (2025, "0-9"), (2025, "A-1")]

@@ -280,6 +280,22 @@ def test_queue_pages_by_25_and_sorts(world, client):
     assert values == sorted(values, reverse=True) and values[0] == D(75)
 
 
+def test_queue_is_served_oldest_first_by_default(world, client):
+    # Created newest first, so neither the primary key nor Meta.ordering gives arrival order.
+    now = timezone.now()
+    arrivals = []
+    for minutes in (5, 30, 10):
+        progress = sent(world, indicator_of_a(world))
+        progress.submitted_at = now - timezone.timedelta(minutes=minutes)
+        progress.save(update_fields=["submitted_at"])
+        arrivals.append(progress)
+    tied = sent(world, indicator_of_a(world))
+    tied.submitted_at = arrivals[0].submitted_at
+    tied.save(update_fields=["submitted_at"])
+    expected = [arrivals[1], arrivals[2], arrivals[0], tied]  # ties broken by arrival in the database
+    assert [p.pk for p in shown(queue(client, world.coord_a))] == [p.pk for p in expected]
+
+
 # --- Export and query count ----------------------------------------------------------------
 
 

@@ -85,6 +85,8 @@ class Progress(PeriodValue):
         ]
         indexes = [
             models.Index(fields=["fiscal_year", "month", "status"], name="progress_period_status_idx"),
+            # The review queue's default: enviados in arrival order (compliance.tables.ReviewTable).
+            models.Index(fields=["submitted_at", "id"], condition=Q(status="enviado"), name="progress_queue_order"),
         ]
 
     def __str__(self):
