@@ -1,6 +1,7 @@
 """Writing the interchange layout (docs/intercambio.md): one row per SED indicator, wide by month, with
 our CUMPLIMIENTO_MES{n} / SEMAFORO_MES{n} columns. Import → export → import → export is identical."""
 
+import codecs
 import io
 import re
 from collections import defaultdict
@@ -62,46 +63,63 @@ def period_values(fiscal_year, indicators, only_approved=False):
 
 STATE_COLUMNS = ["ID_ENTIDAD_FEDERATIVA", "ENTIDAD_FEDERATIVA"]
 
+# Indicators whose metas and avances are read together: memory follows the batch, not the file, and
+# the queries are a few per batch whatever the number of indicators.
+BATCH = 1000
+
 
 def build_rows(fiscal_year, indicators, quarter=None, only_approved=False, by_state=False):
-    """(header, rows as lists of text, warnings) for the indicators, months 1..3Q with a quarter.
-    With `by_state`, each national row is followed by one row per entidad with avances (their
-    metas and results are national only, so those cells stay empty)."""
+    """(header, rows, warnings) for the indicators, months 1..3Q with a quarter. `rows` is an iterator
+    of lists of text and `warnings` is complete once it has been read. With `by_state`, each national
+    row is followed by one row per entidad with avances (their metas and results are national only,
+    so those cells stay empty)."""
     months = range(1, 3 * quarter + 1) if quarter else layout.MONTHS
     header = layout.FICHA_COLUMNS + (STATE_COLUMNS if by_state else [])
     header += [c for n in months for c in layout.month_columns(n)] + layout.CP_COLUMNS
     header += [c for n in months for c in (f"CUMPLIMIENTO_MES{n}", f"SEMAFORO_MES{n}")]
-    targets, progress = period_values(fiscal_year, indicators, only_approved)
-    policy = FiscalYearPolicy.for_year(fiscal_year)
-    rows, warnings = [], []
-    for indicator in indicators:
-        cells = _ficha_cells(indicator)
-        results = {}
-        for month in months:
-            cells.update(_month_cells(month, targets[indicator.pk].get(month), progress[indicator.pk].get(month)))
-            results[month] = period_outcome(indicator, targets[indicator.pk].get(month), progress[indicator.pk].get(month),
-                                     policy)
-            warnings.extend(_warnings(indicator, fiscal_year, month, targets[indicator.pk].get(month),
-                                      progress[indicator.pk].get(month), results[month]))
-        cells.update(_cp_cells(indicator))
-        for month, outcome in results.items():
-            cells[f"CUMPLIMIENTO_MES{month}"] = _compliance_text(outcome)
-            cells[f"SEMAFORO_MES{month}"] = outcome.semaforo or "" if outcome else ""
-        rows.append([cells.get(column, "") for column in header])
-        if by_state:
-            rows.extend(_state_rows(indicator, fiscal_year, months, header, statuses_for(only_approved)))
+    warnings = []
+    rows = _rows(fiscal_year, indicators, months, header, only_approved, by_state, warnings)
     return header, rows, warnings
+
+
+def _rows(fiscal_year, indicators, months, header, only_approved, by_state, warnings):
+    policy = FiscalYearPolicy.for_year(fiscal_year)
+    for start in range(0, len(indicators), BATCH):
+        batch = indicators[start:start + BATCH]
+        targets, progress = period_values(fiscal_year, batch, only_approved)
+        states = _state_progress(fiscal_year, batch, months, statuses_for(only_approved)) if by_state else {}
+        for indicator in batch:
+            cells = _ficha_cells(indicator)
+            results = {}
+            for month in months:
+                target, item = targets[indicator.pk].get(month), progress[indicator.pk].get(month)
+                cells.update(_month_cells(month, target, item))
+                results[month] = period_outcome(indicator, target, item, policy)
+                warnings.extend(_warnings(indicator, fiscal_year, month, target, item, results[month]))
+            cells.update(_cp_cells(indicator))
+            for month, outcome in results.items():
+                cells[f"CUMPLIMIENTO_MES{month}"] = _compliance_text(outcome)
+                cells[f"SEMAFORO_MES{month}"] = outcome.semaforo or "" if outcome else ""
+            yield [cells.get(column, "") for column in header]
+            if by_state:
+                yield from _state_rows(indicator, states.get(indicator.pk, {}), header)
 
 
 def statuses_for(only_approved):
     return (ProgressStatus.APROBADO,) if only_approved else EXPORTED
 
 
-def _state_rows(indicator, fiscal_year, months, header, statuses):
-    by_state = defaultdict(dict)
-    for item in Progress.objects.filter(indicator=indicator, fiscal_year=fiscal_year, month__in=list(months),
-                                        state__isnull=False, status__in=statuses).select_related("state"):
-        by_state[item.state][item.month] = item
+def _state_progress(fiscal_year, indicators, months, statuses):
+    """{indicator id: {State: {month: Progress}}} of the entidad avances of the indicators."""
+    found = defaultdict(lambda: defaultdict(dict))
+    for item in Progress.objects.filter(indicator_id__in=[i.pk for i in indicators], fiscal_year=fiscal_year,
+                                        month__in=list(months), state__isnull=False,
+                                        status__in=statuses).select_related("state"):
+        found[item.indicator_id][item.state][item.month] = item
+    return found
+
+
+def _state_rows(indicator, by_state, header):
     rows = []
     for state in sorted(by_state, key=lambda s: s.clave):
         cells = {**_ficha_cells(indicator), "ID_ENTIDAD_FEDERATIVA": state.clave, "ENTIDAD_FEDERATIVA": state.name}
@@ -204,15 +222,30 @@ def _warnings(indicator, fiscal_year, month, target, progress, outcome):
 
 def write_csv(header, rows, encoding="utf-8-sig"):
     """(the file's bytes, warnings): comma separated, CRLF, UTF-8 with BOM or the encoding asked for;
-    characters the encoding lacks become «?», and that is said."""
-    buffer = io.StringIO(newline="")
-    writer = csv_writer(buffer, lineterminator="\r\n")
+    characters the encoding lacks become «?», and that is said. The rows are encoded as they are
+    written, so no text copy of the whole file is held."""
+    sink = _EncodedSink(encoding)
+    writer = csv_writer(sink, lineterminator="\r\n")
     writer.writerow(header)
     writer.writerows(rows)
-    text = buffer.getvalue()
-    try:
-        return text.encode(encoding), []
-    except UnicodeEncodeError:
-        return text.encode(encoding, errors="replace"), [
-            f"aviso: hay caracteres sin equivalente en {encoding}; se escribieron como «?»."
-        ]
+    warnings = [f"aviso: hay caracteres sin equivalente en {encoding}; se escribieron como «?»."] if sink.replaced else []
+    return sink.buffer.getvalue(), warnings
+
+
+class _EncodedSink:
+    """A text file for csv.writer that stores the encoded bytes, noting whether any character had to
+    be replaced."""
+
+    def __init__(self, encoding):
+        self.buffer = io.BytesIO()
+        self.replaced = False
+        self._encoder = codecs.getincrementalencoder(encoding)()  # utf-8-sig writes its BOM once
+        self._plain = "utf-8" if encoding == "utf-8-sig" else encoding
+
+    def write(self, text):
+        try:
+            data = self._encoder.encode(text)
+        except UnicodeEncodeError:
+            self.replaced = True
+            data = self._encoder.encode(text.encode(self._plain, errors="replace").decode(self._plain))
+        self.buffer.write(data)

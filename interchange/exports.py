@@ -1,6 +1,7 @@
 """Producing an export (CSV layout, XLSX report, PDF informe) — the one code path the command,
 the web and the background job share."""
 
+from collections import deque
 from dataclasses import dataclass, field
 
 from interchange.exporter import build_rows, export_indicators, write_csv
@@ -28,11 +29,10 @@ def render_export(fiscal_year, output_format, quarter=None, programs=None, only_
     if output_format == "csv":
         data, encoding_warnings = write_csv(header, rows, ENCODINGS[encoding])
         warnings += encoding_warnings
-    elif output_format == "xlsx":
-        data = report_workbook(fiscal_year, quarter or latest_quarter_with_avances(fiscal_year), selected,
-                               only_approved)
     else:
-        data = informe_pdf(informe_context(fiscal_year, quarter or latest_quarter_with_avances(fiscal_year),
-                                           selected, only_approved))
+        deque(rows, maxlen=0)  # the other formats read the rows only for their avisos
+        shown = quarter or latest_quarter_with_avances(fiscal_year)
+        data = (report_workbook(fiscal_year, shown, selected, only_approved) if output_format == "xlsx"
+                else informe_pdf(informe_context(fiscal_year, shown, selected, only_approved)))
     suffix = f"_T{quarter}" if quarter else ""
     return Export(data, f"sed_{fiscal_year}{suffix}.{output_format}", len(selected), warnings)

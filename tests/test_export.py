@@ -4,6 +4,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -210,3 +212,14 @@ def test_approved_data_survives_export_and_import_unchanged(demo, tmp_path):
     empty_the_database()
     import_file(tmp_path / "respaldo.csv")
     assert approved() == before and len(before) > 50
+
+
+def test_export_queries_do_not_grow_with_indicators(demo):
+    def queries(selected):
+        with CaptureQueriesContext(connection) as captured:
+            header, rows, _ = build_rows(2024, selected, by_state=True)
+            write_csv(header, rows)
+        return len(captured)
+
+    indicators = export_indicators(2024)  # the first 8 include an adjusted meta, like the whole year
+    assert len(indicators) == 21 and queries(indicators[:8]) == queries(indicators)
