@@ -347,3 +347,13 @@ def test_queue_runs_a_constant_number_of_queries(world, client, django_assert_nu
         assert len(shown(client.get(QUEUE))) == 20
     with django_assert_num_queries(len(filtered_two)):
         assert len(shown(client.get(QUEUE, filtered))) == 20
+
+
+def test_detail_explains_the_semaforo_with_the_avance_numbers(world, client):
+    progress = sent(world, indicator_of_a(world, meta=D(80)), value=D(72))
+    client.force_login(world.coord_a)
+    html = client.get(detail_url(progress)).content.decode()
+    assert "¿Por qué este semáforo?" in html
+    assert "80 — meta programada" in html
+    assert '<dd class="why-deviation">10.00</dd>' in html
+    assert "= 90.00</dd>" in html

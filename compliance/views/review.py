@@ -23,6 +23,7 @@ from indicators import rules
 from programs.roles import can_review
 from reporting.choices import ProgressStatus
 from reporting.models import Progress
+from reporting.readings import explain
 from reporting.scope import get_progress_for_user, progress_for
 from reporting.services import approve_many
 from reporting.workflow import Action, allowed_actions, transition
@@ -124,6 +125,8 @@ def _detail_context(user, progress, errors, note):
         "period": period_label(progress),
         "meta": metas.get(progress.month),
         "reading": readings[progress.pk],
+        "why": explain(indicator, progress.fiscal_year, progress.month, progress.value, progress.numerator,
+                       progress.denominator),
         "history": history,
         "transitions": progress.transitions.select_related("user"),
         "evidence": progress.evidence.all(),
