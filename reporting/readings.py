@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from common.numbers import plain_number
 from indicators import rules
-from indicators.choices import IndicatorType
+from indicators.choices import AdjustmentStatus, IndicatorType
 from indicators.models import FiscalYearPolicy
 
 
@@ -73,11 +73,11 @@ def explain(indicator, fiscal_year, month, value, numerator=None, denominator=No
         adjustment = target.current_adjustment()
         meta = adjustment.value if adjustment else target.value
         if adjustment:
-            meta_source = _("ajuste aprobado n.º %(id)s (%(tipo)s, %(fecha)s)") % {
-                "id": adjustment.pk, "tipo": adjustment.get_adjustment_type_display(),
+            meta_source = _("versión %(version)s: ajuste aprobado (%(tipo)s, %(fecha)s)") % {
+                "version": _version(target, adjustment), "tipo": adjustment.get_adjustment_type_display(),
                 "fecha": date_format(localtime(adjustment.decided_at), "SHORT_DATE_FORMAT")}
         else:
-            meta_source = _("meta programada")
+            meta_source = _("versión 1: meta programada")
     own = indicator.threshold_green_yellow is not None and indicator.threshold_yellow_red is not None
     limits = rules.thresholds(indicator.indicator_type, indicator.threshold_green_yellow,
                               indicator.threshold_yellow_red, policy.default_thresholds)
@@ -98,6 +98,12 @@ def explain(indicator, fiscal_year, month, value, numerator=None, denominator=No
         cumplimiento=c, deviation=abs(c - rules.HUNDRED) if c is not None else None, thresholds=limits,
         thresholds_source=limits_source, semaforo=outcome.semaforo if value is not None or numerator is not None else None,
     )
+
+
+def _version(target, adjustment):
+    """The meta's version number: 1 is the programmed meta, then one per approved adjustment in decision order."""
+    approved = sorted((a.decided_at, a.pk) for a in target.adjustments.all() if a.status == AdjustmentStatus.APROBADO)
+    return 2 + approved.index((adjustment.decided_at, adjustment.pk))
 
 
 def _substitute(text, meta, value):

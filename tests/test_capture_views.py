@@ -343,6 +343,8 @@ def test_rollup_preview(world, client):
 
 
 def test_explanation_has_the_rows_own_numbers(world, client):
+    from datetime import timedelta
+
     from django.utils import timezone
 
     from indicators.models import FiscalYearPolicy, TargetAdjustment
@@ -352,7 +354,8 @@ def test_explanation_has_the_rows_own_numbers(world, client):
     indicator = world.ind_a  # ascendente, Gestión, meta 80 programmed for March
     ProgressFactory(indicator=indicator, numerator=D(70), denominator=D(100), value=D(70))
     why = explain(indicator, 2024, 3, D(70), D(70), D(100))
-    assert (why.meta, why.meta_source, why.cumplimiento, why.deviation) == (D(80), "meta programada", D("87.50"), D("12.50"))
+    assert (why.meta, why.meta_source, why.cumplimiento, why.deviation) == (D(80), "versión 1: meta programada", D("87.50"),
+                                                                           D("12.50"))
     assert why.formula == "c = 100 + (A − M) / |M| × 100 (nunca menor que 0)"
     assert why.substituted == "c = 100 + (70 − 80) / |80| × 100"
     assert (why.thresholds, why.semaforo) == ((D(10), D(20)), "amarillo")
@@ -363,7 +366,14 @@ def test_explanation_has_the_rows_own_numbers(world, client):
                                                  justification="x", status="aprobado", decided_at=timezone.now())
     why = explain(indicator, 2024, 3, D(70), D(70), D(100))
     assert (why.meta, why.cumplimiento, why.thresholds, why.semaforo) == (D(75), D("93.33"), (D(15), D(25)), "verde")
-    assert f"ajuste aprobado n.º {adjustment.pk}" in why.meta_source
+    assert why.meta_source.startswith("versión 2: ajuste aprobado (")
+    TargetAdjustment.objects.create(target=target, value=D(70), adjustment_type="meta", justification="y",
+                                    status="rechazado", decided_at=timezone.now())
+    later = TargetAdjustment.objects.create(target=target, value=D(70), adjustment_type="meta", justification="z",
+                                            status="aprobado", decided_at=adjustment.decided_at + timedelta(days=1))
+    why = explain(indicator, 2024, 3, D(70), D(70), D(100))
+    assert (why.meta, why.cumplimiento, why.meta_source[:28]) == (D(70), D("100.00"), "versión 3: ajuste aprobado (")
+    later.delete()
     assert why.thresholds_source.startswith("política del ejercicio 2024")
     indicator.threshold_green_yellow, indicator.threshold_yellow_red = D(1), D(2)
     indicator.save()

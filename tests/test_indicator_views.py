@@ -1,3 +1,4 @@
+import re
 from decimal import Decimal
 
 import pytest
@@ -26,8 +27,16 @@ def test_indicator_page_explains_each_semaforo(demo, client):
     html = page.content.decode()
     assert page.status_code == 200
     assert "c = 100 + (A − M) / |M| × 100" in html
-    assert "verde si |c − 100| ≤ 5.00, amarillo hasta 15.00" in html and "umbrales de la ficha" in html
-    assert "Meta: ajuste aprobado el" in html  # T3 uses the approved adjusted meta (65, programmed 70)
+    panels = [" ".join(re.sub("<[^>]+>", " ", p).split()) for p in re.findall(r'<details class="why">.*?</details>', html, re.S)]
+    assert len(panels) == 4
+    # T3 uses the approved adjusted meta (65, programmed 70) and says which version it is.
+    assert "Meta (M) 65 — versión 2: ajuste aprobado (Meta modificada publicada (importada)," in panels[2]
+    assert "Avance (A) 5,410 / 8,500 × 100 = 63.647059" in panels[2]
+    assert "Con los números c = 100 + (63.647059 − 65) / |65| × 100 = 97.92" in panels[2]
+    assert "|c − 100| 2.08" in panels[2] and "Semáforo verde" in panels[2]
+    assert "Umbrales verde si |c − 100| ≤ 5.00; amarillo si ≤ 15.00; rojo si es mayor — ficha del indicador" in panels[2]
+    assert "Meta (M) 45 — versión 1: meta programada" in panels[1] and "|c − 100| 9.02" in panels[1]
+    assert "Semáforo amarillo" in panels[1]
     assert [r.compliance for r in page.context["results"]][2] == Decimal("97.92")
     assert page.context["chart"]["meta"] == ["20", "45", "65", "90"]
 

@@ -354,6 +354,6 @@ def test_detail_explains_the_semaforo_with_the_avance_numbers(world, client):
     client.force_login(world.coord_a)
     html = client.get(detail_url(progress)).content.decode()
     assert "¿Por qué este semáforo?" in html
-    assert "80 — meta programada" in html
+    assert "80 — versión 1: meta programada" in html
     assert '<dd class="why-deviation">10.00</dd>' in html
     assert "= 90.00</dd>" in html

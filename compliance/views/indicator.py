@@ -1,4 +1,5 @@
 from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
@@ -12,6 +13,7 @@ from indicators import rules
 from indicators.models import FiscalYearPolicy, Target
 from indicators.scope import get_indicator_for_user, indicators_for
 from reporting.models import Progress
+from reporting.readings import explain
 
 
 @login_required
@@ -29,8 +31,10 @@ def indicator_list(request):
 @login_required
 def indicator_detail(request, pk):
     indicator = get_indicator_for_user(request.user, pk)
-    targets = {(t.fiscal_year, t.month): t for t in Target.objects.filter(indicator=indicator)
-               .prefetch_related("adjustments__decided_by", "adjustments__requested_by")}
+    # Prefetched on the indicator so that readings.explain reads the same metas as the tables.
+    prefetch_related_objects([indicator], Prefetch("targets", queryset=Target.objects.prefetch_related(
+        "adjustments__decided_by", "adjustments__requested_by")))
+    targets = {(t.fiscal_year, t.month): t for t in indicator.targets.all()}
     progress = {(p.fiscal_year, p.month): p for p in Progress.objects.filter(indicator=indicator, state__isnull=True)}
     periods = sorted(set(targets) | set(progress))
     series = [
@@ -43,9 +47,10 @@ def indicator_detail(request, pk):
     )
     policies = {r.fiscal_year: FiscalYearPolicy.for_year(r.fiscal_year) for r in results}
     for result in results:
-        result.formula = rules.formula(indicator.direction, policies[result.fiscal_year].descending_ratio,
-                                       result.meta, result.avance)
-        result.own_thresholds = indicator.threshold_green_yellow is not None
+        avance = progress.get((result.fiscal_year, result.month))
+        if result.status == rules.Estado.CON_RESULTADO and avance:
+            result.why = explain(indicator, result.fiscal_year, result.month, avance.value, avance.numerator,
+                                 avance.denominator, policies[result.fiscal_year])
     chart = {
         "labels": [f"{s['year']}-{s['month']:02d}" for s in series],
         "meta": [plain_number(s["meta"]) for s in series],
