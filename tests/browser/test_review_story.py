@@ -42,6 +42,9 @@ def test_capture_return_fix_resend_approve(page_as, demo_site):
     shot(coordinador, "revision-cola")
     coordinador.click(f"text={indicator.external_id}")
     shot(coordinador, "revision-detalle")
+    coordinador.click("details.why summary")
+    assert "|c − 100| 28.39" in " ".join(coordinador.locator(".why-panel").inner_text().split())
+    coordinador.click("details.why summary")
     coordinador.fill("#note-devolver", "Anexe la lista de asistencia de los cursos.")
     coordinador.click("text=Devolver al capturista")
     coordinador.locator(".messages").wait_for()
@@ -67,6 +70,11 @@ def test_capture_return_fix_resend_approve(page_as, demo_site):
 
     coordinador.goto(f"{demo_site}/indicadores/{indicator.pk}/")
     coordinador.wait_for_timeout(300)  # let the chart draw for the screenshot
+    why = coordinador.locator("details.why").first
+    why.locator("summary").click()
+    panel = why.locator(".why-panel")
+    assert panel.is_visible()
+    assert "c = 100 + (85.217391 − 85) / |85| × 100 = 100.26" in " ".join(panel.inner_text().split())
     shot(coordinador, "indicador")
     coordinador.goto(f"{demo_site}/tablero/2024/1/")
     coordinador.wait_for_timeout(300)
