@@ -226,7 +226,8 @@ def screen_urls(demo):
 
 
 QUERY_NAMES = st.sampled_from(["q", "ejercicio", "programa", "ur", "nivel", "estado", "semaforo", "trimestre",
-                               "pagina", "orden", "mes", "value", "numerator", "_export", "tabla", "p", "o", "e"])
+                               "pagina", "per_page", "orden", "mes", "value", "numerator", "_export", "tabla", "p", "o",
+                               "e"])
 CONTROL = st.sampled_from([chr(c) for c in [*range(0, 9), 11, 12, *range(14, 32)]])
 
 

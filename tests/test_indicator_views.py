@@ -68,6 +68,16 @@ def test_catalog_lists_only_the_scope_filters_and_exports(demo, client):
     assert len(lines) == 2 and lines[1].startswith("990008,") and ",P999,ZZZ," in lines[1]
 
 
+@pytest.mark.parametrize("per_page", ["-1", "0", "3", "99999999"])
+def test_catalog_page_size_is_the_tables_own(demo, client, per_page):
+    assert client.login(username="admin", password=PASSWORD)
+    page = client.get(reverse("simir:indicator_list"), {"per_page": per_page})
+    assert page.status_code == 200
+    table = page.context["table"]
+    assert table.paginator.per_page == 50
+    assert len(table.paginated_rows) == len(client.get(reverse("simir:indicator_list")).context["table"].paginated_rows)
+
+
 def test_catalog_queries_do_not_grow_with_rows(demo, client, django_assert_num_queries):
     assert client.login(username="admin", password=PASSWORD)
     url = reverse("simir:indicator_list")

@@ -216,8 +216,9 @@ def test_batch_approval_reports_each_failure(world, client):
 
 def test_batch_approval_without_selection_or_with_foreign_next(world, client):
     client.force_login(world.coord_a)
-    response = client.post(APPROVE_MANY, {"next": "https://example.com/"}, follow=True)
-    assert response.redirect_chain == [(QUEUE, 302)]
+    for foreign in ("https://example.com/", "//example.com/", "x", "simir:desk"):
+        response = client.post(APPROVE_MANY, {"next": foreign}, follow=True)
+        assert response.redirect_chain == [(QUEUE, 302)]
     assert "Seleccione al menos un avance para aprobar." in response.content.decode()
     assert client.get(APPROVE_MANY).status_code == 405
 
@@ -278,6 +279,15 @@ def test_queue_pages_by_25_and_sorts(world, client):
     assert len(first_page) == 25 and len(shown(queue(client, world.coord_a, pagina=2))) == 1
     values = [p.value for p in shown(queue(client, world.coord_a, orden="-valor"))]
     assert values == sorted(values, reverse=True) and values[0] == D(75)
+
+
+@pytest.mark.parametrize("per_page", ["-1", "1", "1000000"])
+def test_queue_page_size_is_not_chosen_by_the_query_string(world, client, per_page):
+    for i in range(26):
+        sent(world, indicator_of_a(world), value=D(50 + i))
+    assert len(shown(queue(client, world.coord_a, per_page=per_page))) == 25
+    assert len(shown(queue(client, world.coord_a, pagina="99"))) == 1  # past the end: the last page
+    assert len(shown(queue(client, world.coord_a, pagina="-3"))) == 25  # not a page number: the first
 
 
 def test_queue_is_served_oldest_first_by_default(world, client):

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
 from common.numbers import plain_number
+from common.paging import configure_table
 from common.table_export import EXPORT_FORMATS, export_table
 from compliance.filters import IndicatorFilter
 from compliance.models import QuarterResult, ResultFailure
@@ -24,7 +25,7 @@ def indicator_list(request):
     if request.GET.get("_export") in EXPORT_FORMATS:
         RequestConfig(request, paginate=False).configure(table)
         return export_table(table, request.GET["_export"], "indicadores", _("Indicadores"))
-    RequestConfig(request).configure(table)
+    configure_table(request, table)
     return render(request, "indicators/list.html", {"filter": filterset, "table": table})
 
 

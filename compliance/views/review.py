@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from common.ids import parse_id
+from common.paging import configure_table
 from common.table_export import EXPORT_FORMATS, export_table
 from compliance.filters import ReviewFilter
 from compliance.tables import QUEUE_RELATIONS, ReviewTable, period_label, readings_for
@@ -54,7 +55,7 @@ def review_queue(request):
     if export_format in EXPORT_FORMATS:
         RequestConfig(request, paginate=False).configure(table)
         return export_table(table, export_format, "revision_avances", _("Revisión"))
-    RequestConfig(request).configure(table)  # 25 a page (ReviewTable.Meta.per_page)
+    configure_table(request, table)
     pending = queryset.filter(status=ProgressStatus.ENVIADO).count()
     return render(request, "review/queue.html", {"filter": filterset, "table": table, "pending": pending})
 
@@ -160,6 +161,8 @@ def _approval_summary(approved, errors, missing=0):
 def _back_to_queue(request):
     """Back to the queue with the filters and page the user had (only same-site addresses)."""
     target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    # A path of this site only: redirect() would read a bare word such as "x" as a URL name.
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return target
     return reverse("simir:review_queue")
