@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from common.ids import parse_id
 from common.numbers import plain_number
 from common.table_export import EXPORT_FORMATS, export_table
-from compliance.engine import COUNTERS
+from compliance.aggregates import COUNTERS
 from compliance.models import QuarterAggregate
 from compliance.scope import aggregates_for, results_for
 from compliance.tables import ProgramAggregateTable, UnitAggregateTable
