@@ -62,16 +62,15 @@ def compute_quarters(fiscal_year, quarters=rules.QUARTERS, as_of=None, indicator
             # Recomputes of one indicator wait for each other, so each sees the results the other wrote.
             list(Indicator.objects.filter(pk__in=indicator_ids).order_by("pk").select_for_update().values_list("pk"))
             before = aggregates.results_of(fiscal_year, quarters, indicator_ids)
-        writer = result_writer(many=indicator_ids is None)
+        write = result_writer(fiscal_year, quarters, indicator_ids)
         while chunk := list(islice(rows, CHUNK)):
             results = _chunk_results(chunk, context, failures)
-            writer.write(results)
+            write(results)
             for result in results:
                 written[result[QUARTER]] += 1
             done += len(chunk)
             if on_progress:
                 on_progress(done, total)
-        writer.close()
         # A result this run did not write belongs to a period (or indicator) that no longer exists.
         stale = QuarterResult.objects.filter(fiscal_year=fiscal_year, quarter__in=quarters)
         if indicator_ids is not None:

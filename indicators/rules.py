@@ -1,8 +1,8 @@
 """The rules of docs/reglas.md that decide numbers. Every other module calls these; none re-implements them."""
 
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal, localcontext
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext_lazy as _
@@ -199,7 +199,7 @@ def quarter_period_month(frequency, quarter):
 
 def measured_in_year(frequency, has_meta_in_year):
     """Indicators measured less often than yearly only have periods in the years with a meta."""
-    return Frequency(frequency) not in LESS_THAN_YEARLY or has_meta_in_year
+    return has_meta_in_year or frequency not in LESS_THAN_YEARLY  # the choices hash as their text
 
 
 def quarter_close(fiscal_year, quarter):
@@ -303,8 +303,7 @@ class Estado:
                (SIN_REPORTE, _("Sin reporte"))]
 
 
-@dataclass(frozen=True)
-class QuarterOutcome:
+class QuarterOutcome(NamedTuple):  # a tuple: one is built for every result of a full recompute
     estado: str
     cumplimiento: Decimal | None = None
     semaforo: str | None = None
