@@ -42,9 +42,11 @@ WITH periods (frequency, quarter, month) AS (SELECT * FROM unnest(%(frequencies)
        JOIN deadlines d ON d.quarter = p.quarter
        LEFT JOIN {Target._meta.db_table} t ON t.indicator_id = i.id AND t.fiscal_year = i.fiscal_year
             AND t.month = p.month
-       LEFT JOIN LATERAL (SELECT a.id, a.value FROM {TargetAdjustment._meta.db_table} a
-                          WHERE a.target_id = t.id AND a.status = %(approved_adjustment)s
-                          ORDER BY a.decided_at DESC, a.id DESC LIMIT 1) adj ON TRUE
+       LEFT JOIN (SELECT DISTINCT ON (a.target_id) a.target_id, a.id, a.value
+                  FROM {TargetAdjustment._meta.db_table} a
+                  JOIN {Target._meta.db_table} at ON at.id = a.target_id AND at.fiscal_year = %(year)s
+                  WHERE a.status = %(approved_adjustment)s
+                  ORDER BY a.target_id, a.decided_at DESC, a.id DESC) adj ON adj.target_id = t.id
        LEFT JOIN {Progress._meta.db_table} pr ON pr.indicator_id = i.id AND pr.fiscal_year = i.fiscal_year
             AND pr.month = p.month AND pr.state_id IS NULL AND pr.status IN (%(sent)s, %(approved)s)
        WHERE i.fiscal_year = %(year)s
@@ -54,11 +56,11 @@ WITH periods (frequency, quarter, month) AS (SELECT * FROM unnest(%(frequencies)
          WHEN meta IS NULL OR avance IS NULL THEN NULL
          WHEN meta = 0 THEN CASE WHEN avance = 0 THEN 100.00 END
          ELSE round(GREATEST(0, CASE
-           WHEN direction = %(ascending)s THEN 100 + ((avance - meta) * 100)::numeric(80, 40) / abs(meta)
+           WHEN direction = %(ascending)s THEN 100 + (avance - meta) * 100 / abs(meta)
            WHEN direction = %(descending)s AND %(descending_ratio)s AND meta > 0 AND avance > 0
-             THEN (meta * 100)::numeric(80, 40) / avance
-           WHEN direction = %(descending)s THEN 100 - ((avance - meta) * 100)::numeric(80, 40) / abs(meta)
-           ELSE 100 - (abs(avance - meta) * 100)::numeric(80, 40) / abs(meta) END), 2) END AS compliance
+             THEN meta * 100 / avance
+           WHEN direction = %(descending)s THEN 100 - (avance - meta) * 100 / abs(meta)
+           ELSE 100 - abs(avance - meta) * 100 / abs(meta) END), 2) END AS compliance
        FROM inputs
        WHERE frequency <> ALL(%(less_than_yearly)s::text[]) OR meta IS NOT NULL
      )

@@ -245,6 +245,10 @@ def test_semaforo_filter_uses_stored_results_and_computed_ones(world, client):
     assert shown(queue(client, world.coord_a, semaforo="amarillo")) == [yellow]
     assert shown(queue(client, world.coord_a, semaforo="sin-meta")) == [without_meta]
     assert shown(queue(client, world.coord_a, semaforo="rojo", trimestre=2)) == []
+    stored_without_meta = sent(world, indicator_of_a(world), value=D(90))
+    stored_result(stored_without_meta, "", None)  # computed when its meta did not exist yet
+    assert set(shown(queue(client, world.coord_a, semaforo="sin-meta"))) == {without_meta, stored_without_meta}
+    assert stored_without_meta not in shown(queue(client, world.coord_a, semaforo="verde"))
 
 
 def test_program_filter_only_offers_the_scope(world, client):

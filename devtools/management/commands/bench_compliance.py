@@ -65,6 +65,7 @@ class Command(BaseCommand):
         if checksums(BENCH_YEAR) != project:
             raise CommandError(f"El piso no produce las mismas filas que el proyecto: {checksums(BENCH_YEAR)} ≠ {project}")
         compute_year(BENCH_YEAR)  # the incremental run starts from the project's own rows
+        _analyze()
         naive = _timed(lambda: _naive(ids[:sample])) * n / sample
         _analyze()
         incremental = _timed(lambda: compute_indicator(ids[len(ids) // 2]))
