@@ -73,14 +73,20 @@ def apply_upload(path, user, fiscal_year, quarter, dry_run, on_progress=None):
         report.error(problem)
     report.rows = len(rows)
     scope = {i.external_id: i for i in indicators_for(user).filter(fiscal_year=fiscal_year)}
+
+    def every_row():
+        for done, (number, cells) in enumerate(rows, start=1):
+            _row(report, user, scope, fiscal_year, quarter, number, cells)
+            if on_progress:
+                on_progress(done, len(rows))
+
+    if not dry_run:
+        every_row()  # each row commits on its own, so the job's progress is seen while it runs
+        return report
     try:
         with transaction.atomic():
-            for done, (number, cells) in enumerate(rows, start=1):
-                _row(report, user, scope, fiscal_year, quarter, number, cells)
-                if on_progress:
-                    on_progress(done, len(rows))
-            if dry_run:
-                raise _DryRun
+            every_row()
+            raise _DryRun
     except _DryRun:
         pass
     return report

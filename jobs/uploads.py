@@ -50,7 +50,8 @@ def confirm_upload(user, job):
         raise PermissionDenied(_("Solo quien cargó el archivo puede confirmarlo."))
     simulation = job.params.get("simulacion", {})
     if not (simulation.get("creados") or simulation.get("actualizados")):
-        raise ValidationError(_("La simulación no encontró avances que guardar: corrija el archivo y cárguelo de nuevo."))
+        raise ValidationError(_("La simulación no encontró avances que guardar: corrija el archivo y cárguelo "
+                                "de nuevo."))
     if not Job.objects.filter(pk=job.pk, status=Job.Status.POR_CONFIRMAR).update(status=Job.Status.PENDIENTE):
         raise ValidationError(_("Esta carga ya se confirmó."))
     schedule_job(job.pk)

@@ -4,6 +4,7 @@ and the kept file, each within the user's scope (two URs of the `world` fixture)
 
 import csv
 import io
+from datetime import UTC, datetime
 from decimal import Decimal as D
 
 import pytest
@@ -15,7 +16,7 @@ from interchange import layout
 from interchange.upload_template import header
 from jobs.models import Job
 from reporting.choices import ProgressStatus as S
-from reporting.models import Progress
+from reporting.models import CaptureWindow, Progress
 from tests.factories import IndicatorFactory, ProgressFactory, TargetFactory
 
 pytestmark = pytest.mark.django_db
@@ -222,3 +223,50 @@ def test_a_quarter_outside_the_file_and_a_wrong_ciclo_are_row_errors(world, clie
         "fila 2, columna CICLO: «2023» no es el ejercicio elegido para esta carga (2024).",
         "fila 2, columna AVANCE_MES4: el mes 4 no es del trimestre 1; esta carga lee solo los meses 1, 2, 3.",
     ]
+
+
+def test_a_row_is_saved_whole_or_not_at_all(world, client, django_capture_on_commit_callbacks):
+    monthly = IndicatorFactory(objective__matrix=world.matrix_a, responsible_unit=world.unit_a, external_id="700020",
+                               frequency="Mensual", value_type="Absoluto")
+    ProgressFactory(indicator=monthly, month=2, value=D("7"), status=S.ENVIADO)
+    client.force_login(world.cap_a)
+    head, *rows = template_csv(client)
+    row = next(r for r in rows if r[head.index("ID_INDICADOR")] == "700020")
+    row[head.index("AVANCE_MES1")] = "5"
+    row[head.index("AVANCE_MES2")] = "8"
+    row[head.index("AVANCE_MES3")] = "9"
+    upload(client, as_csv([head, row]))
+    job = Job.objects.get()
+    assert job.params["simulacion"] == {
+        "filas": 1, "creados": 0, "actualizados": 0, "sin cambios": 0, "errores_no_listados": 0,
+        "errores": ["fila 2, columna AVANCE_MES2: El avance está enviado y no se puede modificar."]}
+    row[head.index("AVANCE_MES2")] = "7"  # as it is: unchanged, so January and March are written
+    upload(client, as_csv([head, row]))
+    job = Job.objects.latest("pk")
+    assert (job.params["simulacion"]["creados"], job.params["simulacion"]["sin cambios"]) == (2, 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("simir:upload_confirm", args=[job.pk]))
+    assert dict(Progress.objects.filter(indicator=monthly).values_list("month", "value")) == {
+        1: D(5), 2: D(7), 3: D(9)}
+
+
+def test_confirm_checks_the_capture_window_again(world, client, django_capture_on_commit_callbacks):
+    client.force_login(world.cap_a)
+    rows = edited(template_csv(client), AVANCE_MES3="70")
+    upload(client, as_csv(rows))
+    job = Job.objects.get()
+    assert job.params["simulacion"]["creados"] == 1
+    CaptureWindow.objects.filter(fiscal_year=2024, quarter=1).update(
+        # closed after the dry run
+        opens_at=datetime(2024, 4, 1, tzinfo=UTC), closes_at=datetime(2024, 4, 20, 12, 0, tzinfo=UTC))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("simir:upload_confirm", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.message.splitlines() == [
+        "Avances: 0 creados, 0 actualizados, 0 sin cambios; 1 filas leídas.",
+        "1 error (sus filas no se guardaron):",
+        "fila 2, columna AVANCE_MES3: La captura del T1-2024 cerró el 20/04/2024 05:59; pida una prórroga a la "
+        "coordinación.",
+    ]
+    assert job.params["resultado"]["errores"] == job.message.splitlines()[2:]
+    assert not Progress.objects.filter(indicator=world.ind_a).exists()

@@ -52,7 +52,8 @@ def upload_page(request):
     programs = programs_for(request.user).select_related("ramo").order_by("-fiscal_year", "modalidad", "number")
     return render(request, "uploads/page.html", {
         "years": sorted({p.fiscal_year for p in programs}, reverse=True), "quarters": rules.QUARTERS,
-        "programs": programs, "formats": FORMATS, "chosen": {"year": fiscal_year, "quarter": quarter, "program": program},
+        "programs": programs, "formats": FORMATS,
+        "chosen": {"year": fiscal_year, "quarter": quarter, "program": program},
         "jobs": Job.objects.filter(kind=Job.Kind.CARGA, created_by=request.user)[:20],
     })
 
