@@ -11,6 +11,7 @@ from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
+from common.text import has_control_characters
 from interchange.upload_template import avance_columns, header
 from jobs.models import Job
 from reporting.models import Progress
@@ -110,3 +111,15 @@ def test_random_cells_are_row_errors_or_a_whole_row_saved(world, client, cells):
     assert outcome["creados"] + outcome["sin cambios"] + outcome["actualizados"] <= 1
     assert client.get(reverse("simir:upload_review", args=[job.pk])).status_code == 200
     assert not Progress.objects.filter(indicator=world.ind_a).exists()  # a dry run writes nothing
+
+
+@FUZZ
+@given(params=st.dictionaries(st.sampled_from(["ejercicio", "trimestre", "programa", "formato"]),
+                              st.one_of(NASTY, st.sampled_from(["2024", "1", "4", "5", "0", "csv", "xlsx"])),
+                              max_size=4))
+def test_any_template_or_upload_choice_is_a_page_a_redirect_or_a_404(world, client, params):
+    client.force_login(world.cap_a)
+    params = {name: value for name, value in params.items() if not has_control_characters(value)}  # a 400 (test_fuzz)
+    assert client.get(reverse("simir:upload_template"), params).status_code in (200, 302, 404)
+    response = client.post(reverse("simir:upload"), {**params, "archivo": SimpleUploadedFile("c.csv", b"CICLO\r\n")})
+    assert response.status_code in (200, 302, 404)
