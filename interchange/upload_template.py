@@ -108,7 +108,9 @@ def _xlsx(columns, rows, numeric):
     sheet.title = SHEET
     append_row(sheet, columns)
     for row in rows:
-        append_row(sheet, [Decimal(text) if column in numeric and text else text for column, text in zip(columns, row)])
+        # Numbers as numbers: at most 15 digits (rules.parse_value), which a double keeps exactly.
+        append_row(sheet, [Decimal(text) if column in numeric and text else text
+                           for column, text in zip(columns, row)])
     sheet.freeze_panes = "A2"
     last = max(len(rows) + 1, 2)
     decimals = DataValidation(type="decimal", operator="between", formula1=str(-VALUE_LIMIT),

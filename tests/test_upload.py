@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from indicators import rules
 from interchange import layout
 from interchange.upload_template import header
 from jobs.models import Job
@@ -270,3 +271,17 @@ def test_confirm_checks_the_capture_window_again(world, client, django_capture_o
     ]
     assert job.params["resultado"]["errores"] == job.message.splitlines()[2:]
     assert not Progress.objects.filter(indicator=world.ind_a).exists()
+
+
+def test_xlsx_template_sent_back_unchanged_changes_nothing_even_with_15_digits(world, client):
+    numerator, denominator = D("123456789.123456"), D("987654321.654321")  # the most digits a value may have
+    value = rules.ratio_value(numerator, denominator, D(100))
+    ProgressFactory(indicator=world.ind_a, value=value, numerator=numerator, denominator=denominator)
+    client.force_login(world.cap_a)
+    response = client.get(reverse("simir:upload_template"), {"ejercicio": 2024, "trimestre": 1, "formato": "xlsx"})
+    sheet = load_workbook(io.BytesIO(response.content))["avances"]
+    cell = sheet.cell(2, header(1).index("AVANCE_MES3_NUM") + 1)
+    assert (cell.value, cell.data_type) == (123456789.123456, "n")
+    upload(client, response.content, name="plantilla.xlsx")
+    assert Job.objects.get().params["simulacion"] == {"filas": 1, "creados": 0, "actualizados": 0, "sin cambios": 1,
+                                                      "errores": [], "errores_no_listados": 0}
