@@ -72,11 +72,12 @@ def apply_upload(path, user, fiscal_year, quarter, dry_run, on_progress=None):
     for problem in problems:
         report.error(problem)
     report.rows = len(rows)
-    scope = {i.external_id: i for i in indicators_for(user).filter(fiscal_year=fiscal_year)}
+    scope = {i.external_id: i for i in indicators_for(user).filter(fiscal_year=fiscal_year).select_related("matrix")}
+    first_rows = {}  # indicator id → the row that names it first
 
     def every_row():
         for done, (number, cells) in enumerate(rows, start=1):
-            _row(report, user, scope, fiscal_year, quarter, number, cells)
+            _row(report, user, scope, first_rows, fiscal_year, quarter, number, cells)
             if on_progress:
                 on_progress(done, len(rows))
 
@@ -101,17 +102,17 @@ def header_problems(header):
     return problems
 
 
-def _row(report, user, scope, fiscal_year, quarter, number, cells):
+def _row(report, user, scope, first_rows, fiscal_year, quarter, number, cells):
     errors = []
     reader = RowReader(number, cells, errors, Counter())
-    read = _read_row(reader, scope, fiscal_year, quarter)
+    read = _read_row(reader, scope, first_rows, fiscal_year, quarter)
     if read and read[1] and not errors:
         _save(reader, user, *read, fiscal_year, report)
     for message in errors:
         report.error(message)
 
 
-def _read_row(reader, scope, fiscal_year, quarter):
+def _read_row(reader, scope, first_rows, fiscal_year, quarter):
     """(indicator, [Change]) of the row, or None when it cannot be read; problems go to the reader."""
     year = reader.year("CICLO", required=True)
     if year is not None and year != fiscal_year:
@@ -121,6 +122,9 @@ def _read_row(reader, scope, fiscal_year, quarter):
     if external_id and indicator is None:
         reader.error("ID_INDICADOR", f"el indicador «{external_id}» no existe en el ejercicio {fiscal_year} "
                                      "o está fuera de su alcance.")
+    elif indicator is not None and first_rows.setdefault(indicator.pk, reader.number) != reader.number:
+        # A second row would fail its version check against the first one's save, which misleads.
+        reader.error("ID_INDICADOR", f"el indicador {external_id} ya aparece en la fila {first_rows[indicator.pk]}.")
     months = rules.quarter_months(quarter)
     for month in (m for m in layout.MONTHS if m not in months):
         for column in (c for c in avance_columns(month) if reader.cells.get(c)):

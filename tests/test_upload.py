@@ -285,3 +285,12 @@ def test_xlsx_template_sent_back_unchanged_changes_nothing_even_with_15_digits(w
     upload(client, response.content, name="plantilla.xlsx")
     assert Job.objects.get().params["simulacion"] == {"filas": 1, "creados": 0, "actualizados": 0, "sin cambios": 1,
                                                       "errores": [], "errores_no_listados": 0}
+
+
+def test_an_indicator_named_twice_is_an_error_on_its_second_row(world, client):
+    client.force_login(world.cap_a)
+    head, row = edited(template_csv(client), AVANCE_MES3="70")
+    upload(client, as_csv([head, row, row]))
+    outcome = Job.objects.get().params["simulacion"]
+    assert (outcome["creados"], outcome["errores"]) == (1, [
+        f"fila 3, columna ID_INDICADOR: el indicador {world.ind_a.external_id} ya aparece en la fila 2."])
