@@ -102,6 +102,7 @@ def test_template_neutralises_formulas_and_xlsx_validates_numbers_and_catalogs(w
                       "Sexenal", "Trienal", "Trimestral"]
 
 
+@pytest.mark.embedded
 def test_dry_run_lists_each_row_error_and_what_would_change_then_confirm_writes_drafts(
         world, client, django_capture_on_commit_callbacks):
     second = IndicatorFactory(objective__matrix=world.matrix_a, responsible_unit=world.unit_a, external_id="700002")
