@@ -295,3 +295,14 @@ def test_an_indicator_named_twice_is_an_error_on_its_second_row(world, client):
     outcome = Job.objects.get().params["simulacion"]
     assert (outcome["creados"], outcome["errores"]) == (1, [
         f"fila 3, columna ID_INDICADOR: el indicador {world.ind_a.external_id} ya aparece en la fila 2."])
+
+
+def test_capture_page_and_desk_link_to_the_upload_of_their_quarter(world, client):
+    client.force_login(world.cap_a)
+    program = world.program_a
+    link = f"/cargas/?ejercicio=2024&amp;trimestre=1&amp;programa={program.pk}"
+    assert link in client.get(reverse("simir:capture", args=[2024, 1, program.pk])).content.decode()
+    assert link in client.get(reverse("simir:desk")).content.decode()
+    page = client.get(reverse("simir:upload"), {"ejercicio": 2024, "trimestre": 1, "programa": program.pk})
+    assert page.context["chosen"] == {"year": 2024, "quarter": 1, "program": program}
+    assert client.get(reverse("simir:upload"), {"programa": world.ind_b.matrix.program.pk}).status_code == 404
