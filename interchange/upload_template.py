@@ -37,12 +37,10 @@ def status(n):
     return f"ESTADO_AVANCE_MES{n}"
 
 
-def avance_number_columns(n):
-    return [layout.avance(n), f"{layout.avance(n)}_NUM", f"{layout.avance(n)}_DEN"]
-
-
 def avance_columns(n):
-    return [*avance_number_columns(n), layout.cause(n), layout.effect(n), layout.other_reasons(n)]
+    """What the upload reads of a month: the avance's numbers first, then its justification."""
+    return [layout.avance(n), f"{layout.avance(n)}_NUM", f"{layout.avance(n)}_DEN",
+            layout.cause(n), layout.effect(n), layout.other_reasons(n)]
 
 
 def header(quarter):
@@ -63,7 +61,6 @@ class Template:
     filename: str
     content_type: str
     data: bytes
-    rows: int
 
 
 def template_rows(user_indicators, fiscal_year, quarter, programs=None):
@@ -97,9 +94,9 @@ def build_template(user_indicators, fiscal_year, quarter, output_format, program
     name = f"plantilla_avances_{fiscal_year}_T{quarter}"
     if output_format == "xlsx":
         return Template(f"{name}.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                        _xlsx(columns, rows, number_columns(quarter)), len(rows))
+                        _xlsx(columns, rows, number_columns(quarter)))
     data, _warnings = write_csv(columns, rows)  # UTF-8 with BOM writes every character
-    return Template(f"{name}.csv", "text/csv; charset=utf-8", data, len(rows))
+    return Template(f"{name}.csv", "text/csv; charset=utf-8", data)
 
 
 def _xlsx(columns, rows, numeric):
