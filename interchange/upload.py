@@ -75,21 +75,18 @@ def apply_upload(path, user, fiscal_year, quarter, dry_run, on_progress=None):
     scope = {i.external_id: i for i in indicators_for(user).filter(fiscal_year=fiscal_year).select_related("matrix")}
     first_rows = {}  # indicator id → the row that names it first
 
-    def every_row():
-        for done, (number, cells) in enumerate(rows, start=1):
-            _row(report, user, scope, first_rows, fiscal_year, quarter, number, cells)
-            if on_progress:
-                on_progress(done, len(rows))
-
-    if not dry_run:
-        every_row()  # each row commits on its own, so the job's progress is seen while it runs
-        return report
-    try:
-        with transaction.atomic():
-            every_row()
-            raise _DryRun
-    except _DryRun:
-        pass
+    for done, (number, cells) in enumerate(rows, start=1):
+        try:
+            # Each row on its own (rows name different indicators), so the caller's progress is seen
+            # while the file is read; a dry run rolls each row back.
+            with transaction.atomic():
+                _row(report, user, scope, first_rows, fiscal_year, quarter, number, cells)
+                if dry_run:
+                    raise _DryRun
+        except _DryRun:
+            pass
+        if on_progress:
+            on_progress(done, len(rows))
     return report
 
 

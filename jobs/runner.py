@@ -43,7 +43,14 @@ def run(job_id):
         _set(job, status=Job.Status.ERROR, message=_("Error: %(error)s") % {"error": _readable(exc)},
              finished_at=timezone.now())
         raise
+    if isinstance(message, AwaitsConfirmation):
+        _set(job, status=Job.Status.POR_CONFIRMAR, progress=100, message=message)
+        return
     _set(job, status=Job.Status.TERMINADO, progress=100, finished_at=timezone.now(), message=message)
+
+
+class AwaitsConfirmation(str):
+    """A runner's message when its job stops until its author confirms it (an upload's dry run)."""
 
 
 def _readable(exc):
@@ -101,15 +108,21 @@ def local_copy(field_file):
         yield copy.name
 
 
+SIMULATION, CONFIRMATION = "simulacion", "confirmacion"  # the two runs of an upload job
+
+
 def _upload(job):
     def progress(done, total):
         _set(job, progress=int(done * 99 / total) if total else 99)
 
+    dry_run = job.params["etapa"] == SIMULATION
     with local_copy(job.upload) as path:
         report = apply_upload(path, job.created_by, job.params["ejercicio"], job.params["trimestre"],
-                              dry_run=False, on_progress=progress)
-    _set(job, params={**job.params, "resultado": report.as_params()})
-    return "\n".join(upload_summary(report.as_params()))
+                              dry_run=dry_run, on_progress=progress)
+    outcome = report.as_params()
+    _set(job, params={**job.params, "simulacion" if dry_run else "resultado": outcome})
+    summary = "\n".join(upload_summary(outcome))
+    return AwaitsConfirmation(summary) if dry_run else summary
 
 
 def upload_summary(outcome):

@@ -1,5 +1,6 @@
-"""Uploading the avances template through the web: the file is kept with a job, its dry run is shown
-at once, and the author's confirmation runs the same saves in the background (jobs/runner.py)."""
+"""Uploading the avances template through the web: the file is kept with a job that runs twice in
+the background (jobs/runner.py): first its dry run, which waits for the author, then, once the author
+confirms, the same saves for real."""
 
 from pathlib import Path
 
@@ -8,9 +9,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
 from indicators import rules
-from interchange.upload import apply_upload
 from jobs.models import Job
-from jobs.runner import local_copy
+from jobs.runner import CONFIRMATION, SIMULATION
 from jobs.tasks import schedule_job
 from programs.roles import can_capture
 
@@ -18,7 +18,7 @@ SUFFIXES = (".csv", ".xlsx")
 
 
 def start_upload(user, uploaded, fiscal_year, quarter):
-    """Keep the file with a new job awaiting confirmation, with the dry run of what it would write."""
+    """Keep the file with a new job, which first works out what the upload would write (its dry run)."""
     if not can_capture(user):
         raise PermissionDenied(_("Su rol no permite capturar avances."))
     if quarter not in rules.QUARTERS:
@@ -34,13 +34,12 @@ def start_upload(user, uploaded, fiscal_year, quarter):
             "El archivo pesa %(peso)s KB; por la web se admiten hasta %(limite)s KB. Divida la carga por "
             "programa (la plantilla se descarga por programa).") % {"peso": f"{uploaded.size // 1024:,}",
                                                                      "limite": f"{limit // 1024:,}"}})
-    job = Job(kind=Job.Kind.CARGA, created_by=user, status=Job.Status.POR_CONFIRMAR,
-              params={"ejercicio": fiscal_year, "trimestre": quarter, "nombre": uploaded.name[:200]})
+    job = Job(kind=Job.Kind.CARGA, created_by=user,
+              params={"ejercicio": fiscal_year, "trimestre": quarter, "nombre": uploaded.name[:200],
+                      "etapa": SIMULATION})
     job.upload.save(uploaded.name, uploaded, save=False)
     job.save()
-    with local_copy(job.upload) as path:
-        job.params["simulacion"] = apply_upload(path, user, fiscal_year, quarter, dry_run=True).as_params()
-    Job.objects.filter(pk=job.pk).update(params=job.params)
+    schedule_job(job.pk)
     return job
 
 
@@ -48,10 +47,14 @@ def confirm_upload(user, job):
     """Write the upload's valid rows in the background, as its author (who alone may confirm it)."""
     if job.created_by_id != user.pk:
         raise PermissionDenied(_("Solo quien cargó el archivo puede confirmarlo."))
+    if job.params.get("etapa") == SIMULATION and job.status != Job.Status.POR_CONFIRMAR:
+        raise ValidationError(_("La simulación todavía no termina: espere a que la página muestre su resultado."))
     simulation = job.params.get("simulacion", {})
-    if not (simulation.get("creados") or simulation.get("actualizados")):
+    if job.params.get("etapa") == SIMULATION and not (simulation.get("creados") or simulation.get("actualizados")):
         raise ValidationError(_("La simulación no encontró avances que guardar: corrija el archivo y cárguelo "
                                 "de nuevo."))
-    if not Job.objects.filter(pk=job.pk, status=Job.Status.POR_CONFIRMAR).update(status=Job.Status.PENDIENTE):
+    confirmed = Job.objects.filter(pk=job.pk, status=Job.Status.POR_CONFIRMAR).update(
+        status=Job.Status.PENDIENTE, progress=0, params={**job.params, "etapa": CONFIRMATION})
+    if not confirmed:
         raise ValidationError(_("Esta carga ya se confirmó."))
     schedule_job(job.pk)

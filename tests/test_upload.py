@@ -9,6 +9,7 @@ from decimal import Decimal as D
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -37,8 +38,10 @@ def as_csv(rows):
 
 
 def upload(client, content, name="plantilla.csv", **params):
-    return client.post(reverse("simir:upload"), {"ejercicio": 2024, "trimestre": 1, **params,
-                                                  "archivo": SimpleUploadedFile(name, content)})
+    """Upload a file; its dry run (a job queued on commit, eager here) runs before this returns."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(reverse("simir:upload"), {"ejercicio": 2024, "trimestre": 1, **params,
+                                                      "archivo": SimpleUploadedFile(name, content)})
 
 
 def edited(rows, **cells):
@@ -306,3 +309,26 @@ def test_capture_page_and_desk_link_to_the_upload_of_their_quarter(world, client
     page = client.get(reverse("simir:upload"), {"ejercicio": 2024, "trimestre": 1, "programa": program.pk})
     assert page.context["chosen"] == {"year": 2024, "quarter": 1, "program": program}
     assert client.get(reverse("simir:upload"), {"programa": world.ind_b.matrix.program.pk}).status_code == 404
+
+
+def test_the_dry_run_is_a_job_whose_page_shows_its_progress_then_its_result(world, client):
+    client.force_login(world.cap_a)
+    content = as_csv(edited(template_csv(client), AVANCE_MES3="70"))
+    with TestCase.captureOnCommitCallbacks(execute=False) as queued:
+        response = client.post(reverse("simir:upload"), {"ejercicio": 2024, "trimestre": 1,
+                                                          "archivo": SimpleUploadedFile("t.csv", content)})
+    job = Job.objects.get()
+    assert (job.status, job.params["etapa"], "simulacion" in job.params) == (Job.Status.PENDIENTE, "simulacion", False)
+    waiting = client.get(response.url).content.decode()
+    assert "Se está revisando el archivo fila por fila" in waiting and 'id="job-progress"' in waiting
+    assert "Confirmar y guardar" not in waiting
+    early = client.post(reverse("simir:upload_confirm", args=[job.pk]), follow=True)
+    assert [str(m) for m in early.context["messages"]] == [
+        "La simulación todavía no termina: espere a que la página muestre su resultado."]
+    for callback in queued:
+        callback()
+    status = client.get(reverse("simir:job_status", args=[job.pk])).json()
+    assert status == {"estado": "por confirmar", "avance": 100, "terminado": True, "archivo": None,
+                      "siguiente": response.url, "mensaje": "Avances: 1 creados, 0 actualizados, 0 sin cambios; "
+                                                            "1 filas leídas."}
+    assert "Confirmar y guardar como borradores" in client.get(response.url).content.decode()

@@ -7,6 +7,7 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
@@ -22,8 +23,9 @@ pytestmark = pytest.mark.django_db
 
 
 def upload(client, content, name):
-    response = client.post(reverse("simir:upload"), {"ejercicio": 2024, "trimestre": 1,
-                                                      "archivo": SimpleUploadedFile(name, content)})
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the dry run is a job queued on commit
+        response = client.post(reverse("simir:upload"), {"ejercicio": 2024, "trimestre": 1,
+                                                          "archivo": SimpleUploadedFile(name, content)})
     assert response.status_code in (200, 302)
     return response
 
@@ -121,5 +123,6 @@ def test_any_template_or_upload_choice_is_a_page_a_redirect_or_a_404(world, clie
     client.force_login(world.cap_a)
     params = {name: value for name, value in params.items() if not has_control_characters(value)}  # a 400 (test_fuzz)
     assert client.get(reverse("simir:upload_template"), params).status_code in (200, 302, 404)
-    response = client.post(reverse("simir:upload"), {**params, "archivo": SimpleUploadedFile("c.csv", b"CICLO\r\n")})
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(reverse("simir:upload"), {**params, "archivo": SimpleUploadedFile("c.csv", b"CICLO\r\n")})
     assert response.status_code in (200, 302, 404)

@@ -86,9 +86,13 @@ def test_upload_job_runs_on_the_worker_and_reads_the_kept_file(celery_worker_pro
     row[head.index("AVANCE_MES3_NUM")], row[head.index("AVANCE_MES3_DEN")] = "98", "115"
     buffer = io.StringIO()
     csv.writer(buffer).writerows([head, row])
-    job = start_upload(user, SimpleUploadedFile("t1.csv", buffer.getvalue().encode()), 2024, 1)
-    assert job.params["simulacion"]["creados"] == 1
-    confirm_upload(user, job)  # outside a transaction: queued at once
+    job = start_upload(user, SimpleUploadedFile("t1.csv", buffer.getvalue().encode()), 2024, 1)  # queued at once
+    wait_until(lambda: Job.objects.get(pk=job.pk).status in ("por confirmar", "error"), 120, "no se simuló")
+    job.refresh_from_db()
+    assert (job.status, job.params["simulacion"]["creados"]) == ("por confirmar", 1), job.message
+    assert not Progress.objects.filter(indicator__external_id="990007", fiscal_year=2024, month=3, state=None,
+                                       numerator=98).exists()
+    confirm_upload(user, job)
     wait_until(lambda: Job.objects.get(pk=job.pk).status in ("terminado", "error"), 120, "la carga no terminó")
     job.refresh_from_db()
     assert (job.status, job.progress) == ("terminado", 100), job.message
