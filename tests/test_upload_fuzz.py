@@ -124,5 +124,6 @@ def test_any_template_or_upload_choice_is_a_page_a_redirect_or_a_404(world, clie
     params = {name: value for name, value in params.items() if not has_control_characters(value)}  # a 400 (test_fuzz)
     assert client.get(reverse("simir:upload_template"), params).status_code in (200, 302, 404)
     with TestCase.captureOnCommitCallbacks(execute=True):
-        response = client.post(reverse("simir:upload"), {**params, "archivo": SimpleUploadedFile("c.csv", b"CICLO\r\n")})
+        response = client.post(reverse("simir:upload"),
+                               {**params, "archivo": SimpleUploadedFile("c.csv", b"CICLO\r\n")})
     assert response.status_code in (200, 302, 404)
