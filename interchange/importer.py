@@ -10,8 +10,8 @@ from common.upsert import upsert
 from compliance.tasks import schedule_year_recompute
 from indicators.choices import AdjustmentStatus, AdjustmentType
 from indicators.models import Indicator, Target, TargetAdjustment
-from interchange.parsing import CONTROL_CHARACTERS_REMOVED, ImportErrors, parse_rows
 from interchange.reader import FROM_SETTINGS, UnreadableFile, read_table
+from interchange.validation import CONTROL_CHARACTERS_REMOVED, FileChanged, ImportErrors, rows_to_write, validate
 from programs.models import Level, Matrix, Objective, Program, Ramo, ResponsibleUnit
 from reporting.choices import ProgressStatus
 from reporting.models import Progress
@@ -54,24 +54,29 @@ class _DryRunRollback(Exception):
 def import_file(path, dry_run=False, reason=None, recompute=True, max_bytes=FROM_SETTINGS, max_rows=FROM_SETTINGS):
     """Import an interchange file. Raises UnreadableFile or ImportErrors having written nothing.
     With `recompute`, the quarterly results of the imported ejercicios are recomputed after commit.
-    The limits are the reader's (settings by default, None for none)."""
-    with read_table(path, max_bytes=max_bytes, max_rows=max_rows) as sheet:
-        # The rows are validated as they are read, so a row past the limit stops the reading; the
-        # validated rows are kept for the write below (bounded by the row limit).
-        rows, notes = parse_rows(sheet)
-    report = ImportReport(encoding=sheet.encoding, rows=len(rows), dry_run=dry_run, notes=notes)
+    The limits are the reader's (settings by default, None for none).
+
+    Two passes over the file, neither keeping its rows: the first validates every row, the second
+    (only when the first found no error) writes them, inside one transaction."""
+    limits = {"max_bytes": max_bytes, "max_rows": max_rows}
+    with read_table(path, **limits) as sheet:
+        validation = validate(sheet)
+    report = ImportReport(encoding=sheet.encoding, rows=validation.rows, dry_run=dry_run, notes=validation.notes)
     writer = _Writer(report, reason or f"Importación de {path}")
     try:
         with transaction.atomic():
-            for row in rows:
-                writer.write(row)
+            with read_table(path, **limits) as sheet:
+                for row in rows_to_write(sheet):
+                    writer.write(row)
             if dry_run:
                 raise _DryRunRollback
             if recompute:
-                for fiscal_year in sorted({row.fiscal_year for row in rows}):
+                for fiscal_year in sorted(writer.fiscal_years):
                     schedule_year_recompute(fiscal_year)
     except _DryRunRollback:
         pass
+    except FileChanged as exc:
+        raise UnreadableFile(f"El archivo cambió mientras se importaba ({exc}); no se importó nada.") from exc
     return report
 
 
@@ -81,6 +86,7 @@ class _Writer:
         self.reason = reason
         self.now = timezone.now()
         self.touched = set()
+        self.fiscal_years = set()
 
     def _get(self, model, lookup, kind, values, create_defaults=None):
         """Fetch or create an instance and set the values the row gives (empty cells keep what is stored)."""
@@ -92,6 +98,7 @@ class _Writer:
         return instance
 
     def write(self, row):
+        self.fiscal_years.add(row.fiscal_year)
         ramo = self._get(Ramo, {"clave": row.ramo}, "ramos", {"name": row.ramo_name}, {"name": row.ramo})
         unit = self._get(ResponsibleUnit, {"ramo": ramo, "clave": row.ur}, "unidades responsables",
                          {"name": row.ur_name}, {"name": row.ur})

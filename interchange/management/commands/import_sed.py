@@ -15,7 +15,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, dry_run, **options):
         try:
-            report = import_file(file, dry_run=dry_run)
+            # No size or row cap here: the import streams the file (the settings cap other callers).
+            report = import_file(file, dry_run=dry_run, max_bytes=None, max_rows=None)
         except UnreadableFile as exc:
             raise CommandError(str(exc)) from exc
         except ImportErrors as exc:

@@ -1,0 +1,152 @@
+"""The first pass over an interchange file: every row is validated as it is read and then dropped;
+only what the checks between rows need is kept (keys, not rows), so the file is never whole in
+memory. The importer reads the file a second time to write it (docs/intercambio.md)."""
+
+from collections import Counter, defaultdict
+
+from django.conf import settings
+
+from interchange import layout
+from interchange.parsing import parse_row
+from programs.models import Objective
+
+CONTROL_CHARACTERS_REMOVED = "se quitaron caracteres de control"
+
+
+class ImportErrors(Exception):
+    def __init__(self, errors, truncated=False):
+        super().__init__(f"{'más de ' if truncated else ''}{len(errors)} errores")
+        self.errors = errors
+        self.truncated = truncated  # validation stopped at SIMIR_IMPORT_MAX_ERRORS
+
+
+class FileChanged(Exception):
+    """A row valid in the first pass is not in the second: the file changed while it was imported."""
+
+
+class _TooManyErrors(Exception):
+    pass
+
+
+class _Errors(list):
+    """Every error is kept until the report, so a file full of bad cells would fill memory: past the
+    limit the validation stops (wherever the error is appended)."""
+
+    def __init__(self, limit):
+        super().__init__()
+        self.limit = limit
+
+    def append(self, message):
+        if self.limit is not None and len(self) >= self.limit:
+            raise _TooManyErrors
+        super().append(message)
+
+
+class Validation:
+    """What the first pass learns: errors, notes, and the keys the checks between rows compare."""
+
+    def __init__(self):
+        self.errors = _Errors(settings.SIMIR_IMPORT_MAX_ERRORS)
+        self.notes = Counter()
+        self.rows = 0
+        self._indicators = {}  # (ciclo, ID_INDICADOR) → first row
+        self._objectives = {}  # (*program key, ID_OBJETIVO) → (level, parent, first row)
+        self._parent_refs = defaultdict(list)  # (*program key, parent) → rows naming it
+
+    def error(self, number, column, message):
+        self.errors.append(f"fila {number}, columna {column}: {message}")
+
+    def add(self, row):
+        """Checks that need earlier rows: repeated indicators, consistent objectives."""
+        self.rows += 1
+        key = (row.fiscal_year, row.indicator_id)
+        if row.indicator_id and key in self._indicators:
+            self.error(row.number, "ID_INDICADOR", f"el indicador {row.indicator_id} del ciclo {row.fiscal_year} "
+                                                   f"ya aparece en la fila {self._indicators[key]}.")
+        self._indicators.setdefault(key, row.number)
+        if row.objective and row.level:
+            objective_key = (*row.program_key, row.objective)
+            seen = self._objectives.setdefault(objective_key, (row.level, row.parent_objective, row.number))
+            if seen[0] != row.level:
+                self.error(row.number, "DESC_NIVEL", f"el objetivo {row.objective} es {seen[0]} "
+                                                     f"en la fila {seen[2]} y aquí {row.level}.")
+            elif row.parent_objective and seen[1] and seen[1] != row.parent_objective:
+                self.error(row.number, "ID_OBJETIVO_PADRE", f"el objetivo {row.objective} tiene padre "
+                                                            f"{seen[1]} en la fila {seen[2]} y aquí {row.parent_objective}.")
+        if row.parent_objective and row.program_number is not None and row.fiscal_year is not None:
+            self._parent_refs[(*row.program_key, row.parent_objective)].append((row.number, row.program_clave))
+
+    def finish(self):
+        """A parent must be in the file (in any row) or already stored: one lookup per parent named."""
+        for (*program_key, parent), rows in self._parent_refs.items():
+            if (*program_key, parent) in self._objectives or stored_objective_exists(program_key, parent):
+                continue
+            for number, program_clave in rows:
+                self.error(number, "ID_OBJETIVO_PADRE", f"el objetivo padre {parent} no está en el archivo ni "
+                                                        f"registrado para {program_clave} {program_key[0]}.")
+
+
+def validate(sheet):
+    """The first pass: returns the Validation or raises ImportErrors listing every problem (the first
+    SIMIR_IMPORT_MAX_ERRORS of them)."""
+    validation = Validation()
+    try:
+        header_errors(sheet.header, validation)
+        if validation.errors:
+            raise ImportErrors(list(validation.errors))
+        for number, cells in sheet.rows:
+            validation.add(parse_row(number, cells, validation))
+        validation.finish()
+        validation.notes.update(
+            {(CONTROL_CHARACTERS_REMOVED, column, "", ""): rows for column, rows in sheet.stripped.items()}
+        )
+    except _TooManyErrors:
+        raise ImportErrors(list(validation.errors), truncated=True) from None
+    if validation.errors:
+        raise ImportErrors(list(validation.errors))
+    return validation
+
+
+class _SecondPass:
+    """The sink of the writing pass: its notes were counted by the first pass, and an error means the
+    file is not the one validated."""
+
+    def __init__(self):
+        self.notes = Counter()
+
+    def error(self, number, column, message):
+        raise FileChanged(f"fila {number}, columna {column}: {message}")
+
+
+def rows_to_write(sheet):
+    """The second pass: the rows the first pass validated, parsed again one at a time."""
+    sink = _SecondPass()
+    for number, cells in sheet.rows:
+        yield parse_row(number, cells, sink)
+
+
+def header_errors(header, validation):
+    seen = Counter(header)
+    for name, count in seen.items():
+        if name and count > 1:
+            validation.error(1, name, f"el encabezado aparece {count} veces.")
+    for name in layout.REQUIRED_COLUMNS:
+        if name not in seen:
+            validation.error(1, name, "falta esta columna obligatoria.")
+    if "ID_NIVEL" not in seen and "DESC_NIVEL" not in seen:
+        validation.error(1, "DESC_NIVEL", "falta; se necesita ID_NIVEL o DESC_NIVEL.")
+    known = set(layout.COLUMNS) | set(layout.RESULT_COLUMNS)
+    for name in header:
+        if name and name not in known:
+            validation.notes[("columna desconocida, se ignora", name, "", "")] += 1
+
+
+def stored_objective_exists(program_key, clave):
+    fiscal_year, ramo, modalidad, number = program_key
+    return Objective.objects.filter(
+        matrix__program__fiscal_year=fiscal_year,
+        matrix__program__ramo__clave=ramo,
+        matrix__program__modalidad=modalidad,
+        matrix__program__number=number,
+        clave=clave,
+    ).exists()
