@@ -11,7 +11,10 @@ from compliance.tasks import schedule_year_recompute
 from indicators.choices import AdjustmentStatus, AdjustmentType
 from indicators.models import Indicator, Target, TargetAdjustment
 from interchange.reader import FROM_SETTINGS, UnreadableFile, read_table
-from interchange.validation import CONTROL_CHARACTERS_REMOVED, FileChanged, ImportErrors, rows_to_write, validate
+from interchange.validation import (
+    ALIAS, CONTROL_CHARACTERS_REMOVED, HACIENDA_COLUMNS, NBSP_REPLACED, UNKNOWN_COLUMN, FileChanged, ImportErrors,
+    rows_to_write, validate,
+)
 from programs.models import Level, Matrix, Objective, Program, Ramo, ResponsibleUnit
 from reporting.choices import ProgressStatus
 from reporting.models import Progress
@@ -31,10 +34,14 @@ class ImportReport:
         yield f"Codificación: {self.encoding}; filas de datos: {self.rows}."
         for (what, column, raw, value), count in sorted(self.notes.items()):
             if what == "normalizado":
-                yield f"normalizado: {column} «{raw}» → «{value}» (filas: {count})"
-            elif what == "columna desconocida, se ignora":
+                yield f"normalizado: {column} «{raw}» → {f'«{value}»' if value else 'vacío'} (filas: {count})"
+            elif what == UNKNOWN_COLUMN:
                 yield f"nota: columna desconocida {column}, se ignora."
-            elif what == CONTROL_CHARACTERS_REMOVED:
+            elif what == ALIAS:
+                yield f"nota: la columna {raw} se lee como {column}."
+            elif what == HACIENDA_COLUMNS:
+                yield f"nota: {what}, se ignoran: {column}."
+            elif what in (CONTROL_CHARACTERS_REMOVED, NBSP_REPLACED):
                 yield f"normalizado: {column}: {what} (filas: {count})"
             else:
                 yield f"nota: {column} «{raw}» no es un valor del catálogo; {what} (filas: {count})"

@@ -11,7 +11,7 @@ from common.text import validate_single_line
 from indicators import rules
 from indicators.models import JUSTIFICATION_MAX
 from interchange import layout
-from interchange.catalogs import CLOSED_CATALOGS, allowed_values, canonical
+from interchange.catalogs import CLOSED_CATALOGS, KEPT, KEPT_NOTES, allowed_values, canonical
 from programs.models import LEVEL_BY_ID, Level
 
 # Years an ejercicio or a línea base may have; beyond them a cell is a typing error, not a year.
@@ -131,7 +131,7 @@ class RowReader:
             if column in CLOSED_CATALOGS:
                 self.error(column, f"«{raw}» no es un valor válido; se admite: {allowed_values(column)}.")
                 return ""
-            self.notes[("se conserva como se escribió", column, raw, raw)] += 1
+            self.notes[(KEPT_NOTES.get(column, KEPT), column, raw, raw)] += 1
             return raw
         if value != raw:
             self.notes[("normalizado", column, raw, value)] += 1
@@ -226,7 +226,7 @@ def parse_row(number, cells, sink):
         "calculation_method": reader.text("METODO_CALCULO"),
         "value_type": value_type,
         "frequency": frequency,
-        "indicator_type": reader.catalog("TIPO_INDICADOR"),
+        "indicator_type": reader.catalog("TIPO_INDICADOR", max_length=20),
         "dimension": reader.catalog("DIMENSION", max_length=100),
         "unit_of_measure": reader.catalog("UNIDAD_MEDIDA", max_length=200),
         "direction": reader.catalog("SENTIDO", required=True),

@@ -11,6 +11,10 @@ from interchange.parsing import parse_row
 from programs.models import Objective
 
 CONTROL_CHARACTERS_REMOVED = "se quitaron caracteres de control"
+NBSP_REPLACED = "espacios no separables → espacios"
+ALIAS = "alias de columna"
+HACIENDA_COLUMNS = "columnas de Hacienda que SIMIR no guarda"
+UNKNOWN_COLUMN = "columna desconocida, se ignora"
 
 
 class ImportErrors(Exception):
@@ -91,7 +95,7 @@ def validate(sheet):
     SIMIR_IMPORT_MAX_ERRORS of them)."""
     validation = Validation()
     try:
-        header_errors(sheet.header, validation)
+        header_errors(sheet, validation)
         if validation.errors:
             raise ImportErrors(list(validation.errors))
         for number, cells in sheet.rows:
@@ -100,6 +104,7 @@ def validate(sheet):
         validation.notes.update(
             {(CONTROL_CHARACTERS_REMOVED, column, "", ""): rows for column, rows in sheet.stripped.items()}
         )
+        validation.notes.update({(NBSP_REPLACED, column, "", ""): rows for column, rows in sheet.spaced.items()})
     except _TooManyErrors:
         raise ImportErrors(list(validation.errors), truncated=True) from None
     if validation.errors:
@@ -125,7 +130,8 @@ def rows_to_write(sheet):
         yield parse_row(number, cells, sink)
 
 
-def header_errors(header, validation):
+def header_errors(sheet, validation):
+    header = sheet.header
     seen = Counter(header)
     for name, count in seen.items():
         if name and count > 1:
@@ -135,10 +141,15 @@ def header_errors(header, validation):
             validation.error(1, name, "falta esta columna obligatoria.")
     if "ID_NIVEL" not in seen and "DESC_NIVEL" not in seen:
         validation.error(1, "DESC_NIVEL", "falta; se necesita ID_NIVEL o DESC_NIVEL.")
-    known = set(layout.COLUMNS) | set(layout.RESULT_COLUMNS)
+    for ours, written in sheet.renamed.items():
+        validation.notes[(ALIAS, ours, written, "")] += 1
+    hacienda = [name for name in header if name in layout.HACIENDA_COLUMNS]
+    if hacienda:
+        validation.notes[(HACIENDA_COLUMNS, ", ".join(hacienda), "", "")] += 1
+    known = set(layout.COLUMNS) | set(layout.RESULT_COLUMNS) | set(layout.HACIENDA_COLUMNS)
     for name in header:
         if name and name not in known:
-            validation.notes[("columna desconocida, se ignora", name, "", "")] += 1
+            validation.notes[(UNKNOWN_COLUMN, name, "", "")] += 1
 
 
 def stored_objective_exists(program_key, clave):

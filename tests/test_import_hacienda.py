@@ -5,11 +5,14 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 
-from indicators.models import Indicator
+from compliance.engine import compute_quarter
+from compliance.models import QuarterResult
+from indicators.models import FiscalYearPolicy, Indicator
 from interchange.importer import ImportErrors, UnreadableFile, import_file
 from interchange.reader import read_table
 from interchange.validation import FileChanged, rows_to_write
 from programs.models import Objective, Program
+from tests import hacienda_files as hacienda
 from tests.sed_files import base_row, write_csv
 
 pytestmark = pytest.mark.django_db
@@ -78,3 +81,117 @@ def test_the_command_reports_errors_and_exits_non_zero(tmp_path):
     path = write_csv(tmp_path / "f.csv", [base_row(SENTIDO="Lateral")])
     with pytest.raises(CommandError, match="El archivo tiene 1 errores; no se importó nada."):
         command(path)
+
+
+# Item 3: tolerance, per column
+
+
+def hacienda_import(tmp_path, rows, **options):
+    path = hacienda.write(tmp_path / "hacienda.csv", rows)
+    return import_file(path, recompute=False, **options)
+
+
+def test_hacienda_header_reads_aliases_and_ignores_the_columns_simir_does_not_store(tmp_path):
+    report = hacienda_import(tmp_path, [hacienda.row()])
+    assert Indicator.objects.get().name == "Porcentaje de consultas otorgadas"
+    assert list(report.lines())[:6] == [
+        "Codificación: Windows-1252; filas de datos: 1.",
+        "nota: la columna AVANCE_ENERO_MAYO_OTROS_MOTIVO se lee como AVANCE_ENERO_MAYO_OTROS_MOTIVOS.",
+        "nota: la columna NOMBRE_DEL_INDICADOR se lee como NOMBRE_INDICADOR.",
+        "nota: columna desconocida FECHA_CORTE, se ignora.",
+        "nota: columna desconocida OBSERVACIONES_SHCP, se ignora.",
+        "nota: columnas de Hacienda que SIMIR no guarda, se ignoran: ID_ENTIDAD_FEDERATIVA, ENTIDAD_FEDERATIVA, "
+        "ID_MUNICIPIO, MUNICIPIO, GPO_FUNCIONAL, DESC_GPO_FUNCIONAL, ID_FUNCION, DESC_FUNCION, ID_SUBFUNCION, "
+        "DESC_SUBFUNCION, ID_AI, DESC_AI, MODALIDAD_PP, ID_PND, DESC_PND, OBJETIVO_PND, PROGRAMA_PND, "
+        "DESC_PROGRAMA_PND, OBJETIVO_PROGRAMA_PND, DESC_OBJETIVO_PROGRAMA_PND, OBJETIVO_ESTRATEGICO, "
+        "INDICADOR_PND, ID_INDICADOR_CICLO_ANTERIOR, JUSTIFICACION_AJUSTE_ENERO_MAY, "
+        "AVANCE_ENERO_MAYO_CAUSA, AVANCE_ENERO_MAYO_EFECTO, AVANCE_ENERO_MAYO_OTROS_MOTIVOS.",
+    ]
+
+
+@pytest.mark.parametrize("alias", ["DESC_INDICADOR", "NOMBRE_DEL_INDICADOR", "NOMBRE_INDICADOR"])
+def test_every_name_column_candidate_fills_the_name(tmp_path, alias):
+    header = [alias if name == "NOMBRE_DEL_INDICADOR" else name for name in hacienda.HEADER]
+    hacienda.write(tmp_path / "f.csv", [hacienda.row(**{alias: "Tasa de consultas"})], header=header)
+    import_file(tmp_path / "f.csv", recompute=False)
+    assert Indicator.objects.get().name == "Tasa de consultas"
+
+
+def test_an_alias_beside_our_own_column_is_ignored(tmp_path):
+    header = [*hacienda.HEADER, "NOMBRE_INDICADOR"]
+    report = hacienda_import_with(tmp_path, header, NOMBRE_INDICADOR="El nuestro")
+    assert Indicator.objects.get().name == "El nuestro"
+    assert "nota: columna desconocida NOMBRE_DEL_INDICADOR, se ignora." in list(report.lines())
+
+
+def hacienda_import_with(tmp_path, header, **cells):
+    hacienda.write(tmp_path / "f.csv", [hacienda.row(**cells)], header=header)
+    return import_file(tmp_path / "f.csv", recompute=False)
+
+
+@pytest.mark.parametrize(("column", "field", "written", "stored", "note"), [
+    ("TIPO_INDICADOR", "indicator_type", "De Gestión", "Gestión",
+     "normalizado: TIPO_INDICADOR «De Gestión» → «Gestión» (filas: 1)"),
+    ("TIPO_INDICADOR", "indicator_type", "Estratgico", "Estratégico",
+     "normalizado: TIPO_INDICADOR «Estratgico» → «Estratégico» (filas: 1)"),
+    ("TIPO_INDICADOR", "indicator_type", "GESTION", "Gestión",
+     "normalizado: TIPO_INDICADOR «GESTION» → «Gestión» (filas: 1)"),
+    ("TIPO_INDICADOR", "indicator_type", "Gestion", "Gestión",
+     "normalizado: TIPO_INDICADOR «Gestion» → «Gestión» (filas: 1)"),
+    ("DIMENSION", "dimension", "Eificacia", "Eficacia", "normalizado: DIMENSION «Eificacia» → «Eficacia» (filas: 1)"),
+    ("DIMENSION", "dimension", "Eficiciencia", "Eficiencia",
+     "normalizado: DIMENSION «Eficiciencia» → «Eficiencia» (filas: 1)"),
+    ("DIMENSION", "dimension", "Económica", "Economía", "normalizado: DIMENSION «Económica» → «Economía» (filas: 1)"),
+    ("DIMENSION", "dimension", "0", "", "normalizado: DIMENSION «0» → vacío (filas: 1)"),
+    ("TIPO_INDICADOR", "indicator_type", "Sectorial", "Sectorial",
+     "nota: TIPO_INDICADOR «Sectorial» no es un valor del catálogo; se conserva como se escribió; el semáforo "
+     "usa los umbrales por omisión de Gestión del ejercicio (filas: 1)"),
+    ("TIPO_INDICADOR", "indicator_type", "ECONOMIA", "ECONOMIA",
+     "nota: TIPO_INDICADOR «ECONOMIA» no es un valor del catálogo; se conserva como se escribió; el semáforo "
+     "usa los umbrales por omisión de Gestión del ejercicio (filas: 1)"),
+])
+def test_dirty_catalog_values_of_the_real_file(tmp_path, column, field, written, stored, note):
+    report = hacienda_import(tmp_path, [hacienda.row(**{column: written})])
+    assert getattr(Indicator.objects.get(), field) == stored
+    assert note in list(report.lines())
+
+
+def test_two_rows_of_one_variant_count_two(tmp_path):
+    report = hacienda_import(tmp_path, [hacienda.row(DIMENSION="Eificacia"),
+                                        hacienda.row(DIMENSION="eificacia", ID_INDICADOR="5002", ID_OBJETIVO="A2")])
+    lines = list(report.lines())
+    assert "normalizado: DIMENSION «Eificacia» → «Eficacia» (filas: 1)" in lines
+    assert "normalizado: DIMENSION «eificacia» → «Eficacia» (filas: 1)" in lines
+    assert list(Indicator.objects.values_list("dimension", flat=True)) == ["Eficacia", "Eficacia"]
+
+
+def test_an_unknown_indicator_type_takes_the_ejercicios_gestion_thresholds(tmp_path):
+    FiscalYearPolicy.objects.create(fiscal_year=2024, gestion_green_yellow=Decimal(15), gestion_yellow_red=Decimal(30))
+    # 44 of 50 is 88 %, 12 points off: verde under this ejercicio's Gestión 15/30 (amarillo under the
+    # built-in 10/20), rojo under Estratégico's 5/10
+    hacienda_import(tmp_path, [hacienda.row(TIPO_INDICADOR="Sectorial", META_MES3="50", AVANCE_MES3="44"),
+                               hacienda.row(TIPO_INDICADOR="Estratégico", META_MES3="50", AVANCE_MES3="44",
+                                            ID_INDICADOR="5002", ID_OBJETIVO="A2")])
+    compute_quarter(2024, 1)
+    results = dict(QuarterResult.objects.values_list("indicator__external_id", "semaforo"))
+    assert results == {"5001": "verde", "5002": "rojo"}
+
+
+def test_an_unknown_indicator_type_longer_than_its_field_is_an_error(tmp_path):
+    with pytest.raises(ImportErrors) as caught:
+        hacienda_import(tmp_path, [hacienda.row(TIPO_INDICADOR="Indicador de gestión sectorial")])
+    assert caught.value.errors == ["fila 2, columna TIPO_INDICADOR: tiene 30 caracteres; el máximo es 20."]
+
+
+def test_non_breaking_spaces_become_spaces_and_line_breaks_stay(tmp_path):
+    report = hacienda_import(tmp_path, [hacienda.row(
+        NOMBRE_DEL_INDICADOR="Porcentaje\u00a0de\u00a0consultas", DESC_OBJETIVO="Consultas\nde primer\r\nnivel",
+        DESC_UR="Centro\u00a0Nacional\u00a0",
+    )])
+    indicator = Indicator.objects.get()
+    assert indicator.name == "Porcentaje de consultas"
+    assert indicator.objective.summary == "Consultas\nde primer\r\nnivel"
+    assert indicator.responsible_unit.name == "Centro Nacional"
+    lines = list(report.lines())
+    assert "normalizado: NOMBRE_INDICADOR: espacios no separables → espacios (filas: 1)" in lines
+    assert "normalizado: DESC_UR: espacios no separables → espacios (filas: 1)" in lines
