@@ -4,6 +4,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 
 from common.upsert import upsert
@@ -29,6 +30,9 @@ class ImportReport:
     dry_run: bool = False
     counts: Counter = field(default_factory=Counter)  # (kind, outcome) → n
     notes: Counter = field(default_factory=Counter)
+    warnings: list = field(default_factory=list)
+    more_warnings: int = 0
+    linked: int = 0  # objectives that waited for their parent and got it
 
     def lines(self):
         yield f"Codificación: {self.encoding}; filas de datos: {self.rows}."
@@ -45,11 +49,17 @@ class ImportReport:
                 yield f"normalizado: {column}: {what} (filas: {count})"
             else:
                 yield f"nota: {column} «{raw}» no es un valor del catálogo; {what} (filas: {count})"
+        for warning in self.warnings:
+            yield f"aviso: {warning}"
+        if self.more_warnings:
+            yield f"aviso: … y {self.more_warnings} avisos más."
         for kind in ("ramos", "unidades responsables", "programas", "matrices", "objetivos", "indicadores",
                      "metas", "metas ajustadas", "avances"):
             created, updated, unchanged = (self.counts[(kind, o)] for o in ("creados", "actualizados", "sin cambios"))
             if created or updated or unchanged:
                 yield f"{kind}: {created} creados, {updated} actualizados, {unchanged} sin cambios"
+        if self.linked:
+            yield f"objetivos enlazados con su objetivo padre, que llegó en esta importación: {self.linked}"
         if self.dry_run:
             yield "Simulación (--dry-run): no se escribió nada."
 
@@ -68,13 +78,15 @@ def import_file(path, dry_run=False, reason=None, recompute=True, max_bytes=FROM
     limits = {"max_bytes": max_bytes, "max_rows": max_rows}
     with read_table(path, **limits) as sheet:
         validation = validate(sheet)
-    report = ImportReport(encoding=sheet.encoding, rows=validation.rows, dry_run=dry_run, notes=validation.notes)
-    writer = _Writer(report, reason or f"Importación de {path}")
+    report = ImportReport(encoding=sheet.encoding, rows=validation.rows, dry_run=dry_run, notes=validation.notes,
+                          warnings=validation.warnings, more_warnings=validation.more_warnings)
+    writer = _Writer(report, reason or f"Importación de {path}", validation.unknown_parents)
     try:
         with transaction.atomic():
             with read_table(path, **limits) as sheet:
                 for row in rows_to_write(sheet):
                     writer.write(row)
+            writer.link_waiting_objectives()
             if dry_run:
                 raise _DryRunRollback
             if recompute:
@@ -88,8 +100,9 @@ def import_file(path, dry_run=False, reason=None, recompute=True, max_bytes=FROM
 
 
 class _Writer:
-    def __init__(self, report, reason):
+    def __init__(self, report, reason, unknown_parents):
         self.report = report
+        self.unknown_parents = unknown_parents
         self.reason = reason
         self.now = timezone.now()
         self.touched = set()
@@ -129,12 +142,24 @@ class _Writer:
 
     def _objective(self, matrix, row):
         parent = None
+        waiting_for = ""
         if row.parent_objective:
             parent = Objective.objects.filter(matrix=matrix, clave=row.parent_objective).first()
-            if parent is None:  # declared by a later row of the file: create it, its row fills it in
+            if parent is None and (*row.program_key, row.parent_objective) in self.unknown_parents:
+                waiting_for = row.parent_objective
+            elif parent is None:  # declared by a later row of the file: create it, its row fills it in
                 parent = Objective.objects.create(matrix=matrix, clave=row.parent_objective, level=_parent_level(row.level))
         return self._get(Objective, {"matrix": matrix, "clave": row.objective}, "objetivos",
-                         {"level": row.level, "summary": row.objective_summary, "parent": parent})
+                         {"level": row.level, "summary": row.objective_summary, "parent": parent,
+                          "pending_parent_clave": waiting_for})
+
+    def link_waiting_objectives(self):
+        """Objectives stored without the parent their file named get it once it is stored (Objective
+        keeps no history, so one UPDATE does it)."""
+        parents = Objective.objects.filter(matrix=OuterRef("matrix"), clave=OuterRef("pending_parent_clave"))
+        self.report.linked = Objective.objects.exclude(pending_parent_clave="").filter(Exists(parents)).update(
+            parent=Subquery(parents.values("pk")[:1]), pending_parent_clave="",
+        )
 
     def _month(self, indicator, fiscal_year, month, data):
         period = {"indicator": indicator, "fiscal_year": fiscal_year, "month": month}

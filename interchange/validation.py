@@ -52,6 +52,10 @@ class Validation:
     def __init__(self):
         self.errors = _Errors(settings.SIMIR_IMPORT_MAX_ERRORS)
         self.notes = Counter()
+        # avisos: imported as the file says; the first SIMIR_IMPORT_MAX_ERRORS are kept, the rest counted
+        self.warnings = []
+        self.more_warnings = 0
+        self.unknown_parents = set()  # (*program key, parent): neither in the file nor stored
         self.rows = 0
         self._indicators = {}  # (ciclo, ID_INDICADOR) → first row
         self._objectives = {}  # (*program key, ID_OBJETIVO) → (level, parent, first row)
@@ -59,6 +63,12 @@ class Validation:
 
     def error(self, number, column, message):
         self.errors.append(f"fila {number}, columna {column}: {message}")
+
+    def warn(self, number, column, message):
+        if len(self.warnings) < settings.SIMIR_IMPORT_MAX_ERRORS:
+            self.warnings.append(f"fila {number}, columna {column}: {message}")
+        else:
+            self.more_warnings += 1
 
     def add(self, row):
         """Checks that need earlier rows: repeated indicators, consistent objectives."""
@@ -78,16 +88,21 @@ class Validation:
                 self.error(row.number, "ID_OBJETIVO_PADRE", f"el objetivo {row.objective} tiene padre "
                                                             f"{seen[1]} en la fila {seen[2]} y aquí {row.parent_objective}.")
         if row.parent_objective and row.program_number is not None and row.fiscal_year is not None:
-            self._parent_refs[(*row.program_key, row.parent_objective)].append((row.number, row.program_clave))
+            self._parent_refs[(*row.program_key, row.parent_objective)].append(
+                (row.number, row.program_clave, row.objective))
 
     def finish(self):
-        """A parent must be in the file (in any row) or already stored: one lookup per parent named."""
+        """A parent should be in the file (in any row) or already stored: one lookup per parent named.
+        One that is neither is an aviso (the layout makes ID_OBJETIVO_PADRE optional: a file may hold
+        only some levels); the objective waits for it (importer)."""
         for (*program_key, parent), rows in self._parent_refs.items():
             if (*program_key, parent) in self._objectives or stored_objective_exists(program_key, parent):
                 continue
-            for number, program_clave in rows:
-                self.error(number, "ID_OBJETIVO_PADRE", f"el objetivo padre {parent} no está en el archivo ni "
-                                                        f"registrado para {program_clave} {program_key[0]}.")
+            self.unknown_parents.add((*program_key, parent))
+            for number, program_clave, objective in rows:
+                self.warn(number, "ID_OBJETIVO_PADRE", f"el objetivo padre {parent} no está en el archivo ni "
+                                                       f"registrado para {program_clave} {program_key[0]}; el objetivo "
+                                                       f"{objective} se guarda sin padre y se enlaza cuando se importe.")
 
 
 def validate(sheet):

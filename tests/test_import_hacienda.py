@@ -195,3 +195,66 @@ def test_non_breaking_spaces_become_spaces_and_line_breaks_stay(tmp_path):
     lines = list(report.lines())
     assert "normalizado: NOMBRE_INDICADOR: espacios no separables → espacios (filas: 1)" in lines
     assert "normalizado: DESC_UR: espacios no separables → espacios (filas: 1)" in lines
+
+
+# Item 4: an unknown parent objective is an aviso
+
+
+def objectives():
+    return sorted(Objective.objects.values_list("matrix__program__modalidad", "clave", "level", "parent__clave",
+                                                "pending_parent_clave"))
+
+
+def test_a_file_of_only_actividades_imports_and_waits_for_their_componente(tmp_path):
+    actividades = [hacienda.row(ID_OBJETIVO="A1", ID_OBJETIVO_PADRE="C1"),
+                   hacienda.row(ID_OBJETIVO="A2", ID_OBJETIVO_PADRE="C1", ID_INDICADOR="5002")]
+    report = hacienda_import(tmp_path, actividades)
+    assert [line for line in report.lines() if line.startswith("aviso")] == [
+        "aviso: fila 2, columna ID_OBJETIVO_PADRE: el objetivo padre C1 no está en el archivo ni registrado para "
+        "S200 2024; el objetivo A1 se guarda sin padre y se enlaza cuando se importe.",
+        "aviso: fila 3, columna ID_OBJETIVO_PADRE: el objetivo padre C1 no está en el archivo ni registrado para "
+        "S200 2024; el objetivo A2 se guarda sin padre y se enlaza cuando se importe.",
+    ]
+    assert objectives() == [("S", "A1", "Actividad", None, "C1"), ("S", "A2", "Actividad", None, "C1")]
+
+    componente = hacienda.row(ID_NIVEL="3", DESC_NIVEL="Componente", ID_OBJETIVO="C1", ID_INDICADOR="5100",
+                              DESC_OBJETIVO="Consultas de primer nivel")
+    path = hacienda.write(tmp_path / "componentes.csv", [componente])
+    report = import_file(path, recompute=False)
+    assert "objetivos enlazados con su objetivo padre, que llegó en esta importación: 2" in list(report.lines())
+    assert objectives() == [("S", "A1", "Actividad", "C1", ""), ("S", "A2", "Actividad", "C1", ""),
+                            ("S", "C1", "Componente", None, "")]
+    assert "objetivos enlazados" not in "".join(import_file(path, recompute=False).lines())  # once
+
+
+def test_a_parent_later_in_the_same_file_is_no_aviso(tmp_path):
+    report = hacienda_import(tmp_path, [
+        hacienda.row(ID_OBJETIVO="A1", ID_OBJETIVO_PADRE="C1"),
+        hacienda.row(ID_NIVEL="3", DESC_NIVEL="Componente", ID_OBJETIVO="C1", ID_INDICADOR="5100"),
+    ])
+    assert not [line for line in report.lines() if line.startswith("aviso")]
+    assert objectives() == [("S", "A1", "Actividad", "C1", ""), ("S", "C1", "Componente", None, "")]
+
+
+def test_the_national_file_with_every_dirty_trait_imports(tmp_path):
+    out, _err = command(hacienda.national_file(tmp_path / "nacional.csv"))
+    assert [line for line in out if line.startswith("aviso")] == [
+        "aviso: fila 3, columna ID_OBJETIVO_PADRE: el objetivo padre P1 no está en el archivo ni registrado para "
+        "S200 2024; el objetivo C1 se guarda sin padre y se enlaza cuando se importe.",
+        "aviso: fila 6, columna ID_OBJETIVO_PADRE: el objetivo padre C9 no está en el archivo ni registrado para "
+        "E010 2024; el objetivo A1 se guarda sin padre y se enlaza cuando se importe.",
+    ]
+    assert objectives() == [
+        ("E", "A1", "Actividad", None, "C9"),
+        ("S", "A1", "Actividad", "C1", ""), ("S", "A2", "Actividad", "C1", ""),
+        ("S", "C1", "Componente", None, "P1"), ("S", "F1", "Fin", None, ""),
+    ]
+    assert sorted(Indicator.objects.values_list("external_id", "indicator_type", "dimension", "name")) == [
+        ("5000", "Estratégico", "Eficacia", "Tasa de mortalidad"),
+        ("5002", "Gestión", "Eficiencia", "Porcentaje de consultas"),
+        ("5003", "Sectorial", "Economía", "Porcentaje de consultas otorgadas"),
+        ("5004", "Gestión", "", "Porcentaje de consultas otorgadas"),
+        ("7001", "Gestión", "Eficacia", "Porcentaje de consultas otorgadas"),
+    ]
+    assert Objective.objects.get(clave="F1").summary == "Contribuir al bienestar"
+    assert Objective.objects.get(clave="C1").summary == "Consultas\nde primer nivel"
