@@ -12,6 +12,7 @@ from compliance.tasks import schedule_year_recompute
 from indicators.choices import AdjustmentStatus, AdjustmentType
 from indicators.models import Indicator, Target, TargetAdjustment
 from interchange.reader import FROM_SETTINGS, UnreadableFile, read_table
+from interchange.selection import EVERY_ROW
 from interchange.validation import (
     ALIAS, CONTROL_CHARACTERS_REMOVED, HACIENDA_COLUMNS, NBSP_REPLACED, UNKNOWN_COLUMN, FileChanged, ImportErrors,
     rows_to_write, validate,
@@ -27,6 +28,8 @@ __all__ = ["ImportErrors", "ImportReport", "UnreadableFile", "import_file"]
 class ImportReport:
     encoding: str = ""
     rows: int = 0
+    skipped: int = 0
+    selection: str = ""  # the options that chose the rows, as typed
     dry_run: bool = False
     counts: Counter = field(default_factory=Counter)  # (kind, outcome) → n
     notes: Counter = field(default_factory=Counter)
@@ -36,6 +39,8 @@ class ImportReport:
 
     def lines(self):
         yield f"Codificación: {self.encoding}; filas de datos: {self.rows}."
+        if self.selection:
+            yield f"Filas omitidas por la selección ({self.selection}): {self.skipped}."
         for (what, column, raw, value), count in sorted(self.notes.items()):
             if what == "normalizado":
                 yield f"normalizado: {column} «{raw}» → {f'«{value}»' if value else 'vacío'} (filas: {count})"
@@ -68,23 +73,25 @@ class _DryRunRollback(Exception):
     pass
 
 
-def import_file(path, dry_run=False, reason=None, recompute=True, max_bytes=FROM_SETTINGS, max_rows=FROM_SETTINGS):
-    """Import an interchange file. Raises UnreadableFile or ImportErrors having written nothing.
-    With `recompute`, the quarterly results of the imported ejercicios are recomputed after commit.
-    The limits are the reader's (settings by default, None for none).
+def import_file(path, dry_run=False, reason=None, recompute=True, max_bytes=FROM_SETTINGS, max_rows=FROM_SETTINGS,
+                selection=EVERY_ROW):
+    """Import the rows of an interchange file that `selection` keeps. Raises UnreadableFile or
+    ImportErrors having written nothing. With `recompute`, the quarterly results of the imported
+    ejercicios are recomputed after commit. The limits are the reader's (settings by default, None for none).
 
     Two passes over the file, neither keeping its rows: the first validates every row, the second
     (only when the first found no error) writes them, inside one transaction."""
     limits = {"max_bytes": max_bytes, "max_rows": max_rows}
     with read_table(path, **limits) as sheet:
-        validation = validate(sheet)
-    report = ImportReport(encoding=sheet.encoding, rows=validation.rows, dry_run=dry_run, notes=validation.notes,
+        validation = validate(sheet, selection)
+    report = ImportReport(encoding=sheet.encoding, rows=validation.rows, skipped=validation.skipped,
+                          selection=selection.described, dry_run=dry_run, notes=validation.notes,
                           warnings=validation.warnings, more_warnings=validation.more_warnings)
     writer = _Writer(report, reason or f"Importación de {path}", validation.unknown_parents)
     try:
         with transaction.atomic():
             with read_table(path, **limits) as sheet:
-                for row in rows_to_write(sheet):
+                for row in rows_to_write(sheet, selection):
                     writer.write(row)
             writer.link_waiting_objectives()
             if dry_run:

@@ -8,6 +8,7 @@ from django.conf import settings
 
 from interchange import layout
 from interchange.parsing import parse_row
+from interchange.selection import EVERY_ROW
 from programs.models import Objective
 
 CONTROL_CHARACTERS_REMOVED = "se quitaron caracteres de control"
@@ -57,6 +58,7 @@ class Validation:
         self.more_warnings = 0
         self.unknown_parents = set()  # (*program key, parent): neither in the file nor stored
         self.rows = 0
+        self.skipped = 0  # rows the selection left out
         self._indicators = {}  # (ciclo, ID_INDICADOR) → first row
         self._objectives = {}  # (*program key, ID_OBJETIVO) → (level, parent, first row)
         self._parent_refs = defaultdict(list)  # (*program key, parent) → rows naming it
@@ -105,16 +107,19 @@ class Validation:
                                                        f"{objective} se guarda sin padre y se enlaza cuando se importe.")
 
 
-def validate(sheet):
-    """The first pass: returns the Validation or raises ImportErrors listing every problem (the first
-    SIMIR_IMPORT_MAX_ERRORS of them)."""
+def validate(sheet, selection=EVERY_ROW):
+    """The first pass over the rows `selection` keeps: returns the Validation or raises ImportErrors
+    listing every problem (the first SIMIR_IMPORT_MAX_ERRORS of them)."""
     validation = Validation()
     try:
         header_errors(sheet, validation)
         if validation.errors:
             raise ImportErrors(list(validation.errors))
         for number, cells in sheet.rows:
-            validation.add(parse_row(number, cells, validation))
+            if selection.matches(cells):
+                validation.add(parse_row(number, cells, validation))
+            else:
+                validation.skipped += 1
         validation.finish()
         validation.notes.update(
             {(CONTROL_CHARACTERS_REMOVED, column, "", ""): rows for column, rows in sheet.stripped.items()}
@@ -138,11 +143,12 @@ class _SecondPass:
         raise FileChanged(f"fila {number}, columna {column}: {message}")
 
 
-def rows_to_write(sheet):
+def rows_to_write(sheet, selection=EVERY_ROW):
     """The second pass: the rows the first pass validated, parsed again one at a time."""
     sink = _SecondPass()
     for number, cells in sheet.rows:
-        yield parse_row(number, cells, sink)
+        if selection.matches(cells):
+            yield parse_row(number, cells, sink)
 
 
 def header_errors(sheet, validation):

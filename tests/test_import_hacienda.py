@@ -258,3 +258,46 @@ def test_the_national_file_with_every_dirty_trait_imports(tmp_path):
     ]
     assert Objective.objects.get(clave="F1").summary == "Contribuir al bienestar"
     assert Objective.objects.get(clave="C1").summary == "Consultas\nde primer nivel"
+
+
+# Item 2: --ramo --ur --pp --ciclo
+
+
+@pytest.mark.parametrize(("options", "imported", "skipped_line"), [
+    (["--ramo", "47"], ["7001"], "Filas omitidas por la selección (--ramo 47): 5."),
+    (["--ramo", "012"], ["5000", "5002", "5003", "5004"], "Filas omitidas por la selección (--ramo 012): 2."),
+    (["--ur", "ayo"], ["7001"], "Filas omitidas por la selección (--ur ayo): 5."),
+    (["--pp", "S200"], ["5000", "5002", "5003", "5004"], "Filas omitidas por la selección (--pp S200): 2."),
+    (["--pp", "10"], ["7001"], "Filas omitidas por la selección (--pp 10): 5."),
+    (["--pp", "E010", "--pp", "s 200"], ["5000", "5002", "5003", "5004", "7001"],
+     "Filas omitidas por la selección (--pp E010 --pp s 200): 1."),
+    (["--ramo", "47", "--ciclo", "2024", "--ramo", "12", "--ur", "NBV"], ["5000", "5002", "5003", "5004"],
+     "Filas omitidas por la selección (--ramo 47 --ramo 12 --ur NBV --ciclo 2024): 2."),
+])
+def test_the_selection_imports_only_matching_rows_and_counts_the_rest(tmp_path, options, imported, skipped_line):
+    path = hacienda.national_file(tmp_path / "nacional.csv")
+    with open(path, "a", encoding="latin-1", newline="") as handle:  # a bad row of ramo 6: not selected, not read
+        handle.write(",".join(hacienda.row(ID_RAMO="6", ID_PP="99", ID_MODALIDAD="K", ID_INDICADOR="9",
+                                           SENTIDO="Lateral").get(c, "")
+                              for c in hacienda.HEADER) + "\r\n")
+    out, _err = command(path, *options)
+    assert sorted(Indicator.objects.values_list("external_id", flat=True)) == imported
+    assert out[0] == f"Codificación: Windows-1252; filas de datos: {len(imported)}."
+    assert out[1] == skipped_line
+
+
+def test_without_a_selection_the_bad_row_stops_the_import(tmp_path):
+    rows = [hacienda.row(), hacienda.row(ID_RAMO="6", ID_INDICADOR="9", SENTIDO="Lateral")]
+    with pytest.raises(ImportErrors):
+        hacienda_import(tmp_path, rows)
+    assert Indicator.objects.count() == 0
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    (["--pp", "Programa 1"], "--pp «Programa 1» no es una clave de programa: use la clave (E001) o el número (1)."),
+    (["--ciclo", "24"], "--ciclo «24» no es un año entre 1900 y 2200."),
+])
+def test_a_bad_selection_value_is_named(tmp_path, options, message):
+    with pytest.raises(CommandError) as caught:
+        command(hacienda.national_file(tmp_path / "nacional.csv"), *options)
+    assert str(caught.value) == message

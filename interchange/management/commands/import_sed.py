@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from interchange.importer import ImportErrors, UnreadableFile, import_file
+from interchange.selection import BadSelection, RowSelection
 
 
 class Command(BaseCommand):
@@ -12,11 +13,19 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", help="Archivo .csv o .xlsx con el formato de docs/intercambio.md.")
         parser.add_argument("--dry-run", action="store_true", help="Valida e informa sin escribir nada.")
+        for option, what in (("--ramo", "ramo (47)"), ("--ur", "unidad responsable (AYO)"),
+                             ("--pp", "programa (E001, o el número)"), ("--ciclo", "ejercicio (2024)")):
+            parser.add_argument(option, action="append", default=[], metavar="VALOR",
+                                help=f"Importa solo las filas de este {what}; repetible.")
 
-    def handle(self, *args, file, dry_run, **options):
+    def handle(self, *args, file, dry_run, ramo, ur, pp, ciclo, **options):
+        try:
+            selection = RowSelection.build(ramos=ramo, units=ur, programs=pp, cycles=ciclo)
+        except BadSelection as exc:
+            raise CommandError(str(exc)) from exc
         try:
             # No size or row cap here: the import streams the file (the settings cap other callers).
-            report = import_file(file, dry_run=dry_run, max_bytes=None, max_rows=None)
+            report = import_file(file, dry_run=dry_run, max_bytes=None, max_rows=None, selection=selection)
         except UnreadableFile as exc:
             raise CommandError(str(exc)) from exc
         except ImportErrors as exc:
