@@ -21,7 +21,11 @@ from programs.models import Level, Matrix, Objective, Program, Ramo, Responsible
 from reporting.choices import ProgressStatus
 from reporting.models import Progress
 
-__all__ = ["ImportErrors", "ImportReport", "UnreadableFile", "import_file"]
+__all__ = ["ImportErrors", "ImportReport", "NothingToImport", "UnreadableFile", "import_file"]
+
+
+class NothingToImport(UnreadableFile):
+    """No data row (or none the selection keeps): an import that did nothing must not look like one that worked."""
 
 
 @dataclass
@@ -84,6 +88,9 @@ def import_file(path, dry_run=False, reason=None, recompute=True, max_bytes=FROM
     limits = {"max_bytes": max_bytes, "max_rows": max_rows}
     with read_table(path, **limits) as sheet:
         validation = validate(sheet, selection)
+    if not validation.rows:
+        left_out = f" (la selección {selection.described} omitió {validation.skipped})" if validation.skipped else ""
+        raise NothingToImport(f"0 filas: nada que importar{left_out}.")
     report = ImportReport(encoding=sheet.encoding, rows=validation.rows, skipped=validation.skipped,
                           selection=selection.described, dry_run=dry_run, notes=validation.notes,
                           warnings=validation.warnings, more_warnings=validation.more_warnings)

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from compliance.engine import compute_quarter
 from compliance.models import QuarterResult
 from indicators.models import FiscalYearPolicy, Indicator
-from interchange.importer import ImportErrors, UnreadableFile, import_file
+from interchange.importer import ImportErrors, NothingToImport, UnreadableFile, import_file
 from interchange.reader import read_table
 from interchange.validation import FileChanged, rows_to_write
 from programs.models import Objective, Program
@@ -301,3 +301,22 @@ def test_a_bad_selection_value_is_named(tmp_path, options, message):
     with pytest.raises(CommandError) as caught:
         command(hacienda.national_file(tmp_path / "nacional.csv"), *options)
     assert str(caught.value) == message
+
+
+# Item 9: nothing to import is not a success
+
+
+def test_a_file_without_data_rows_says_so_and_exits_non_zero(tmp_path):
+    path = hacienda.write(tmp_path / "vacio.csv", [{}, {}])  # a header and two empty rows
+    with pytest.raises(CommandError) as caught:
+        command(path)
+    assert str(caught.value) == "0 filas: nada que importar."
+    with pytest.raises(NothingToImport, match="^0 filas: nada que importar.$"):
+        import_file(path, recompute=False)
+
+
+def test_a_selection_that_keeps_no_row_says_how_many_it_left_out(tmp_path):
+    with pytest.raises(CommandError) as caught:
+        command(hacienda.national_file(tmp_path / "nacional.csv"), "--ramo", "99")
+    assert str(caught.value) == "0 filas: nada que importar (la selección --ramo 99 omitió 5)."
+    assert Program.objects.count() == 0
