@@ -78,16 +78,17 @@ class _DryRunRollback(Exception):
 
 
 def import_file(path, dry_run=False, reason=None, recompute=True, max_bytes=FROM_SETTINGS, max_rows=FROM_SETTINGS,
-                selection=EVERY_ROW):
+                selection=EVERY_ROW, strict=False):
     """Import the rows of an interchange file that `selection` keeps. Raises UnreadableFile or
     ImportErrors having written nothing. With `recompute`, the quarterly results of the imported
     ejercicios are recomputed after commit. The limits are the reader's (settings by default, None for none).
+    With `strict`, a value that disagrees with its own _NUM/_DEN is an error instead of an aviso.
 
     Two passes over the file, neither keeping its rows: the first validates every row, the second
     (only when the first found no error) writes them, inside one transaction."""
     limits = {"max_bytes": max_bytes, "max_rows": max_rows}
     with read_table(path, **limits) as sheet:
-        validation = validate(sheet, selection)
+        validation = validate(sheet, selection, strict)
     if not validation.rows:
         left_out = f" (la selección {selection.described} omitió {validation.skipped})" if validation.skipped else ""
         raise NothingToImport(f"0 filas: nada que importar{left_out}.")
@@ -98,7 +99,7 @@ def import_file(path, dry_run=False, reason=None, recompute=True, max_bytes=FROM
     try:
         with transaction.atomic():
             with read_table(path, **limits) as sheet:
-                for row in rows_to_write(sheet, selection):
+                for row in rows_to_write(sheet, selection, strict):
                     writer.write(row)
             writer.link_waiting_objectives()
             if dry_run:

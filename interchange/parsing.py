@@ -72,7 +72,8 @@ class IndicatorRow:
 
 class RowReader:
     """Reads the cells of one row, recording an error per bad cell instead of stopping. `sink` takes
-    the errors (`error(number, column, message)`) and counts the normalisations (`notes`)."""
+    the errors (`error(number, column, message)`) and avisos (`warn`), counts the normalisations
+    (`notes`) and says whether a source's own arithmetic must agree (`strict`)."""
 
     def __init__(self, number, cells, sink):
         self.number = number
@@ -159,11 +160,15 @@ class RowReader:
             self.error(f"{column}_DEN", f"el denominador es 0 y el numerador ({numerator}) no; no hay cociente.")
             return None
         if value is not None and not rules.agrees_with(value, derived):
-            self.error(
-                column,
-                f"el valor {value} no coincide con {column}_NUM / {column}_DEN × {factor} = {derived}.",
-            )
-            return None
+            disagreement = f"el valor {value} no coincide con {column}_NUM / {column}_DEN × {factor} = {derived}"
+            if self.sink.strict:
+                self.error(column, f"{disagreement}.")
+                return None
+            # The figure Hacienda published is the official one: kept as printed, with its own
+            # numerador/denominador, and said (docs/intercambio.md, «Meses, numerador y denominador»).
+            self.sink.warn(self.number, column, f"{disagreement} ({numerator} / {denominator}); "
+                                                f"se importa como se imprimió, {value}.")
+            return Quantity(value, numerator, denominator)
         return Quantity(derived, numerator, denominator)
 
 

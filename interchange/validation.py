@@ -50,7 +50,8 @@ class _Errors(list):
 class Validation:
     """What the first pass learns: errors, notes, and the keys the checks between rows compare."""
 
-    def __init__(self):
+    def __init__(self, strict=False):
+        self.strict = strict  # a value that disagrees with its own _NUM/_DEN is an error, not an aviso
         self.errors = _Errors(settings.SIMIR_IMPORT_MAX_ERRORS)
         self.notes = Counter()
         # avisos: imported as the file says; the first SIMIR_IMPORT_MAX_ERRORS are kept, the rest counted
@@ -107,10 +108,10 @@ class Validation:
                                                        f"{objective} se guarda sin padre y se enlaza cuando se importe.")
 
 
-def validate(sheet, selection=EVERY_ROW):
+def validate(sheet, selection=EVERY_ROW, strict=False):
     """The first pass over the rows `selection` keeps: returns the Validation or raises ImportErrors
     listing every problem (the first SIMIR_IMPORT_MAX_ERRORS of them)."""
-    validation = Validation()
+    validation = Validation(strict)
     try:
         header_errors(sheet, validation)
         if validation.errors:
@@ -136,16 +137,20 @@ class _SecondPass:
     """The sink of the writing pass: its notes were counted by the first pass, and an error means the
     file is not the one validated."""
 
-    def __init__(self):
+    def __init__(self, strict):
+        self.strict = strict
         self.notes = Counter()
 
     def error(self, number, column, message):
         raise FileChanged(f"fila {number}, columna {column}: {message}")
 
+    def warn(self, number, column, message):
+        pass
 
-def rows_to_write(sheet, selection=EVERY_ROW):
+
+def rows_to_write(sheet, selection=EVERY_ROW, strict=False):
     """The second pass: the rows the first pass validated, parsed again one at a time."""
-    sink = _SecondPass()
+    sink = _SecondPass(strict)
     for number, cells in sheet.rows:
         if selection.matches(cells):
             yield parse_row(number, cells, sink)

@@ -320,3 +320,35 @@ def test_a_selection_that_keeps_no_row_says_how_many_it_left_out(tmp_path):
         command(hacienda.national_file(tmp_path / "nacional.csv"), "--ramo", "99")
     assert str(caught.value) == "0 filas: nada que importar (la selección --ramo 99 omitió 5)."
     assert Program.objects.count() == 0
+
+
+# Item 8: the source's own arithmetic is an aviso (an error with --estricto)
+
+DISAGREEING = {"META_MES3": "80.91", "META_MES3_NUM": "1955", "META_MES3_DEN": "2416"}
+
+
+def test_a_value_that_disagrees_with_its_ratio_is_imported_as_printed_with_an_aviso(tmp_path):
+    out, _err = command(hacienda.write(tmp_path / "f.csv", [hacienda.row(**DISAGREEING)]))
+    assert [line for line in out if line.startswith("aviso")] == [
+        "aviso: fila 2, columna META_MES3: el valor 80.91 no coincide con META_MES3_NUM / META_MES3_DEN × 100 = "
+        "80.918874 (1955 / 2416); se importa como se imprimió, 80.91."
+    ]
+    target = Indicator.objects.get().targets.get()
+    assert (target.value, target.numerator, target.denominator) == (Decimal("80.91"), Decimal(1955), Decimal(2416))
+
+
+def test_a_value_within_rounding_of_its_ratio_is_no_aviso(tmp_path):
+    out, _err = command(hacienda.write(tmp_path / "f.csv", [hacienda.row(**{**DISAGREEING, "META_MES3": "80.92"})]))
+    assert not [line for line in out if line.startswith("aviso")]
+    assert Indicator.objects.get().targets.get().value == Decimal("80.918874")
+
+
+def test_estricto_makes_the_disagreement_an_error(tmp_path):
+    path = hacienda.write(tmp_path / "f.csv", [hacienda.row(**DISAGREEING)])
+    with pytest.raises(CommandError, match="El archivo tiene 1 errores; no se importó nada."):
+        _out, err = command(path, "--estricto")
+    with pytest.raises(ImportErrors) as caught:
+        import_file(path, recompute=False, strict=True)
+    assert caught.value.errors == [
+        "fila 2, columna META_MES3: el valor 80.91 no coincide con META_MES3_NUM / META_MES3_DEN × 100 = 80.918874."]
+    assert Indicator.objects.count() == 0

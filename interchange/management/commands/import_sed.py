@@ -17,15 +17,18 @@ class Command(BaseCommand):
                              ("--pp", "programa (E001, o el número)"), ("--ciclo", "ejercicio (2024)")):
             parser.add_argument(option, action="append", default=[], metavar="VALOR",
                                 help=f"Importa solo las filas de este {what}; repetible.")
+        parser.add_argument("--estricto", action="store_true",
+                            help="Un valor que no concuerda con su _NUM/_DEN es un error (sin ella, un aviso).")
 
-    def handle(self, *args, file, dry_run, ramo, ur, pp, ciclo, **options):
+    def handle(self, *args, file, dry_run, ramo, ur, pp, ciclo, estricto, **options):
         try:
             selection = RowSelection.build(ramos=ramo, units=ur, programs=pp, cycles=ciclo)
         except BadSelection as exc:
             raise CommandError(str(exc)) from exc
         try:
             # No size or row cap here: the import streams the file (the settings cap other callers).
-            report = import_file(file, dry_run=dry_run, max_bytes=None, max_rows=None, selection=selection)
+            report = import_file(file, dry_run=dry_run, max_bytes=None, max_rows=None, selection=selection,
+                                 strict=estricto)
         except UnreadableFile as exc:
             raise CommandError(str(exc)) from exc
         except ImportErrors as exc:
