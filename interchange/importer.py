@@ -1,6 +1,7 @@
 """Writing validated interchange rows to the database, all or nothing (docs/flujo.md, docs/intercambio.md)."""
 
 from collections import Counter
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -12,6 +13,7 @@ from compliance.tasks import schedule_year_recompute
 from indicators.choices import AdjustmentStatus, AdjustmentType
 from indicators.models import Indicator, Target, TargetAdjustment
 from interchange.reader import FROM_SETTINGS, UnreadableFile, read_table
+from interchange.rejects import RejectsFile
 from interchange.selection import EVERY_ROW
 from interchange.validation import (
     ALIAS, CONTROL_CHARACTERS_REMOVED, HACIENDA_COLUMNS, NBSP_REPLACED, UNKNOWN_COLUMN, FileChanged, ImportErrors,
@@ -33,6 +35,8 @@ class ImportReport:
     encoding: str = ""
     rows: int = 0
     skipped: int = 0
+    rejected: int = 0  # rows left out for their errors (--omitir-filas-con-error)
+    rejects_path: str = ""
     selection: str = ""  # the options that chose the rows, as typed
     dry_run: bool = False
     counts: Counter = field(default_factory=Counter)  # (kind, outcome) → n
@@ -45,6 +49,8 @@ class ImportReport:
         yield f"Codificación: {self.encoding}; filas de datos: {self.rows}."
         if self.selection:
             yield f"Filas omitidas por la selección ({self.selection}): {self.skipped}."
+        if self.rejects_path:
+            yield f"Filas rechazadas por errores (no se importan): {self.rejected}; están en {self.rejects_path}."
         for (what, column, raw, value), count in sorted(self.notes.items()):
             if what == "normalizado":
                 yield f"normalizado: {column} «{raw}» → {f'«{value}»' if value else 'vacío'} (filas: {count})"
@@ -78,29 +84,35 @@ class _DryRunRollback(Exception):
 
 
 def import_file(path, dry_run=False, reason=None, recompute=True, max_bytes=FROM_SETTINGS, max_rows=FROM_SETTINGS,
-                selection=EVERY_ROW, strict=False):
+                selection=EVERY_ROW, strict=False, rejects_path=None):
     """Import the rows of an interchange file that `selection` keeps. Raises UnreadableFile or
     ImportErrors having written nothing. With `recompute`, the quarterly results of the imported
     ejercicios are recomputed after commit. The limits are the reader's (settings by default, None for none).
     With `strict`, a value that disagrees with its own _NUM/_DEN is an error instead of an aviso.
+    With `rejects_path`, rows with errors (with every row of their indicator) are left out and written
+    there, and the others are imported.
 
     Two passes over the file, neither keeping its rows: the first validates every row, the second
     (only when the first found no error) writes them, inside one transaction."""
     limits = {"max_bytes": max_bytes, "max_rows": max_rows}
     with read_table(path, **limits) as sheet:
-        validation = validate(sheet, selection, strict)
-    if not validation.rows:
+        validation = validate(sheet, selection, strict, skip_bad_rows=rejects_path is not None)
+    if not validation.rows and not validation.rejected:
         left_out = f" (la selección {selection.described} omitió {validation.skipped})" if validation.skipped else ""
         raise NothingToImport(f"0 filas: nada que importar{left_out}.")
     report = ImportReport(encoding=sheet.encoding, rows=validation.rows, skipped=validation.skipped,
-                          selection=selection.described, dry_run=dry_run, notes=validation.notes,
+                          selection=selection.described, rejected=len(validation.rejected),
+                          rejects_path=str(rejects_path or ""), dry_run=dry_run, notes=validation.notes,
                           warnings=validation.warnings, more_warnings=validation.more_warnings)
     writer = _Writer(report, reason or f"Importación de {path}", validation.unknown_parents)
     try:
         with transaction.atomic():
-            with read_table(path, **limits) as sheet:
-                for row in rows_to_write(sheet, selection, strict):
+            with read_table(path, **limits) as sheet, _rejects_file(rejects_path, sheet.header) as rejects:
+                for row in rows_to_write(sheet, validation, selection, rejects):
                     writer.write(row)
+            if not validation.rows:
+                raise NothingToImport(f"0 filas: nada que importar ({report.rejected} filas rechazadas, "
+                                      f"en {rejects_path}).")
             writer.link_waiting_objectives()
             if dry_run:
                 raise _DryRunRollback
@@ -112,6 +124,10 @@ def import_file(path, dry_run=False, reason=None, recompute=True, max_bytes=FROM
     except FileChanged as exc:
         raise UnreadableFile(f"El archivo cambió mientras se importaba ({exc}); no se importó nada.") from exc
     return report
+
+
+def _rejects_file(path, header):
+    return RejectsFile(path, header) if path is not None else nullcontext()
 
 
 class _Writer:

@@ -48,41 +48,57 @@ class _Errors(list):
 
 
 class Validation:
-    """What the first pass learns: errors, notes, and the keys the checks between rows compare."""
+    """What the first pass learns: errors, notes, and the keys the checks between rows compare.
 
-    def __init__(self, strict=False):
+    With `skip_bad_rows` (`--omitir-filas-con-error`) an error in a data row rejects that row and
+    every row of the same indicator (ciclo, ID_INDICADOR) instead of the file: an indicator is
+    imported whole or not at all. A row without ID_INDICADOR is rejected alone."""
+
+    def __init__(self, strict=False, skip_bad_rows=False):
         self.strict = strict  # a value that disagrees with its own _NUM/_DEN is an error, not an aviso
+        self.skip_bad_rows = skip_bad_rows
         self.errors = _Errors(settings.SIMIR_IMPORT_MAX_ERRORS)
+        self.row_errors = defaultdict(list)  # with skip_bad_rows: row → [(column, message)], not capped
+        self.rejected = {}  # with skip_bad_rows, after finish(): row → [(column, message)]
         self.notes = Counter()
         # avisos: imported as the file says; the first SIMIR_IMPORT_MAX_ERRORS are kept, the rest counted
-        self.warnings = []
+        self._warnings = []  # (row, text)
         self.more_warnings = 0
         self.unknown_parents = set()  # (*program key, parent): neither in the file nor stored
-        self.rows = 0
+        self.rows = 0  # rows to import
         self.skipped = 0  # rows the selection left out
-        self._indicators = {}  # (ciclo, ID_INDICADOR) → first row
+        self._indicators = defaultdict(list)  # (ciclo, ID_INDICADOR) → its rows
         self._objectives = {}  # (*program key, ID_OBJETIVO) → (level, parent, first row)
-        self._parent_refs = defaultdict(list)  # (*program key, parent) → rows naming it
+        self._declared_by = defaultdict(set)  # (*program key, ID_OBJETIVO) → indicator keys of its rows
+        self._parent_refs = defaultdict(list)  # (*program key, parent) → (row, …, indicator key) naming it
 
     def error(self, number, column, message):
-        self.errors.append(f"fila {number}, columna {column}: {message}")
+        if self.skip_bad_rows and number > 1:
+            self.row_errors[number].append((column, message))
+        else:
+            self.errors.append(f"fila {number}, columna {column}: {message}")
 
     def warn(self, number, column, message):
-        if len(self.warnings) < settings.SIMIR_IMPORT_MAX_ERRORS:
-            self.warnings.append(f"fila {number}, columna {column}: {message}")
+        if len(self._warnings) < settings.SIMIR_IMPORT_MAX_ERRORS:
+            self._warnings.append((number, f"fila {number}, columna {column}: {message}"))
         else:
             self.more_warnings += 1
+
+    @property
+    def warnings(self):
+        return [text for number, text in self._warnings if number not in self.rejected]
 
     def add(self, row):
         """Checks that need earlier rows: repeated indicators, consistent objectives."""
         self.rows += 1
-        key = (row.fiscal_year, row.indicator_id)
-        if row.indicator_id and key in self._indicators:
+        key = (row.fiscal_year, row.indicator_id) if row.indicator_id else ("fila", row.number)
+        if self._indicators[key]:
             self.error(row.number, "ID_INDICADOR", f"el indicador {row.indicator_id} del ciclo {row.fiscal_year} "
-                                                   f"ya aparece en la fila {self._indicators[key]}.")
-        self._indicators.setdefault(key, row.number)
+                                                   f"ya aparece en la fila {self._indicators[key][0]}.")
+        self._indicators[key].append(row.number)
         if row.objective and row.level:
             objective_key = (*row.program_key, row.objective)
+            self._declared_by[objective_key].add(key)
             seen = self._objectives.setdefault(objective_key, (row.level, row.parent_objective, row.number))
             if seen[0] != row.level:
                 self.error(row.number, "DESC_NIVEL", f"el objetivo {row.objective} es {seen[0]} "
@@ -92,26 +108,46 @@ class Validation:
                                                             f"{seen[1]} en la fila {seen[2]} y aquí {row.parent_objective}.")
         if row.parent_objective and row.program_number is not None and row.fiscal_year is not None:
             self._parent_refs[(*row.program_key, row.parent_objective)].append(
-                (row.number, row.program_clave, row.objective))
+                (row.number, row.program_clave, row.objective, key))
 
     def finish(self):
-        """A parent should be in the file (in any row) or already stored: one lookup per parent named.
-        One that is neither is an aviso (the layout makes ID_OBJETIVO_PADRE optional: a file may hold
-        only some levels); the objective waits for it (importer)."""
+        self._reject()
+        self._check_parents()
+
+    def _reject(self):
+        rejected_keys = set()
+        for key, rows in self._indicators.items():
+            failing = [number for number in rows if number in self.row_errors]
+            if not failing:
+                continue
+            rejected_keys.add(key)
+            for number in rows:
+                self.rejected[number] = self.row_errors.get(number) or [(
+                    "ID_INDICADOR", f"se rechaza con su indicador {key[1]}: la fila {failing[0]} tiene errores.")]
+        self._rejected_keys = rejected_keys
+        self.rows -= len(self.rejected)
+
+    def _check_parents(self):
+        """A parent should be in the file (in a row imported) or already stored: one lookup per parent
+        named. One that is neither is an aviso (the layout makes ID_OBJETIVO_PADRE optional: a file may
+        hold only some levels); the objective waits for it (importer)."""
         for (*program_key, parent), rows in self._parent_refs.items():
-            if (*program_key, parent) in self._objectives or stored_objective_exists(program_key, parent):
+            rows = [r for r in rows if r[3] not in self._rejected_keys]
+            declared = self._declared_by.get((*program_key, parent), set()) - self._rejected_keys
+            if not rows or declared or stored_objective_exists(program_key, parent):
                 continue
             self.unknown_parents.add((*program_key, parent))
-            for number, program_clave, objective in rows:
+            for number, program_clave, objective, _key in rows:
                 self.warn(number, "ID_OBJETIVO_PADRE", f"el objetivo padre {parent} no está en el archivo ni "
                                                        f"registrado para {program_clave} {program_key[0]}; el objetivo "
                                                        f"{objective} se guarda sin padre y se enlaza cuando se importe.")
 
 
-def validate(sheet, selection=EVERY_ROW, strict=False):
+def validate(sheet, selection=EVERY_ROW, strict=False, skip_bad_rows=False):
     """The first pass over the rows `selection` keeps: returns the Validation or raises ImportErrors
-    listing every problem (the first SIMIR_IMPORT_MAX_ERRORS of them)."""
-    validation = Validation(strict)
+    listing every problem (the first SIMIR_IMPORT_MAX_ERRORS of them; with `skip_bad_rows`, only the
+    header's)."""
+    validation = Validation(strict, skip_bad_rows)
     try:
         header_errors(sheet, validation)
         if validation.errors:
@@ -148,12 +184,17 @@ class _SecondPass:
         pass
 
 
-def rows_to_write(sheet, selection=EVERY_ROW, strict=False):
-    """The second pass: the rows the first pass validated, parsed again one at a time."""
-    sink = _SecondPass(strict)
+def rows_to_write(sheet, validation, selection=EVERY_ROW, rejects=None):
+    """The second pass: the rows the first pass validated, parsed again one at a time; the rejected
+    ones go to `rejects` (a RejectsFile) as they were read."""
+    sink = _SecondPass(validation.strict)
     for number, cells in sheet.rows:
-        if selection.matches(cells):
-            yield parse_row(number, cells, sink)
+        if not selection.matches(cells):
+            continue
+        if number in validation.rejected:
+            rejects.write(number, cells, validation.rejected[number])
+            continue
+        yield parse_row(number, cells, sink)
 
 
 def header_errors(sheet, validation):

@@ -1,5 +1,6 @@
 """Hacienda's open-data file as downloaded (issue 16): streamed, tolerant, selectable."""
 
+import csv
 from decimal import Decimal
 
 import pytest
@@ -10,7 +11,7 @@ from compliance.models import QuarterResult
 from indicators.models import FiscalYearPolicy, Indicator
 from interchange.importer import ImportErrors, NothingToImport, UnreadableFile, import_file
 from interchange.reader import read_table
-from interchange.validation import FileChanged, rows_to_write
+from interchange.validation import FileChanged, Validation, rows_to_write
 from programs.models import Objective, Program
 from tests import hacienda_files as hacienda
 from tests.sed_files import base_row, write_csv
@@ -65,7 +66,7 @@ def test_an_error_in_the_last_row_writes_none_of_the_valid_ones(tmp_path):
 def test_the_writing_pass_refuses_a_row_the_validation_did_not_see(tmp_path):
     path = write_csv(tmp_path / "f.csv", [base_row(SENTIDO="Lateral")])
     with read_table(path) as sheet, pytest.raises(FileChanged, match="fila 2, columna SENTIDO"):
-        list(rows_to_write(sheet))
+        list(rows_to_write(sheet, Validation()))
 
 
 def test_two_passes_store_what_one_row_says(tmp_path):
@@ -352,3 +353,91 @@ def test_estricto_makes_the_disagreement_an_error(tmp_path):
     assert caught.value.errors == [
         "fila 2, columna META_MES3: el valor 80.91 no coincide con META_MES3_NUM / META_MES3_DEN × 100 = 80.918874."]
     assert Indicator.objects.count() == 0
+
+
+# Item 7: --omitir-filas-con-error
+
+
+def dirty_rows():
+    return [
+        hacienda.row(ID_INDICADOR="5001"),                                                       # 2 valid
+        hacienda.row(ID_NIVEL="3", DESC_NIVEL="Componente", ID_OBJETIVO="C1", ID_INDICADOR="5002",
+                     SENTIDO="Lateral"),                                                         # 3 error
+        hacienda.row(ID_OBJETIVO="A3", ID_INDICADOR="", DESC_OBJETIVO="Sin\u00a0clave"),        # 4 error
+        hacienda.row(ID_OBJETIVO="A5", ID_INDICADOR="5003"),                                     # 5 its twin fails
+        hacienda.row(ID_OBJETIVO="A6", ID_INDICADOR="5003"),                                     # 6 repeated
+        hacienda.row(ID_OBJETIVO="A4", ID_OBJETIVO_PADRE="C1", ID_INDICADOR="5004"),             # 7 valid
+    ]
+
+
+def read_rejects(path):
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        return list(csv.reader(handle))
+
+
+def test_skipping_bad_rows_imports_the_valid_indicators_and_writes_the_rejects(tmp_path):
+    path = hacienda.write(tmp_path / "nacional.csv", dirty_rows())
+    out, err = command(path, "--omitir-filas-con-error")
+    rejects = tmp_path / "nacional_rechazos.csv"
+    assert out[:2] == ["Codificación: Windows-1252; filas de datos: 2.",
+                       f"Filas rechazadas por errores (no se importan): 4; están en {rejects}."]
+    assert err == []
+    assert sorted(Indicator.objects.values_list("external_id", flat=True)) == ["5001", "5004"]
+    # C1's only row was rejected: for the rows imported it is an unknown parent
+    assert [line for line in out if line.startswith("aviso")] == [
+        "aviso: fila 7, columna ID_OBJETIVO_PADRE: el objetivo padre C1 no está en el archivo ni registrado para "
+        "S200 2024; el objetivo A4 se guarda sin padre y se enlaza cuando se importe."]
+    assert objectives() == [("S", "A1", "Actividad", None, ""), ("S", "A4", "Actividad", None, "C1")]
+
+    lines = read_rejects(rejects)
+    header = lines[0]
+    assert header[:3] == ["fila", "columna", "mensaje"]
+    assert header[3:8] == ["CICLO", "ID_RAMO", "DESC_RAMO", "ID_UR", "DESC_UR"]
+    assert "NOMBRE_INDICADOR" in header and "AVANCE_ENERO_MAYO_OTROS_MOTIVOS" in header
+    assert [line[:3] for line in lines[1:]] == [
+        ["3", "SENTIDO", "«Lateral» no es un valor válido; se admite: Ascendente, Descendente, Regular."],
+        ["4", "ID_INDICADOR", "es obligatoria y está vacía."],
+        ["5", "ID_INDICADOR", "se rechaza con su indicador 5003: la fila 6 tiene errores."],
+        ["6", "ID_INDICADOR", "el indicador 5003 del ciclo 2024 ya aparece en la fila 5."],
+    ]
+    cells = [dict(zip(header, line)) for line in lines[1:]]
+    assert [(c["ID_INDICADOR"], c["ID_OBJETIVO"], c["SENTIDO"]) for c in cells] == [
+        ("5002", "C1", "Lateral"), ("", "A3", "Ascendente"), ("5003", "A5", "Ascendente"), ("5003", "A6", "Ascendente")]
+    assert cells[1]["DESC_OBJETIVO"] == "Sin clave"  # as read: its NBSP is a space already
+
+
+def test_without_the_option_one_bad_row_rejects_the_file(tmp_path):
+    path = hacienda.write(tmp_path / "nacional.csv", dirty_rows())
+    with pytest.raises(ImportErrors) as caught:
+        import_file(path, recompute=False)
+    assert caught.value.errors == [
+        "fila 3, columna SENTIDO: «Lateral» no es un valor válido; se admite: Ascendente, Descendente, Regular.",
+        "fila 4, columna ID_INDICADOR: es obligatoria y está vacía.",
+        "fila 6, columna ID_INDICADOR: el indicador 5003 del ciclo 2024 ya aparece en la fila 5.",
+    ]
+    assert Indicator.objects.count() == 0
+    assert not (tmp_path / "nacional_rechazos.csv").exists()
+
+
+def test_a_row_with_two_errors_has_two_reject_lines_and_the_path_may_be_chosen(tmp_path):
+    path = hacienda.write(tmp_path / "f.csv", [hacienda.row(), hacienda.row(ID_INDICADOR="2", SENTIDO="",
+                                                                            FRECUENCIA="Quincenal")])
+    command(path, "--omitir-filas-con-error", "--rechazos", tmp_path / "malas.csv")
+    assert [line[:2] for line in read_rejects(tmp_path / "malas.csv")[1:]] == [
+        ["3", "FRECUENCIA"], ["3", "SENTIDO"]]
+    assert list(Indicator.objects.values_list("external_id", flat=True)) == ["5001"]
+
+
+def test_when_every_row_is_rejected_nothing_is_imported_and_the_exit_is_non_zero(tmp_path):
+    path = hacienda.write(tmp_path / "f.csv", [hacienda.row(SENTIDO="Lateral")])
+    with pytest.raises(CommandError) as caught:
+        command(path, "--omitir-filas-con-error")
+    rejects = tmp_path / "f_rechazos.csv"
+    assert str(caught.value) == f"0 filas: nada que importar (1 filas rechazadas, en {rejects})."
+    assert [line[:2] for line in read_rejects(rejects)[1:]] == [["2", "SENTIDO"]]
+    assert Program.objects.count() == 0
+
+
+def test_rechazos_needs_the_option(tmp_path):
+    with pytest.raises(CommandError, match="--rechazos solo tiene sentido con --omitir-filas-con-error."):
+        command(hacienda.write(tmp_path / "f.csv", [hacienda.row()]), "--rechazos", tmp_path / "x.csv")
