@@ -14,7 +14,7 @@ from interchange.reader import read_table
 from interchange.validation import FileChanged, Validation, rows_to_write
 from programs.models import Objective, Program
 from tests import hacienda_files as hacienda
-from tests.sed_files import base_row, write_csv
+from tests.sed_files import base_row, write_csv, write_xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -441,3 +441,21 @@ def test_when_every_row_is_rejected_nothing_is_imported_and_the_exit_is_non_zero
 def test_rechazos_needs_the_option(tmp_path):
     with pytest.raises(CommandError, match="--rechazos solo tiene sentido con --omitir-filas-con-error."):
         command(hacienda.write(tmp_path / "f.csv", [hacienda.row()]), "--rechazos", tmp_path / "x.csv")
+
+
+def test_reimporting_the_national_file_changes_nothing(tmp_path):
+    path = hacienda.national_file(tmp_path / "nacional.csv")
+    import_file(path, recompute=False)
+    before = (objectives(), list(Indicator.objects.order_by("pk").values()), Indicator.history.count())
+    report = import_file(path, recompute=False)
+    assert (objectives(), list(Indicator.objects.order_by("pk").values()), Indicator.history.count()) == before
+    assert not [kind for (kind, outcome), n in report.counts.items() if outcome != "sin cambios" and n]
+
+
+def test_an_xlsx_with_hacienda_headers_reads_the_same(tmp_path):
+    rows = [hacienda.row(DESC_OBJETIVO="Consultas\u00a0otorgadas", TIPO_INDICADOR="De Gestión")]
+    report = import_file(write_xlsx(tmp_path / "f.xlsx", rows, header=hacienda.HEADER), recompute=False)
+    indicator = Indicator.objects.get()
+    assert (indicator.name, indicator.indicator_type, indicator.objective.summary) == (
+        "Porcentaje de consultas otorgadas", "Gestión", "Consultas otorgadas")
+    assert "nota: la columna NOMBRE_DEL_INDICADOR se lee como NOMBRE_INDICADOR." in list(report.lines())
