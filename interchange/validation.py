@@ -67,9 +67,12 @@ class Validation:
         self.unknown_parents = set()  # (*program key, parent): neither in the file nor stored
         self.rows = 0  # rows to import
         self.skipped = 0  # rows the selection left out
-        self._indicators = defaultdict(list)  # (ciclo, ID_INDICADOR) → its rows
+        # Kept per row for the whole pass, so kept small: the rows of an indicator beyond its first only
+        # when there are any, and who declares an objective only when rows may be rejected.
+        self._indicators = {}  # (ciclo, ID_INDICADOR) → first row
+        self._repeated = defaultdict(list)  # (ciclo, ID_INDICADOR) → its other rows
         self._objectives = {}  # (*program key, ID_OBJETIVO) → (level, parent, first row)
-        self._declared_by = defaultdict(set)  # (*program key, ID_OBJETIVO) → indicator keys of its rows
+        self._declared_by = defaultdict(set)  # with skip_bad_rows: objective key → indicator keys of its rows
         self._parent_refs = defaultdict(list)  # (*program key, parent) → (row, …, indicator key) naming it
 
     def error(self, number, column, message):
@@ -92,13 +95,16 @@ class Validation:
         """Checks that need earlier rows: repeated indicators, consistent objectives."""
         self.rows += 1
         key = (row.fiscal_year, row.indicator_id) if row.indicator_id else ("fila", row.number)
-        if self._indicators[key]:
+        if key in self._indicators:
             self.error(row.number, "ID_INDICADOR", f"el indicador {row.indicator_id} del ciclo {row.fiscal_year} "
-                                                   f"ya aparece en la fila {self._indicators[key][0]}.")
-        self._indicators[key].append(row.number)
+                                                   f"ya aparece en la fila {self._indicators[key]}.")
+            self._repeated[key].append(row.number)
+        else:
+            self._indicators[key] = row.number
         if row.objective and row.level:
             objective_key = (*row.program_key, row.objective)
-            self._declared_by[objective_key].add(key)
+            if self.skip_bad_rows:
+                self._declared_by[objective_key].add(key)
             seen = self._objectives.setdefault(objective_key, (row.level, row.parent_objective, row.number))
             if seen[0] != row.level:
                 self.error(row.number, "DESC_NIVEL", f"el objetivo {row.objective} es {seen[0]} "
@@ -116,7 +122,11 @@ class Validation:
 
     def _reject(self):
         rejected_keys = set()
-        for key, rows in self._indicators.items():
+        if not self.row_errors:
+            self._rejected_keys = rejected_keys
+            return
+        for key, first in self._indicators.items():
+            rows = [first, *self._repeated.get(key, ())]
             failing = [number for number in rows if number in self.row_errors]
             if not failing:
                 continue
@@ -133,7 +143,10 @@ class Validation:
         hold only some levels); the objective waits for it (importer)."""
         for (*program_key, parent), rows in self._parent_refs.items():
             rows = [r for r in rows if r[3] not in self._rejected_keys]
-            declared = self._declared_by.get((*program_key, parent), set()) - self._rejected_keys
+            if self.skip_bad_rows:
+                declared = bool(self._declared_by.get((*program_key, parent), set()) - self._rejected_keys)
+            else:
+                declared = (*program_key, parent) in self._objectives
             if not rows or declared or stored_objective_exists(program_key, parent):
                 continue
             self.unknown_parents.add((*program_key, parent))
