@@ -93,7 +93,7 @@ def import_file(path, dry_run=False, reason=None, recompute=True, max_bytes=FROM
     there, and the others are imported.
 
     Two passes over the file, neither keeping its rows: the first validates every row, the second
-    (only when the first found no error) writes them, inside one transaction."""
+    (only when the first raised no ImportErrors) writes them, inside one transaction."""
     limits = {"max_bytes": max_bytes, "max_rows": max_rows}
     with read_table(path, **limits) as sheet:
         validation = validate(sheet, selection, strict, skip_bad_rows=rejects_path is not None)
