@@ -99,9 +99,25 @@ def header_problems(header):
     return problems
 
 
+class _RowErrors:
+    """The RowReader sink of one row. A capture is strict: a value that disagrees with its own
+    numerador / denominador is an error, as on the capture grid, not an aviso."""
+
+    strict = True
+
+    def __init__(self, errors):
+        self.errors = errors
+        self.notes = Counter()
+
+    def error(self, number, column, message):
+        self.errors.append(f"fila {number}, columna {column}: {message}")
+
+    warn = error
+
+
 def _row(report, user, scope, first_rows, fiscal_year, quarter, number, cells):
     errors = []
-    reader = RowReader(number, cells, errors, Counter())
+    reader = RowReader(number, cells, _RowErrors(errors))
     read = _read_row(reader, scope, first_rows, fiscal_year, quarter)
     if read and read[1] and not errors:
         _save(reader, user, *read, fiscal_year, report)
