@@ -31,7 +31,8 @@ def insert_rows(model, columns, rows):
     if connection.vendor != "postgresql":
         model.objects.bulk_create([model(**dict(zip(columns, row))) for row in rows], batch_size=2000)
         return
-    with connection.cursor() as cursor, cursor.copy(
+    # COPY is psycopg's own API: its errors are wrapped here as Django's are for every other query.
+    with connection.wrap_database_errors, connection.cursor() as cursor, cursor.copy(
             f"COPY {model._meta.db_table} ({', '.join(columns)}) FROM STDIN") as copy:
         for row in rows:
             copy.write_row(row)

@@ -4,30 +4,27 @@ import statistics
 import time
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from compliance.engine import compute_indicator, compute_year
 from compliance.models import QuarterAggregate, QuarterResult
 from devtools.compliance_floor import checksums, write_floor
+from devtools.scratch import scratch_database
 from devtools.synthetic import build_synthetic_year
 from indicators import rules
 from indicators.models import FiscalYearPolicy, Indicator, Target
 from reporting.models import Progress
 
-BENCH_YEAR = 2099  # far from real data; everything is rolled back at the end anyway
-
-
-class _Rollback(Exception):
-    pass
+BENCH_YEAR = 2099  # far from real data (the bench's database is dropped at the end anyway)
 
 
 class Command(BaseCommand):
     help = (
-        "Mide el recálculo de cumplimiento sobre un año sintético de N indicadores en la base configurada "
-        "(todo se revierte al final): recálculo completo; como piso, los mismos resultados y agregados "
+        "Mide el recálculo de cumplimiento sobre un año sintético de N indicadores, en una base PostgreSQL "
+        "que crea junto a la configurada y borra al final (cada corrida hace commit): recálculo completo; como piso, los mismos resultados y agregados "
         "escritos por dos sentencias SQL (se comprueba que sus filas son idénticas); un ciclo ORM ingenuo "
-        "por indicador (muestra escalada a N) y un recálculo incremental de un indicador. Solo PostgreSQL."
+        "por indicador (muestra escalada a N) y un recálculo incremental de un indicador."
     )
 
     def add_arguments(self, parser):
@@ -40,14 +37,8 @@ class Command(BaseCommand):
     def handle(self, *args, indicators, programs, sample, repeat, as_json, **options):
         if indicators < 1:
             raise CommandError("--indicators debe ser al menos 1.")
-        if connection.vendor != "postgresql":
-            raise CommandError("bench_compliance mide PostgreSQL, la base de producción; configure DATABASE_URL.")
-        try:
-            with transaction.atomic():
-                figures = self._measure(indicators, programs, min(sample, indicators), max(1, repeat))
-                raise _Rollback
-        except _Rollback:
-            pass
+        with scratch_database():
+            figures = self._measure(indicators, programs, min(sample, indicators), max(1, repeat))
         if as_json:
             self.stdout.write(json.dumps(figures))
             return

@@ -4,33 +4,30 @@ import time
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from compliance.engine import compute_year
+from devtools.scratch import scratch_database
 from devtools.synthetic import build_synthetic_year
 from indicators.models import Indicator
 from programs.models import Program
 from reporting.choices import ProgressStatus
 from reporting.models import Progress
 
-BENCH_YEAR = 2099  # everything is rolled back at the end
+BENCH_YEAR = 2099
 SMALL = 1500
 GRID_INDICATORS = 40
 SENT_EVERY = 5  # one avance in five waits in the review queue
 
 
-class _Rollback(Exception):
-    pass
-
-
 class Command(BaseCommand):
     help = (
         "Mide las páginas principales como superusuario sobre un año sintético de 1,500 indicadores y luego "
-        "de N (todo se revierte al final): tiempo (mediana de 3) y número de consultas. Termina con error si "
+        "de N, en una base PostgreSQL que crea y borra al final: tiempo (mediana de 3) y número de consultas. Termina con error si "
         "el número de consultas de una página crece con N."
     )
 
@@ -42,12 +39,8 @@ class Command(BaseCommand):
     def handle(self, *args, indicators, limit_ms, **options):
         if indicators <= SMALL:
             raise CommandError(f"--indicators debe ser mayor que {SMALL:,}.")
-        try:
-            with transaction.atomic():
-                small, large = self._measure(indicators)
-                raise _Rollback
-        except _Rollback:
-            pass
+        with scratch_database():
+            small, large = self._measure(indicators)
         self.stdout.write(f"{'página':<28}{SMALL:>8,} ms{'consultas':>11}{indicators:>10,} ms{'consultas':>11}")
         grew, slow = [], []
         for name, (small_ms, small_queries) in small.items():
