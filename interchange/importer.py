@@ -1,17 +1,13 @@
-"""Writing validated interchange rows to the database, all or nothing (docs/flujo.md, docs/intercambio.md)."""
+"""Importing an interchange file, all or nothing (docs/flujo.md, docs/intercambio.md): validation pass,
+then the writing pass (interchange/writer.py) in one transaction, and the report."""
 
 from collections import Counter
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Subquery
-from django.utils import timezone
 
-from common.upsert import upsert
 from compliance.tasks import schedule_year_recompute
-from indicators.choices import AdjustmentStatus, AdjustmentType
-from indicators.models import Indicator, Target, TargetAdjustment
 from interchange.reader import FROM_SETTINGS, UnreadableFile, read_table
 from interchange.rejects import RejectsFile
 from interchange.selection import EVERY_ROW
@@ -19,9 +15,7 @@ from interchange.validation import (
     ALIAS, CONTROL_CHARACTERS_REMOVED, HACIENDA_COLUMNS, NBSP_REPLACED, UNKNOWN_COLUMN, FileChanged, ImportErrors,
     rows_to_write, validate,
 )
-from programs.models import Level, Matrix, Objective, Program, Ramo, ResponsibleUnit
-from reporting.choices import ProgressStatus
-from reporting.models import Progress
+from interchange.writer import Writer
 
 __all__ = ["ImportErrors", "ImportReport", "NothingToImport", "UnreadableFile", "import_file"]
 
@@ -104,12 +98,13 @@ def import_file(path, dry_run=False, reason=None, recompute=True, max_bytes=FROM
                           selection=selection.described, rejected=len(validation.rejected),
                           rejects_path=str(rejects_path or ""), dry_run=dry_run, notes=validation.notes,
                           warnings=validation.warnings, more_warnings=validation.more_warnings)
-    writer = _Writer(report, reason or f"Importación de {path}", validation.unknown_parents)
+    writer = Writer(report, reason or f"Importación de {path}", validation.unknown_parents)
     try:
         with transaction.atomic():
             with read_table(path, **limits) as sheet, _rejects_file(rejects_path, sheet.header) as rejects:
                 for row in rows_to_write(sheet, validation, selection, rejects):
                     writer.write(row)
+                writer.flush()
             if not validation.rows:
                 raise NothingToImport(f"0 filas: nada que importar ({report.rejected} filas rechazadas, "
                                       f"en {rejects_path}).")
@@ -128,109 +123,3 @@ def import_file(path, dry_run=False, reason=None, recompute=True, max_bytes=FROM
 
 def _rejects_file(path, header):
     return RejectsFile(path, header) if path is not None else nullcontext()
-
-
-class _Writer:
-    def __init__(self, report, reason, unknown_parents):
-        self.report = report
-        self.unknown_parents = unknown_parents
-        self.reason = reason
-        self.now = timezone.now()
-        self.touched = set()
-        self.fiscal_years = set()
-
-    def _get(self, model, lookup, kind, values, create_defaults=None):
-        """Fetch or create an instance and set the values the row gives (empty cells keep what is stored)."""
-        given = {k: v for k, v in values.items() if v not in ("", None)}
-        instance, outcome = upsert(model, lookup, given, create_defaults, self.reason)
-        if (kind, instance.pk) not in self.touched:  # count each object once however many rows name it
-            self.touched.add((kind, instance.pk))
-            self.report.counts[(kind, outcome)] += 1
-        return instance
-
-    def write(self, row):
-        self.fiscal_years.add(row.fiscal_year)
-        ramo = self._get(Ramo, {"clave": row.ramo}, "ramos", {"name": row.ramo_name}, {"name": row.ramo})
-        unit = self._get(ResponsibleUnit, {"ramo": ramo, "clave": row.ur}, "unidades responsables",
-                         {"name": row.ur_name}, {"name": row.ur})
-        program = self._get(
-            Program,
-            {"fiscal_year": row.fiscal_year, "ramo": ramo, "modalidad": row.modalidad, "number": row.program_number},
-            "programas",
-            {"name": row.program_name, "modalidad_name": row.modalidad_name},
-            {"name": row.program_clave, "responsible_unit": unit},
-        )
-        kind = Matrix.Kind.FID if row.level == Level.FID else Matrix.Kind.MIR
-        matrix = self._get(Matrix, {"program": program, "kind": kind}, "matrices",
-                           {"fiscal_year": row.fiscal_year, "external_id": row.matrix_id, "name": row.matrix_name})
-        objective = self._objective(matrix, row)
-        indicator = self._get(
-            Indicator, {"fiscal_year": row.fiscal_year, "external_id": row.indicator_id}, "indicadores",
-            {"matrix": matrix, "objective": objective, "responsible_unit": unit, **row.ficha, **row.cp},
-        )
-        for month, data in row.months.items():
-            self._month(indicator, row.fiscal_year, month, data)
-
-    def _objective(self, matrix, row):
-        parent = None
-        waiting_for = ""
-        if row.parent_objective:
-            parent = Objective.objects.filter(matrix=matrix, clave=row.parent_objective).first()
-            if parent is None and (*row.program_key, row.parent_objective) in self.unknown_parents:
-                waiting_for = row.parent_objective
-            elif parent is None:  # declared by a later row of the file: create it, its row fills it in
-                parent = Objective.objects.create(matrix=matrix, clave=row.parent_objective, level=_parent_level(row.level))
-        return self._get(Objective, {"matrix": matrix, "clave": row.objective}, "objetivos",
-                         {"level": row.level, "summary": row.objective_summary, "parent": parent,
-                          "pending_parent_clave": waiting_for})
-
-    def link_waiting_objectives(self):
-        """Objectives stored without the parent their file named get it once it is stored (Objective
-        keeps no history, so one UPDATE does it)."""
-        parents = Objective.objects.filter(matrix=OuterRef("matrix"), clave=OuterRef("pending_parent_clave"))
-        self.report.linked = Objective.objects.exclude(pending_parent_clave="").filter(Exists(parents)).update(
-            parent=Subquery(parents.values("pk")[:1]), pending_parent_clave="",
-        )
-
-    def _month(self, indicator, fiscal_year, month, data):
-        period = {"indicator": indicator, "fiscal_year": fiscal_year, "month": month}
-        target = None
-        if data.meta:
-            target = self._write_quantity(Target, period, "metas", _quantity_values(data.meta))
-        if data.adjusted:
-            target = target or Target.objects.get_or_create(indicator=indicator, fiscal_year=fiscal_year, month=month)[0]
-            self._adjustment(target, data)
-        if data.avance:
-            values = {**_quantity_values(data.avance), "status": ProgressStatus.APROBADO}
-            values.update({k: v for k, v in {
-                "cause": data.cause, "effect": data.effect, "other_reasons": data.other_reasons,
-            }.items() if v})
-            self._write_quantity(Progress, {**period, "state": None}, "avances", values, {"imported": True})
-
-    def _write_quantity(self, model, lookup, kind, values, create_defaults=None):
-        """Metas and avances: an empty value is meaningful here (0 / 0), so every given key is set."""
-        instance, outcome = upsert(model, lookup, values, create_defaults, self.reason)
-        self.report.counts[(kind, outcome)] += 1
-        return instance
-
-    def _adjustment(self, target, data):
-        current = target.current_adjustment()
-        values = {**_quantity_values(data.adjusted), "justification": data.adjustment_justification}
-        if current and all(getattr(current, k) == v for k, v in values.items()):
-            self.report.counts[("metas ajustadas", "sin cambios")] += 1
-            return
-        TargetAdjustment.objects.create(
-            target=target, adjustment_type=AdjustmentType.OFICIAL, status=AdjustmentStatus.APROBADO,
-            decided_at=self.now, decision_note=self.reason, **values,
-        )
-        self.report.counts[("metas ajustadas", "creados")] += 1
-
-
-def _quantity_values(quantity):
-    return {"value": quantity.value, "numerator": quantity.numerator, "denominator": quantity.denominator}
-
-
-def _parent_level(level):
-    return {Level.ACTIVIDAD: Level.COMPONENTE, Level.COMPONENTE: Level.PROPOSITO, Level.PROPOSITO: Level.FIN}.get(
-        level, Level.FIN
-    )
