@@ -185,6 +185,7 @@
 
   // --- Live preview from the server's rules ---------------------------------------------------
   const timers = new WeakMap();
+  const latest = new WeakMap();
   function schedulePreview(row) {
     clearTimeout(timers.get(row));
     timers.set(row, setTimeout(function () { preview(row); }, 250));
@@ -201,9 +202,12 @@
         params.set(input.name.split("-").pop(), input.value);
       });
     }
+    // Responses can arrive out of order on a busy server: only the latest request of a row is shown.
+    const asked = (latest.get(row) || 0) + 1;
+    latest.set(row, asked);
     fetch(row.dataset.preview + "?" + params.toString(), { headers: { Accept: "application/json" } })
       .then(function (response) { return response.json(); })
-      .then(function (data) { show(row, data); });
+      .then(function (data) { if (latest.get(row) === asked) show(row, data); });
   }
   function show(row, data) {
     const value = row.querySelector(".live-value");
