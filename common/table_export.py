@@ -41,12 +41,10 @@ def _export_xlsx(table, filename, sheet_title):
     sheet = workbook.active
     sheet.title = sheet_title
     rows = table.as_values()
-    append_row(sheet, next(rows))
-    for cell in sheet[1]:
+    for cell in append_row(sheet, next(rows)):
         cell.font = Font(bold=True)
     for row in rows:
-        append_row(sheet, row)
-        for cell in sheet[sheet.max_row]:
+        for cell in append_row(sheet, row):
             # Numbers stay numbers (full precision) but show as on screen.
             if isinstance(cell.value, (Decimal, int, float)):
                 cell.number_format = "#,##0.00"
