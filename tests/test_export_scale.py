@@ -1,16 +1,27 @@
-"""Exports at scale (issue 21): no per-row scan of the sheet. Time is measured by hand, not here
-(see docs/decisiones.md)."""
+"""Exports at scale (issue 21): no per-row scan of the sheet, no query per programme, the CSV written
+row by row. Time and memory are measured by hand, not here (see docs/decisiones.md)."""
 
 import io
 from decimal import Decimal
 
 import django_tables2 as tables
 import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from common.formula_safety import append_row
 from common.table_export import export_table
+from indicators.models import FiscalYearPolicy
+from interchange import exporter
+from interchange.exporter import write_csv
+from interchange.exports import render_export
+from reporting.choices import ProgressStatus
+from tests.factories import IndicatorFactory, ProgressFactory, TargetFactory
+
+pytestmark = pytest.mark.django_db
 
 
 def test_append_row_returns_the_new_rows_cells_and_keeps_formulas_as_text():
@@ -51,3 +62,58 @@ def test_table_xlsx_export_scans_the_sheet_as_often_for_10_rows_as_for_40(sheet_
     assert [c.value for c in sheet[1]] == ["Nombre", "Valor"] and sheet["A1"].font.bold
     assert (sheet["A41"].value, sheet["A41"].data_type, sheet["B41"].value, sheet["B41"].number_format) == (
         "=fila 39", "s", 39, "#,##0.00")
+
+
+def sed_programmes(count):
+    """`count` programmes of 2024, each with its own UR and one indicator with a Q1 meta and avance."""
+    indicators = [IndicatorFactory() for _ in range(count)]
+    for indicator in indicators:
+        TargetFactory(indicator=indicator)
+        ProgressFactory(indicator=indicator, status=ProgressStatus.ENVIADO)
+    return [indicator.matrix.program for indicator in indicators]
+
+
+def test_xlsx_report_queries_do_not_grow_with_programmes():
+    programs = sed_programmes(6)
+    FiscalYearPolicy.for_year(2024)
+
+    def report(selected):
+        output = io.BytesIO()
+        with CaptureQueriesContext(connection) as captured:
+            export = render_export(2024, "xlsx", output, 1, selected)
+        return len(captured), export.rows, load_workbook(output)
+
+    (few, two, small), (many, six, large) = report(programs[:2]), report(programs)
+    assert (two, six) == (2, 6) and few == many
+    assert len(small.sheetnames) == 3 and len(large.sheetnames) == 7
+    program = programs[5]
+    assert large[program.clave]["B4"].value == f"{program.responsible_unit.clave} {program.responsible_unit.name}"
+
+
+def test_csv_rows_reach_the_file_as_they_are_made():
+    output = io.BytesIO()
+    written = []
+
+    def rows():
+        for n in range(3):
+            written.append(len(output.getvalue()))
+            yield [f"=x{n}"]
+
+    assert write_csv(["A"], rows(), output) == []
+    assert written == [6, 12, 18]  # BOM and «A\r\n», then one «'=xN\r\n» per row
+    assert output.getvalue() == b"\xef\xbb\xbfA\r\n'=x0\r\n'=x1\r\n'=x2\r\n"
+
+
+def test_export_sed_csv_is_the_same_file_read_two_indicators_at_a_time(tmp_path, monkeypatch):
+    call_command("load_demo", stdout=io.StringIO(), stderr=io.StringIO())
+
+    def exported(name):
+        path = tmp_path / name
+        call_command("export_sed", "--ejercicio", "2024", "--format", "csv", "--por-entidad", "-o", str(path),
+                     stdout=io.StringIO(), stderr=io.StringIO())
+        return path.read_bytes()
+
+    whole = exported("todo.csv")
+    monkeypatch.setattr(exporter, "BATCH", 2)
+    assert exported("por_lotes.csv") == whole and whole.count(b"\r\n") == 22
+    assert not (tmp_path / "por_lotes.csv.parcial").exists()
