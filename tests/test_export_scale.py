@@ -1,5 +1,5 @@
-"""Exports at scale (issue 21): no per-row scan of the sheet, no query per programme, the CSV written
-row by row. Time and memory are measured by hand, not here (see docs/decisiones.md)."""
+"""Exports at scale (issue 21): no per-row scan of the sheet, no query per programme, CSVs written and
+sent row by row. Time and memory are measured by hand, not here (see docs/decisiones.md)."""
 
 import io
 from decimal import Decimal
@@ -117,3 +117,21 @@ def test_export_sed_csv_is_the_same_file_read_two_indicators_at_a_time(tmp_path,
     monkeypatch.setattr(exporter, "BATCH", 2)
     assert exported("por_lotes.csv") == whole and whole.count(b"\r\n") == 22
     assert not (tmp_path / "por_lotes.csv.parcial").exists()
+
+
+def test_catalog_csv_is_streamed_with_bom_and_neutralised_cells(client, django_user_model):
+    """Byte for byte what the non-streamed export wrote."""
+    indicator = IndicatorFactory(name="=HYPERLINK(\"x\")", external_id="700001")
+    client.force_login(django_user_model.objects.create_superuser("raiz", "raiz@simir.invalid", "x"))
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/indicadores/", {"_export": "csv"})
+        in_the_view = len(captured)
+        body = response.getvalue()
+    assert len(captured) == in_the_view  # the rows were read before the response started
+    assert response.streaming and response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="indicadores.csv"'
+    program, unit = indicator.matrix.program, indicator.responsible_unit
+    assert body.decode("utf-8") == (
+        "\ufeffID,Nombre,Programa,UR,Nivel,Frecuencia,Sentido,Tipo de valor,Ejercicio\r\n"
+        f"700001,\"'=HYPERLINK(\"\"x\"\")\",{program.clave},{unit.clave},Actividad,Trimestral,Ascendente,"
+        "Porcentaje,2024\r\n")
