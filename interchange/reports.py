@@ -3,8 +3,6 @@
 from collections import defaultdict
 from io import BytesIO
 
-from django.contrib.staticfiles import finders
-from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
@@ -193,12 +191,3 @@ def informe_context(fiscal_year, quarter, indicators, only_approved=False):
         entry["lines"].sort(key=lambda l: level_rank(l["indicator"].objective.level))
     return {"fiscal_year": fiscal_year, "quarter": quarter, "quarter_name": QUARTER_NAMES[quarter],
             "programs": list(programs.values()), "only_approved": only_approved}
-
-
-def informe_pdf(context):
-    # Imported here: WeasyPrint takes a noticeable moment to load, and only PDF exports need it.
-    from weasyprint import CSS, HTML
-
-    stylesheet = CSS(filename=finders.find("css/informe.css"))
-    html = render_to_string("reports/informe.html", {**context, "pdf": True})
-    return HTML(string=html).write_pdf(stylesheets=[stylesheet])

@@ -1,5 +1,6 @@
 """Exports at scale (issue 21): no per-row scan of the sheet, no query per programme, CSVs written and
-sent row by row. Time and memory are measured by hand, not here (see docs/decisiones.md)."""
+sent row by row, the PDF laid out a programme at a time. Time and memory are measured by hand, not
+here (see docs/decisiones.md)."""
 
 import io
 from decimal import Decimal
@@ -11,13 +12,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
+from pypdf import PdfReader
 
 from common.formula_safety import append_row
 from common.table_export import export_table
 from indicators.models import FiscalYearPolicy
-from interchange import exporter
+from interchange import exporter, informe_pdf
 from interchange.exporter import write_csv
 from interchange.exports import render_export
+from programs.models import Program
 from reporting.choices import ProgressStatus
 from tests.factories import IndicatorFactory, ProgressFactory, TargetFactory
 
@@ -135,3 +138,27 @@ def test_catalog_csv_is_streamed_with_bom_and_neutralised_cells(client, django_u
         "\ufeffID,Nombre,Programa,UR,Nivel,Frecuencia,Sentido,Tipo de valor,Ejercicio\r\n"
         f"700001,\"'=HYPERLINK(\"\"x\"\")\",{program.clave},{unit.clave},Actividad,Trimestral,Ascendente,"
         "Porcentaje,2024\r\n")
+
+
+def test_pdf_informe_is_laid_out_a_programme_at_a_time_and_joined(monkeypatch):
+    call_command("load_demo", stdout=io.StringIO(), stderr=io.StringIO())
+    monkeypatch.setattr(informe_pdf, "FOOTER_PAGES", 4)  # footers laid out in three runs
+    programs = [p for p in Program.objects.filter(fiscal_year=2024) if p.clave in ("S200", "U013", "E001")]
+    output, calls = io.BytesIO(), []
+    export = render_export(2024, "pdf", output, 1, programs, on_progress=lambda done, total: calls.append((done, total)))
+    assert (export.filename, export.rows, calls) == ("sed_2024_T1.pdf", 7, [(1, 3), (2, 3), (3, 3)])
+    reader = PdfReader(output)
+    pages = [" ".join(page.extract_text().split()) for page in reader.pages]
+    assert [page.endswith(f"Página {n} de 9") for n, page in enumerate(pages, start=1)] == [True] * 9
+    starts = {clave: n for n, page in enumerate(pages, start=1) for clave in ("E001", "S200", "U013")
+              if page.startswith(f"Programa presupuestario {clave} - ")}
+    assert starts == {"E001": 2, "S200": 5, "U013": 7}
+    assert "seguridad social ......... 2 Programa presupuestario S200" in pages[0]
+    assert "médica ................................. 5" in pages[0] and "laboral ....." in pages[0]
+    assert reader.metadata.title == "Sistema de Evaluación del Desempeño · Primer trimestre 2024"
+    root, children = reader.outline
+    assert root.title.startswith("Sistema de Evaluación del Desempeño de los Programas presupuestarios")
+    top = [(item.title[:28], reader.get_destination_page_number(item) + 1) for item in children
+           if not isinstance(item, list)]
+    assert top == [("Contenido", 1), ("Programa presupuestario E001", 2), ("Programa presupuestario S200", 5),
+                   ("Programa presupuestario U013", 7)]
