@@ -3,6 +3,7 @@ sent row by row, the PDF laid out a programme at a time. Time and memory are mea
 here (see docs/decisiones.md)."""
 
 import io
+import json
 from decimal import Decimal
 
 import django_tables2 as tables
@@ -16,7 +17,7 @@ from pypdf import PdfReader
 
 from common.formula_safety import append_row
 from common.table_export import export_table
-from indicators.models import FiscalYearPolicy
+from indicators.models import FiscalYearPolicy, Indicator
 from interchange import exporter, informe_pdf
 from interchange.exporter import write_csv
 from interchange.exports import render_export
@@ -162,3 +163,13 @@ def test_pdf_informe_is_laid_out_a_programme_at_a_time_and_joined(monkeypatch):
            if not isinstance(item, list)]
     assert top == [("Contenido", 1), ("Programa presupuestario E001", 2), ("Programa presupuestario S200", 5),
                    ("Programa presupuestario U013", 7)]
+
+
+def test_bench_exports_measures_two_sizes_and_leaves_nothing():
+    out = io.StringIO()
+    call_command("bench_exports", "--indicators", "20", "--json", stdout=out, stderr=io.StringIO())
+    figures = json.loads(out.getvalue())
+    assert sorted(figures) == ["2", "20", "flat"] and list(figures["flat"]) == ["export_sed_csv_peak_mb"]
+    assert sorted(figures["20"]) == ["catalog_xlsx_peak_mb", "catalog_xlsx_s", "export_sed_csv_peak_mb",
+                                     "export_sed_csv_s"]
+    assert not Indicator.objects.filter(fiscal_year__in=(2097, 2098)).exists()
