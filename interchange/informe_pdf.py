@@ -45,6 +45,8 @@ def write_informe_pdf(context, output, on_progress=None):
     _add_outline(writer, outlines, len(cover.pages), root)
     _lay_footers(writer, lambda first, count: laid_out(
         "reports/informe_pdf_footer.html", first=first, pages=range(count), total=len(writer.pages)))
+    # The parts repeat objects (the footers' fonts, for one): the joined file keeps one copy of each.
+    writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
     writer.write(output)
 
 
@@ -82,4 +84,6 @@ def _lay_footers(writer, footers):
     for first in range(1, total + 1, FOOTER_PAGES):
         overlay = footers(first, min(FOOTER_PAGES, total - first + 1))
         for offset, footer in enumerate(overlay.pages):
-            writer.pages[first - 1 + offset].merge_page(footer)
+            page = writer.pages[first - 1 + offset]
+            page.merge_page(footer)
+            page.compress_content_streams()  # merging leaves the page's content uncompressed
