@@ -9,14 +9,15 @@ from collections import defaultdict
 from itertools import islice
 
 from django.db import transaction
-from django.db.models import Count, DecimalField, F, Q, Sum
-from django.db.models.functions import Cast, Round
+from django.db.models import F
 from django.utils import timezone
 
 from common.numbers import plain_number, two_decimals
+from compliance import aggregates
+from compliance.bulk_write import result_writer
 from compliance.models import QuarterAggregate, QuarterResult, ResultFailure
 from indicators import rules
-from indicators.choices import AdjustmentStatus
+from indicators.choices import AdjustmentStatus, Frequency
 from indicators.models import FiscalYearPolicy, Indicator, Target, TargetAdjustment
 from programs.models import Matrix
 from reporting.choices import ProgressStatus
@@ -25,9 +26,8 @@ from reporting.windows import WindowCalendar
 
 logger = logging.getLogger(__name__)
 CHUNK = 2000
+QUARTER = 2  # position of the quarter in a result row (bulk_write.COLUMNS)
 REPORTED = (ProgressStatus.ENVIADO, ProgressStatus.APROBADO)
-RESULT_FIELDS = ["program", "responsible_unit", "level", "month", "meta", "adjustment", "avance", "progress", "compliance", "semaforo", "status",
-                 "green_yellow", "yellow_red", "reported", "approved", "on_time", "computed_at"]
 
 
 def sed_indicators(fiscal_year):
@@ -57,14 +57,17 @@ def compute_quarters(fiscal_year, quarters=rules.QUARTERS, as_of=None, indicator
     done = 0
     failures = []
     with transaction.atomic():
+        aggregates.lock_ejercicio(fiscal_year, exclusive=indicator_ids is None)
+        if indicator_ids is not None:
+            # Recomputes of one indicator wait for each other, so each sees the results the other wrote.
+            list(Indicator.objects.filter(pk__in=indicator_ids).order_by("pk").select_for_update().values_list("pk"))
+            before = aggregates.results_of(fiscal_year, quarters, indicator_ids)
+        write = result_writer(fiscal_year, quarters, indicator_ids)
         while chunk := list(islice(rows, CHUNK)):
             results = _chunk_results(chunk, context, failures)
-            QuarterResult.objects.bulk_create(
-                results, batch_size=CHUNK, update_conflicts=True,
-                unique_fields=["indicator", "fiscal_year", "quarter"], update_fields=RESULT_FIELDS,
-            )
+            write(results)
             for result in results:
-                written[result.quarter] += 1
+                written[result[QUARTER]] += 1
             done += len(chunk)
             if on_progress:
                 on_progress(done, total)
@@ -74,7 +77,11 @@ def compute_quarters(fiscal_year, quarters=rules.QUARTERS, as_of=None, indicator
             stale = stale.filter(indicator_id__in=indicator_ids)
         stale.exclude(computed_at=computed_at).delete()
         _store_failures(fiscal_year, quarters, indicator_ids, failures)
-        _store_aggregates(fiscal_year, quarters, computed_at, indicator_ids)
+        if indicator_ids is None:
+            aggregates.store_all(fiscal_year, quarters, computed_at)
+        else:
+            after = aggregates.results_of(fiscal_year, quarters, indicator_ids)
+            aggregates.apply_difference(fiscal_year, before, after, computed_at)
     return written
 
 
@@ -91,30 +98,42 @@ class _Context:
         self.computed_at = computed_at
         self.calendar = calendar
         self.months = [m for q in quarters for m in rules.quarter_months(q)]
+        self.period_month = {(f.value, q): rules.quarter_period_month(f, q) for f in Frequency for q in quarters}
+        self.default_thresholds = policy.default_thresholds
+        self._deadlines = {}
+
+    def deadline(self, quarter, unit, program):
+        key = (quarter, unit, program)
+        if key not in self._deadlines:
+            self._deadlines[key] = self.calendar.deadline(quarter, unit, program)
+        return self._deadlines[key]
 
 
 def _chunk_results(chunk, context, failures):
-    """The results of a chunk of indicators; each one that cannot be computed goes to `failures`."""
+    """The result rows of a chunk of indicators; each one that cannot be computed goes to `failures`.
+    The reads drop the models' Meta.ordering, which joined indicator, matrix and objective to sort."""
     fiscal_year = context.fiscal_year
-    ids = [row[0] for row in chunk]
+    # The chunk's ids are consecutive in pk order: a range reads them without a 2,000-item IN list
+    # (rows of other indicators in the range are read and ignored).
+    first, last = chunk[0][0], chunk[-1][0]
     targets = {
         (indicator_id, month): (pk, value)
         for pk, indicator_id, month, value in Target.objects.filter(
-            indicator_id__in=ids, fiscal_year=fiscal_year, month__in=context.months
-        ).values_list("pk", "indicator_id", "month", "value")
+            indicator_id__gte=first, indicator_id__lte=last, fiscal_year=fiscal_year, month__in=context.months
+        ).order_by().values_list("pk", "indicator_id", "month", "value")
     }
     adjustments = defaultdict(list)
     for target_id, pk, value, decided_at in TargetAdjustment.objects.filter(
-        target__indicator_id__in=ids, target__fiscal_year=fiscal_year, target__month__in=context.months,
-        status=AdjustmentStatus.APROBADO,
-    ).values_list("target_id", "pk", "value", "decided_at"):
+        target__indicator_id__gte=first, target__indicator_id__lte=last, target__fiscal_year=fiscal_year,
+        target__month__in=context.months, status=AdjustmentStatus.APROBADO,
+    ).order_by().values_list("target_id", "pk", "value", "decided_at"):
         adjustments[target_id].append((decided_at, pk, value))
     progress = {
         (indicator_id, month): (pk, value, status, submitted_at)
         for pk, indicator_id, month, value, status, submitted_at in Progress.objects.filter(
-            indicator_id__in=ids, fiscal_year=fiscal_year, month__in=context.months, state__isnull=True,
-            status__in=REPORTED,
-        ).values_list("pk", "indicator_id", "month", "value", "status", "submitted_at")
+            indicator_id__gte=first, indicator_id__lte=last, fiscal_year=fiscal_year, month__in=context.months,
+            state__isnull=True, status__in=REPORTED,
+        ).order_by().values_list("pk", "indicator_id", "month", "value", "status", "submitted_at")
     }
     results = []
     for row in chunk:
@@ -152,10 +171,10 @@ def _reason(exc, indicator_id, quarter):
 def _result(row, quarter, context, targets, adjustments, progress):
     """One indicator's result in one quarter, or None when it has no period (or no meta) in it."""
     pk, frequency, direction, indicator_type, green_yellow, yellow_red, program, unit, level = row
-    month = rules.quarter_period_month(frequency, quarter)
+    month = context.period_month[frequency, quarter]
     if month is None:
         return None
-    limits = rules.thresholds(indicator_type, green_yellow, yellow_red, context.policy.default_thresholds)
+    limits = rules.thresholds(indicator_type, green_yellow, yellow_red, context.default_thresholds)
     target = targets.get((pk, month))
     meta, adjustment_id = rules.meta_vigente(target[1], adjustments[target[0]]) if target else (None, None)
     if not rules.measured_in_year(frequency, meta is not None):
@@ -164,21 +183,18 @@ def _result(row, quarter, context, targets, adjustments, progress):
     # Values stored before the bound existed may be outside it: that result fails, the others do not.
     _within_bound("La meta vigente", month, meta)
     _within_bound("El avance", month, avance[1] if avance else None)
-    deadline = context.calendar.deadline(quarter, unit, program)
+    deadline = context.deadline(quarter, unit, program)
     outcome = rules.quarter_outcome(
         meta, meta is not None, avance is not None, avance[1] if avance else None, direction, limits,
         context.as_of < deadline, context.policy.descending_ratio,
     )
     submitted_at = avance[3] if avance else None
-    return QuarterResult(
-        indicator_id=pk, fiscal_year=context.fiscal_year, quarter=quarter, program_id=program,
-        responsible_unit_id=unit, level=level, month=month, meta=meta, adjustment_id=adjustment_id,
-        avance=avance[1] if avance else None, progress_id=avance[0] if avance else None,
-        compliance=outcome.cumplimiento, semaforo=outcome.semaforo or "", status=outcome.estado,
-        green_yellow=limits[0], yellow_red=limits[1], reported=avance is not None,
-        approved=bool(avance and avance[2] == ProgressStatus.APROBADO),
-        on_time=None if submitted_at is None else submitted_at < deadline,
-        computed_at=context.computed_at,
+    # In bulk_write.COLUMNS order.
+    return (
+        pk, context.fiscal_year, quarter, program, unit, level, month, meta, adjustment_id,
+        avance[1] if avance else None, avance[0] if avance else None, outcome.cumplimiento, outcome.semaforo or "",
+        outcome.estado, limits[0], limits[1], avance is not None, bool(avance and avance[2] == ProgressStatus.APROBADO),
+        None if submitted_at is None else submitted_at < deadline, context.computed_at,
     )
 
 
@@ -189,82 +205,6 @@ def _store_failures(fiscal_year, quarters, indicator_ids, failures):
         stored = stored.filter(indicator_id__in=indicator_ids)
     stored.delete()
     ResultFailure.objects.bulk_create(failures, batch_size=CHUNK)
-
-
-class ExactSum(Sum):
-    """SUM, exact on PostgreSQL's numeric. SQLite's SUM of integers raises on overflow, so there it
-    is TOTAL (floating point, like SQLite's decimals: exact while the total stays under 2^53)."""
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        return super().as_sqlite(compiler, connection, function="TOTAL", **extra_context)
-
-
-GROUPS = {
-    QuarterAggregate.Scope.PROGRAMA: "program_id",
-    QuarterAggregate.Scope.UR: "responsible_unit_id",
-    QuarterAggregate.Scope.NIVEL: "level",
-}
-
-WITH_META = ~Q(status=rules.Estado.SIN_META)
-COUNTS = {  # prefixed: several names are also fields of QuarterResult
-    "n_indicators": Count("pk"),
-    "n_with_meta": Count("pk", filter=WITH_META),
-    "n_reported": Count("pk", filter=WITH_META & Q(reported=True)),
-    "n_approved": Count("pk", filter=WITH_META & Q(approved=True)),
-    "n_verde": Count("pk", filter=Q(semaforo=rules.Semaforo.VERDE)),
-    "n_amarillo": Count("pk", filter=Q(semaforo=rules.Semaforo.AMARILLO)),
-    "n_rojo": Count("pk", filter=Q(semaforo=rules.Semaforo.ROJO)),
-    "n_gris": Count("pk", filter=Q(semaforo=rules.Semaforo.GRIS)),
-    "n_with_compliance": Count("compliance"),
-    # Whole hundredths keep the sum exact: on PostgreSQL at any size, and on SQLite (whose decimals
-    # are floating point) while it stays under 2^53. An integer cast overflowed with one extreme c.
-    "n_compliance_hundredths": ExactSum(Cast(Round(F("compliance") * 100), DecimalField(
-        max_digits=rules.COMPLIANCE_SUM_MAX_DIGITS, decimal_places=0))),
-    "n_submitted": Count("pk", filter=WITH_META & Q(reported=True, on_time__isnull=False)),
-    "n_on_time": Count("pk", filter=WITH_META & Q(reported=True, on_time=True)),
-}
-COUNTERS = [name[2:] for name in COUNTS]
-TOTALS = {f"n_{name}": ExactSum(name) if name == "compliance_hundredths" else Sum(name) for name in COUNTERS}
-
-
-def _store_aggregates(fiscal_year, quarters, computed_at, indicator_ids=None):
-    """Recompute the aggregates of the quarters: one grouped query per scope (with `indicator_ids`,
-    only the groups those indicators belong to); the total is the sum of the nivel rows."""
-    results = QuarterResult.objects.filter(fiscal_year=fiscal_year, quarter__in=quarters)
-    stored = QuarterAggregate.objects.filter(fiscal_year=fiscal_year, quarter__in=quarters)
-    touched = None
-    if indicator_ids is not None:
-        columns = list(zip(*sed_indicators(fiscal_year).filter(pk__in=indicator_ids).values_list(
-            "matrix__program", "responsible_unit", "objective__level"
-        ))) or [(), (), ()]
-        touched = dict(zip(GROUPS.values(), columns))
-    replaced = Q(scope=QuarterAggregate.Scope.TOTAL)
-    aggregates = []
-    for scope, group in GROUPS.items():
-        query = results
-        if touched is None:
-            replaced |= Q(scope=scope)
-        else:
-            query = query.filter(**{f"{group}__in": touched[group]})
-            replaced |= Q(scope=scope, **{f"{group}__in": touched[group]})
-        rows = query.values("quarter", group).annotate(**COUNTS).order_by("quarter", group)
-        aggregates.extend(_aggregate(fiscal_year, scope, {group: row[group]}, row, computed_at) for row in rows)
-    stored.filter(replaced).delete()
-    QuarterAggregate.objects.bulk_create(aggregates, batch_size=CHUNK)
-    totals = stored.filter(scope=QuarterAggregate.Scope.NIVEL).values("quarter").annotate(**TOTALS).order_by("quarter")
-    QuarterAggregate.objects.bulk_create(
-        _aggregate(fiscal_year, QuarterAggregate.Scope.TOTAL, {}, row, computed_at) for row in totals
-    )
-
-
-def _aggregate(fiscal_year, scope, key, row, computed_at):
-    counters = {name: row[f"n_{name}"] or 0 for name in COUNTERS}
-    return QuarterAggregate(
-        fiscal_year=fiscal_year, quarter=row["quarter"], scope=scope, computed_at=computed_at, **key, **counters,
-        mean_compliance=rules.mean_of_hundredths(counters["compliance_hundredths"], counters["with_compliance"]),
-        completeness=rules.percentage(counters["reported"], counters["with_meta"]),
-        timeliness=rules.percentage(counters["on_time"], counters["submitted"]),
-    )
 
 
 def compute_year(fiscal_year, quarters=rules.QUARTERS, as_of=None, on_progress=None):

@@ -1,10 +1,11 @@
 """Filters of the review queue (django-filter). Choices only offer what the scoped queryset holds."""
 
 import django_filters
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from common.search import fold, folded
+from compliance.models import QuarterResult
 from compliance.tables import readings_for
 from indicators import rules
 from indicators.choices import Direction, Frequency
@@ -35,8 +36,8 @@ class ReviewFilter(django_filters.FilterSet):
     estado = django_filters.ChoiceFilter(
         field_name="status", label=_("Estado"), choices=ProgressStatus.choices, empty_label=_("Todos")
     )
-    # Declared last on purpose: filters run in this order and the semáforo is read row by row in
-    # Python, so it should only see what the other filters left.
+    # Declared last on purpose: filters run in this order, and the avances without a stored result
+    # of their own are read in Python, so it should only see what the other filters left.
     semaforo = django_filters.ChoiceFilter(
         label=_("Semáforo"), choices=SEMAFORO_CHOICES, method="filter_semaforo", empty_label=_("Todos")
     )
@@ -57,10 +58,15 @@ class ReviewFilter(django_filters.FilterSet):
         return queryset.filter(month__in=rules.quarter_months(int(value)))
 
     def filter_semaforo(self, queryset, name, value):
+        """The same reading as `readings_for`: an avance its quarterly result was computed from is
+        filtered in SQL on that result; only the others (drafts, months inside the quarter,
+        entidades, results not recomputed yet) are read one by one."""
         wanted = None if value == NO_META else value
-        rows = list(queryset.select_related("indicator"))
-        readings = readings_for(rows)
-        return queryset.filter(pk__in=[p.pk for p in rows if readings[p.pk].semaforo == wanted])
+        own = QuarterResult.objects.filter(progress=OuterRef("pk"), month=OuterRef("month"))
+        rest = list(queryset.filter(~Exists(own)).select_related("indicator"))
+        readings = readings_for(rest)
+        computed = [p.pk for p in rest if readings[p.pk].semaforo == wanted]
+        return queryset.filter(Exists(own.filter(semaforo=wanted or "")) | Q(pk__in=computed))
 
 
 class IndicatorFilter(django_filters.FilterSet):

@@ -9,6 +9,8 @@ from programs.scope import programs_for, units_and_programs
 
 
 def results_for(user):
+    if is_administrator(user):  # the plain table (see reporting.scope.progress_for)
+        return QuarterResult.objects.all()
     return QuarterResult.objects.filter(indicator__in=indicators_for(user))
 
 

@@ -23,9 +23,10 @@ LEVELS = [(Level.FIN, "F"), (Level.PROPOSITO, "P"), (Level.COMPONENTE, "C1"), (L
 PROGRAMS_PER_BATCH = 50
 
 
-def build_synthetic_year(fiscal_year, indicators, programs=None, seed=2024):
+def build_synthetic_year(fiscal_year, indicators, programs=None, seed=2024, first_program=0):
     """Create `indicators` indicators over `programs` programmes (default N / 15) with metas and
-    avances for every period. Returns the ids of the indicators."""
+    avances for every period. Returns the ids of the indicators. Programmes are numbered from
+    `first_program`, so that a second call adds to the same ejercicio."""
     programs = programs or max(1, indicators // 15)
     rng = random.Random(seed)
     ramo, _ = Ramo.objects.get_or_create(clave=SYNTHETIC_RAMO, defaults={"name": "Ramo sintético (ficticio)"})
@@ -37,8 +38,9 @@ def build_synthetic_year(fiscal_year, indicators, programs=None, seed=2024):
     ]
     ids = []
     per_program = [indicators // programs + (1 if p < indicators % programs else 0) for p in range(programs)]
-    for start in range(0, programs, PROGRAMS_PER_BATCH):
-        batch = range(start, min(start + PROGRAMS_PER_BATCH, programs))
+    per_program = dict(zip(range(first_program, first_program + programs), per_program))
+    for start in range(first_program, first_program + programs, PROGRAMS_PER_BATCH):
+        batch = range(start, min(start + PROGRAMS_PER_BATCH, first_program + programs))
         ids.extend(_build_batch(fiscal_year, ramo, units, batch, per_program, rng))
     return ids
 

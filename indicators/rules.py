@@ -1,8 +1,8 @@
 """The rules of docs/reglas.md that decide numbers. Every other module calls these; none re-implements them."""
 
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal, localcontext
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext_lazy as _
@@ -38,6 +38,7 @@ MAX_VALUE = Decimal(10) ** MAX_DIGITS  # exclusive: 999,999,999,999,999 is the l
 LARGEST = MAX_VALUE - 1
 VALUE_PLACES = Decimal(1).scaleb(-MAX_DECIMALS)  # derived values are kept with 6 decimals
 SMALLEST = VALUE_PLACES  # the smallest |value| other than 0
+SAFE_MAGNITUDE = Decimal(10) ** (MAX_DIGITS - MAX_DECIMALS)  # below it, 6 decimals always fit in 15 figures
 # The largest |c| from bounded A and M is A = 999,999,999,999,999 against M = −0.000001:
 # 100 + (A − M) / |M| × 100 = LARGEST × 10^8 + 200, under 10^23.
 COMPLIANCE_INTEGER_DIGITS = MAX_DIGITS + MAX_DECIMALS + 2
@@ -69,6 +70,8 @@ def number_problem(number):
     decimals together) and at most 6 decimals. Never rounded to fit."""
     if not number.is_finite():
         return "no es un número finito"
+    if number.as_tuple().exponent >= -MAX_DECIMALS and abs(number) < SAFE_MAGNITUDE:
+        return None  # the common case, without counting figures: at most 9 integer digits and 6 decimals
     count, decimals = figures(number)
     if decimals > MAX_DECIMALS:
         return f"tiene {decimals} decimales; se admiten a lo más {MAX_DECIMALS}"
@@ -196,7 +199,7 @@ def quarter_period_month(frequency, quarter):
 
 def measured_in_year(frequency, has_meta_in_year):
     """Indicators measured less often than yearly only have periods in the years with a meta."""
-    return Frequency(frequency) not in LESS_THAN_YEARLY or has_meta_in_year
+    return has_meta_in_year or frequency not in LESS_THAN_YEARLY  # the choices hash as their text
 
 
 def quarter_close(fiscal_year, quarter):
@@ -300,8 +303,7 @@ class Estado:
                (SIN_REPORTE, _("Sin reporte"))]
 
 
-@dataclass(frozen=True)
-class QuarterOutcome:
+class QuarterOutcome(NamedTuple):  # a tuple: one is built for every result of a full recompute
     estado: str
     cumplimiento: Decimal | None = None
     semaforo: str | None = None

@@ -24,9 +24,12 @@ CATALOGS = {
     "FRECUENCIA": _table(Frequency.values),
     "SENTIDO": _table(Direction.values, {"Constante": Direction.REGULAR}),
     "ACUMULADO": _table(Accumulation.values, {"Periódica": Accumulation.PERIODICO, "Acumulada": Accumulation.ACUMULADO}),
-    "TIPO_INDICADOR": _table(IndicatorType.values),
+    # Spellings seen in Hacienda's open-data file.
+    "TIPO_INDICADOR": _table(IndicatorType.values, {"De Gestión": IndicatorType.GESTION,
+                                                    "Estratgico": IndicatorType.ESTRATEGICO}),
     "TIPO_RELATIVO": _table(ValueType.values, {"Porcentual": ValueType.PORCENTAJE}),
-    "DIMENSION": _table(Dimension.values),
+    "DIMENSION": _table(Dimension.values, {"Eificacia": Dimension.EFICACIA, "Eficiciencia": Dimension.EFICIENCIA,
+                                           "Económica": Dimension.ECONOMIA, "0": ""}),
     "UNIDAD_MEDIDA": _table(
         ValueType.values,
         {"Persona": "Persona", "Pesos": "Pesos", "Unidad": "Unidad", "Proyecto": "Proyecto", "Documento": "Documento"},
@@ -34,11 +37,19 @@ CATALOGS = {
 }
 
 # Catalogs whose unrecognised values are errors; the others keep what was written.
-CLOSED_CATALOGS = {"DESC_NIVEL", "FRECUENCIA", "SENTIDO", "ACUMULADO", "TIPO_INDICADOR"}
+CLOSED_CATALOGS = {"DESC_NIVEL", "FRECUENCIA", "SENTIDO", "ACUMULADO"}
+
+# What an open catalog's unrecognised value means, when more than being kept.
+KEPT = "se conserva como se escribió"
+KEPT_NOTES = {
+    # rules.thresholds: any tipo but Estratégico takes Gestión's default thresholds
+    "TIPO_INDICADOR": f"{KEPT}; el semáforo usa los umbrales por omisión de Gestión del ejercicio",
+}
 
 
 def canonical(column, raw):
-    """The canonical spelling of a catalog value, or None when it is not recognised."""
+    """The canonical spelling of a catalog value ("" for a value that means empty), or None when it is
+    not recognised."""
     return CATALOGS[column].get(fold(raw))
 
 

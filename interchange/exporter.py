@@ -101,11 +101,11 @@ def _rows(fiscal_year, ids, months, header, only_approved, by_state, warnings):
         targets, progress = period_values(fiscal_year, batch, only_approved)
         states = _state_progress(fiscal_year, batch, months, statuses_for(only_approved)) if by_state else {}
         for indicator in batch:
-            cells = _ficha_cells(indicator)
+            cells = ficha_cells(indicator)
             results = {}
             for month in months:
                 target, item = targets[indicator.pk].get(month), progress[indicator.pk].get(month)
-                cells.update(_month_cells(month, target, item))
+                cells.update(month_cells(month, target, item))
                 results[month] = period_outcome(indicator, target, item, policy)
                 warnings.extend(_warnings(indicator, fiscal_year, month, target, item, results[month]))
             cells.update(_cp_cells(indicator))
@@ -134,9 +134,9 @@ def _state_progress(fiscal_year, indicators, months, statuses):
 def _state_rows(indicator, by_state, header):
     rows = []
     for state in sorted(by_state, key=lambda s: s.clave):
-        cells = {**_ficha_cells(indicator), "ID_ENTIDAD_FEDERATIVA": state.clave, "ENTIDAD_FEDERATIVA": state.name}
+        cells = {**ficha_cells(indicator), "ID_ENTIDAD_FEDERATIVA": state.clave, "ENTIDAD_FEDERATIVA": state.name}
         for month, item in by_state[state].items():
-            cells.update(_month_cells(month, None, item))
+            cells.update(month_cells(month, None, item))
         rows.append([cells.get(column, "") for column in header])
     return rows
 
@@ -147,7 +147,7 @@ def _text(value):
     return str(value) if isinstance(value, int) else plain_number(value)
 
 
-def _ficha_cells(indicator):
+def ficha_cells(indicator):
     program = indicator.matrix.program
     objective = indicator.objective
     return {
@@ -176,7 +176,7 @@ def _quantity(prefix, holder):
     return {prefix: _text(holder.value), f"{prefix}_NUM": _text(holder.numerator), f"{prefix}_DEN": _text(holder.denominator)}
 
 
-def _month_cells(month, target, progress):
+def month_cells(month, target, progress):
     cells = {}
     if target is not None and (target.value is not None or target.numerator is not None):
         cells.update(_quantity(layout.meta(month), target))

@@ -56,3 +56,40 @@ COLUMNS = FICHA_COLUMNS + [c for n in MONTHS for c in month_columns(n)] + CP_COL
 RESULT_COLUMNS = [c for n in MONTHS for c in (f"CUMPLIMIENTO_MES{n}", f"SEMAFORO_MES{n}")]
 
 REQUIRED_COLUMNS = ["CICLO", "ID_RAMO", "ID_UR", "ID_PP", "ID_INDICADOR", "NOMBRE_INDICADOR", "FRECUENCIA", "SENTIDO"]
+
+# Other spellings of our columns, one data table: header as written → our name. An alias is used only
+# when the file lacks our name (a file with both reads ours and ignores the alias). The name columns of
+# Hacienda's open-data file are not confirmed; these are the candidates (docs/intercambio.md).
+COLUMN_ALIASES = {
+    "DESC_INDICADOR": "NOMBRE_INDICADOR",
+    "NOMBRE_DEL_INDICADOR": "NOMBRE_INDICADOR",
+    "DEFINICION_DEL_INDICADOR": "DEFINICION_INDICADOR",
+    "METODO_DE_CALCULO": "METODO_CALCULO",
+    "METODO_CALCULO_INDICADOR": "METODO_CALCULO",
+    "AVANCE_ENERO_MAYO_OTROS_MOTIVO": "AVANCE_ENERO_MAYO_OTROS_MOTIVOS",
+}
+
+# Columns of Hacienda's open-data file that SIMIR reads past without storing (no error, one note).
+HACIENDA_COLUMNS = [
+    "ID_ENTIDAD_FEDERATIVA", "ENTIDAD_FEDERATIVA", "ID_MUNICIPIO", "MUNICIPIO",
+    "GPO_FUNCIONAL", "DESC_GPO_FUNCIONAL", "ID_FUNCION", "DESC_FUNCION", "ID_SUBFUNCION", "DESC_SUBFUNCION",
+    "ID_AI", "DESC_AI", "MODALIDAD_PP",
+    "ID_PND", "DESC_PND", "OBJETIVO_PND", "PROGRAMA_PND", "DESC_PROGRAMA_PND", "OBJETIVO_PROGRAMA_PND",
+    "DESC_OBJETIVO_PROGRAMA_PND", "OBJETIVO_ESTRATEGICO", "INDICADOR_PND", "ID_INDICADOR_CICLO_ANTERIOR",
+    "JUSTIFICACION_AJUSTE_ENERO_MAY", "AVANCE_ENERO_MAYO_CAUSA", "AVANCE_ENERO_MAYO_EFECTO",
+    "AVANCE_ENERO_MAYO_OTROS_MOTIVOS",
+]
+
+
+def canonical_header(names):
+    """The header with aliases read as our names; returns (names, {our name: as written})."""
+    present = set(names)
+    renamed = {}
+    result = []
+    for name in names:
+        target = COLUMN_ALIASES.get(name)
+        if target and target not in present and target not in renamed:
+            renamed[target] = name
+            name = target
+        result.append(name)
+    return result, renamed

@@ -1,11 +1,9 @@
 """Validating the rows of an interchange file into typed records, collecting every error."""
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from common.ids import parse_int
@@ -13,10 +11,8 @@ from common.text import validate_single_line
 from indicators import rules
 from indicators.models import JUSTIFICATION_MAX
 from interchange import layout
-from interchange.catalogs import CLOSED_CATALOGS, allowed_values, canonical
-from programs.models import LEVEL_BY_ID, Level, Objective
-
-CONTROL_CHARACTERS_REMOVED = "se quitaron caracteres de control"
+from interchange.catalogs import CLOSED_CATALOGS, KEPT, KEPT_NOTES, allowed_values, canonical
+from programs.models import LEVEL_BY_ID, Level
 
 # Years an ejercicio or a línea base may have; beyond them a cell is a typing error, not a year.
 FIRST_YEAR, LAST_YEAR = 1900, 2200
@@ -74,42 +70,19 @@ class IndicatorRow:
         return f"{self.modalidad}{self.program_number:03d}"
 
 
-class ImportErrors(Exception):
-    def __init__(self, errors, truncated=False):
-        super().__init__(f"{'más de ' if truncated else ''}{len(errors)} errores")
-        self.errors = errors
-        self.truncated = truncated  # validation stopped at SIMIR_IMPORT_MAX_ERRORS
-
-
-class _TooManyErrors(Exception):
-    pass
-
-
-class _Errors(list):
-    """Every error is kept until the report, so a file full of bad cells would fill memory: past the
-    limit the validation stops (wherever the error is appended)."""
-
-    def __init__(self, limit):
-        super().__init__()
-        self.limit = limit
-
-    def append(self, message):
-        if self.limit is not None and len(self) >= self.limit:
-            raise _TooManyErrors
-        super().append(message)
-
-
 class RowReader:
-    """Reads the cells of one row, recording an error per bad cell instead of stopping."""
+    """Reads the cells of one row, recording an error per bad cell instead of stopping. `sink` takes
+    the errors (`error(number, column, message)`) and avisos (`warn`), counts the normalisations
+    (`notes`) and says whether a source's own arithmetic must agree (`strict`)."""
 
-    def __init__(self, number, cells, errors, notes):
+    def __init__(self, number, cells, sink):
         self.number = number
         self.cells = cells
-        self.errors = errors
-        self.notes = notes
+        self.sink = sink
+        self.notes = sink.notes
 
     def error(self, column, message):
-        self.errors.append(f"fila {self.number}, columna {column}: {message}")
+        self.sink.error(self.number, column, message)
 
     def text(self, column, required=False, max_length=None):
         value = self.cells.get(column, "")
@@ -159,7 +132,7 @@ class RowReader:
             if column in CLOSED_CATALOGS:
                 self.error(column, f"«{raw}» no es un valor válido; se admite: {allowed_values(column)}.")
                 return ""
-            self.notes[("se conserva como se escribió", column, raw, raw)] += 1
+            self.notes[(KEPT_NOTES.get(column, KEPT), column, raw, raw)] += 1
             return raw
         if value != raw:
             self.notes[("normalizado", column, raw, value)] += 1
@@ -187,47 +160,16 @@ class RowReader:
             self.error(f"{column}_DEN", f"el denominador es 0 y el numerador ({numerator}) no; no hay cociente.")
             return None
         if value is not None and not rules.agrees_with(value, derived):
-            self.error(
-                column,
-                f"el valor {value} no coincide con {column}_NUM / {column}_DEN × {factor} = {derived}.",
-            )
-            return None
+            disagreement = f"el valor {value} no coincide con {column}_NUM / {column}_DEN × {factor} = {derived}"
+            if self.sink.strict:
+                self.error(column, f"{disagreement}.")
+                return None
+            # The figure Hacienda published is the official one: kept as printed, with its own
+            # numerador/denominador, and said (docs/intercambio.md, «Meses, numerador y denominador»).
+            self.sink.warn(self.number, column, f"{disagreement} ({numerator} / {denominator}); "
+                                                f"se importa como se imprimió, {value}.")
+            return Quantity(value, numerator, denominator)
         return Quantity(derived, numerator, denominator)
-
-
-def parse_rows(sheet):
-    """Validate every row; returns (rows, notes) or raises ImportErrors listing every problem (the
-    first SIMIR_IMPORT_MAX_ERRORS of them)."""
-    errors = _Errors(settings.SIMIR_IMPORT_MAX_ERRORS)
-    notes = Counter()
-    try:
-        header_errors(sheet.header, errors, notes)
-        if errors:
-            raise ImportErrors(list(errors))
-        parsed = [parse_row(number, cells, errors, notes) for number, cells in sheet.rows]
-        cross_row_errors(parsed, errors)
-        notes.update({(CONTROL_CHARACTERS_REMOVED, column, "", ""): rows for column, rows in sheet.stripped.items()})
-    except _TooManyErrors:
-        raise ImportErrors(list(errors), truncated=True) from None
-    if errors:
-        raise ImportErrors(list(errors))
-    return parsed, notes
-
-
-def header_errors(header, errors, notes):
-    seen = Counter(header)
-    for name, count in seen.items():
-        if name and count > 1:
-            errors.append(f"fila 1, columna {name}: el encabezado aparece {count} veces.")
-    for name in layout.REQUIRED_COLUMNS:
-        if name not in seen:
-            errors.append(f"fila 1, columna {name}: falta esta columna obligatoria.")
-    if "ID_NIVEL" not in seen and "DESC_NIVEL" not in seen:
-        errors.append("fila 1, columna DESC_NIVEL: falta; se necesita ID_NIVEL o DESC_NIVEL.")
-    known = set(layout.COLUMNS) | set(layout.RESULT_COLUMNS)
-    for name in header:
-        if name and name not in known:
-            notes[("columna desconocida, se ignora", name, "", "")] += 1
 
 
 def parse_level(reader):
@@ -266,8 +208,8 @@ def parse_program(reader):
     return letter, int(match.group(2))
 
 
-def parse_row(number, cells, errors, notes):
-    reader = RowReader(number, cells, errors, notes)
+def parse_row(number, cells, sink):
+    reader = RowReader(number, cells, sink)
     fiscal_year = reader.year("CICLO", required=True)
     modalidad, program_number = parse_program(reader)
     level = parse_level(reader)
@@ -289,7 +231,7 @@ def parse_row(number, cells, errors, notes):
         "calculation_method": reader.text("METODO_CALCULO"),
         "value_type": value_type,
         "frequency": frequency,
-        "indicator_type": reader.catalog("TIPO_INDICADOR"),
+        "indicator_type": reader.catalog("TIPO_INDICADOR", max_length=20),
         "dimension": reader.catalog("DIMENSION", max_length=100),
         "unit_of_measure": reader.catalog("UNIDAD_MEDIDA", max_length=200),
         "direction": reader.catalog("SENTIDO", required=True),
@@ -382,50 +324,3 @@ def parse_month(reader, month, frequency, factor):
     ):
         reader.error(layout.adjustment_justification(month), f"hay justificación de ajuste pero no hay meta ajustada en el mes {month}.")
     return data
-
-
-def cross_row_errors(rows, errors):
-    """Checks that need the whole file: repeated indicators, consistent objectives, known parents."""
-    first_row = {}
-    objectives = {}
-    for row in rows:
-        key = (row.fiscal_year, row.indicator_id)
-        if row.indicator_id and key in first_row:
-            errors.append(
-                f"fila {row.number}, columna ID_INDICADOR: el indicador {row.indicator_id} del ciclo "
-                f"{row.fiscal_year} ya aparece en la fila {first_row[key]}."
-            )
-        first_row.setdefault(key, row.number)
-        if row.objective and row.level:
-            objective_key = (*row.program_key, row.objective)
-            seen = objectives.setdefault(objective_key, (row.level, row.parent_objective, row.number))
-            if seen[0] != row.level:
-                errors.append(
-                    f"fila {row.number}, columna DESC_NIVEL: el objetivo {row.objective} es {seen[0]} "
-                    f"en la fila {seen[2]} y aquí {row.level}."
-                )
-            elif row.parent_objective and seen[1] and seen[1] != row.parent_objective:
-                errors.append(
-                    f"fila {row.number}, columna ID_OBJETIVO_PADRE: el objetivo {row.objective} tiene padre "
-                    f"{seen[1]} en la fila {seen[2]} y aquí {row.parent_objective}."
-                )
-    for row in rows:
-        if row.program_number is None or row.fiscal_year is None:
-            continue  # the row already has an error naming the bad cell
-        if row.parent_objective and (*row.program_key, row.parent_objective) not in objectives:
-            if not stored_objective_exists(row.program_key, row.parent_objective):
-                errors.append(
-                    f"fila {row.number}, columna ID_OBJETIVO_PADRE: el objetivo padre {row.parent_objective} "
-                    f"no está en el archivo ni registrado para {row.program_clave} {row.fiscal_year}."
-                )
-
-
-def stored_objective_exists(program_key, clave):
-    fiscal_year, ramo, modalidad, number = program_key
-    return Objective.objects.filter(
-        matrix__program__fiscal_year=fiscal_year,
-        matrix__program__ramo__clave=ramo,
-        matrix__program__modalidad=modalidad,
-        matrix__program__number=number,
-        clave=clave,
-    ).exists()

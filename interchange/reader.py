@@ -17,6 +17,7 @@ from django.conf import settings
 
 from common.formula_safety import restore
 from common.text import strip_control_characters
+from interchange.layout import canonical_header
 from interchange.xlsx_inspection import EXCEL_MAX_ROWS, RefusedWorkbook, TooManyRows, XlsxLimits, inspect_xlsx
 
 # Tried in this order on the whole file; Latin-1 decodes any byte, so it always ends the search.
@@ -26,6 +27,7 @@ CHUNK = 1024 * 1024
 # A CSV record is kept whole until it ends (quoted fields may span lines): this bounds one record.
 MAX_RECORD_CHARS = 1024 * 1024
 MAX_COLUMNS = 16_384  # Excel's own maximum (XFD)
+NBSP = "\u00a0"
 FROM_SETTINGS = object()  # a limit not given: the configured one (None means no limit)
 
 
@@ -43,6 +45,9 @@ class Sheet:
     encoding: str  # what was used to read it, for the report
     # column → rows whose control characters were removed; complete once `rows` is read through
     stripped: Counter = field(default_factory=Counter)
+    # column → rows whose non-breaking spaces became spaces; complete once `rows` is read through
+    spaced: Counter = field(default_factory=Counter)
+    renamed: dict = field(default_factory=dict)  # our column name → the alias the file wrote
     _release: object = field(default=None, repr=False)
 
     def close(self):
@@ -81,9 +86,11 @@ def too_many_rows(max_rows):
     return f"El archivo tiene más de {max_rows:,} filas de datos; el máximo es {max_rows:,}."
 
 
-def _rows(records, header, max_rows, stripped, last_row=None):
+def _rows(records, header, max_rows, stripped, spaced, last_row=None):
     """Number the records from 2, stop past the limits, keep only named and non-empty cells.
-    Control characters (NUL, …; not tab, LF or CR) carry nothing: they go, and `stripped` says where."""
+    Control characters (NUL, …; not tab, LF or CR) carry nothing: they go, and `stripped` says where.
+    A non-breaking space (Hacienda's texts have them) is a space to every reader: `spaced` says where.
+    Line breaks inside a text are kept."""
     columns = [(i, name) for i, name in enumerate(header) if name]
     for number, record in enumerate(records, start=2):
         if max_rows is not None and number - 1 > max_rows:
@@ -97,6 +104,9 @@ def _rows(records, header, max_rows, stripped, last_row=None):
                 clean = strip_control_characters(raw)
                 if clean != raw:
                     stripped[name] += 1
+                if NBSP in clean:
+                    clean = clean.replace(NBSP, " ")
+                    spaced[name] += 1
                 text = restore(clean.strip())
                 if text:
                     cells[name] = text
@@ -107,10 +117,10 @@ def _rows(records, header, max_rows, stripped, last_row=None):
 def _header(record):
     if len(record) > MAX_COLUMNS:
         raise UnreadableFile(f"El encabezado tiene {len(record):,} columnas; el máximo es {MAX_COLUMNS:,}.")
-    header = [strip_control_characters(name).strip().upper() for name in record]
+    header = [strip_control_characters(name).replace(NBSP, " ").strip().upper() for name in record]
     while header and not header[-1]:
         header.pop()
-    return header
+    return canonical_header(header)
 
 
 # CSV
@@ -194,13 +204,13 @@ def _open_csv(path, max_rows):
         first = next(records, None)
         if first is None:
             raise UnreadableFile("El archivo está vacío: falta el renglón de encabezados.")
-        header = _header(first)
+        header, renamed = _header(first)
     except BaseException:
         handle.close()
         raise
-    stripped = Counter()
-    return Sheet(header=header, rows=_closing(_rows(records, header, max_rows, stripped), handle.close), encoding=label,
-                 stripped=stripped,
+    stripped, spaced = Counter(), Counter()
+    rows = _closing(_rows(records, header, max_rows, stripped, spaced), handle.close)
+    return Sheet(header=header, rows=rows, encoding=label, stripped=stripped, spaced=spaced, renamed=renamed,
                  _release=handle.close)
 
 
@@ -260,7 +270,7 @@ def _open_xlsx(path, max_rows):
             header_rows.close()
         if first is None:
             raise UnreadableFile("La primera hoja del libro está vacía: falta el renglón de encabezados.")
-        header = _header([_cell_text(value) for value in first])
+        header, renamed = _header([_cell_text(value) for value in first])
     except UnreadableFile:
         workbook.close()
         raise
@@ -268,10 +278,10 @@ def _open_xlsx(path, max_rows):
         workbook.close()
         raise UnreadableFile(f"No se pudo leer el libro XLSX: {exc}") from exc
     records = _xlsx_records(sheet, len(header)) if header else iter(())
-    stripped = Counter()
-    rows = _rows(records, header, max_rows, stripped, last_row=EXCEL_MAX_ROWS)
+    stripped, spaced = Counter(), Counter()
+    rows = _rows(records, header, max_rows, stripped, spaced, last_row=EXCEL_MAX_ROWS)
     return Sheet(header=header, rows=_closing(rows, workbook.close), encoding="XLSX", stripped=stripped,
-                 _release=workbook.close)
+                 spaced=spaced, renamed=renamed, _release=workbook.close)
 
 
 def _xlsx_records(sheet, width):

@@ -1,8 +1,11 @@
 """Long jobs with progress: started by a service, run by a Celery task, polled by the page."""
 
 import logging
+import shutil
 import tempfile
+from contextlib import contextmanager
 from datetime import timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.core.files import File
@@ -16,6 +19,7 @@ from compliance.engine import compute_year
 from compliance.models import ResultFailure
 from indicators.scope import indicators_for
 from interchange.exports import render_export
+from interchange.upload import apply_upload
 from jobs.models import Job
 from programs.models import Program
 from programs.roles import is_administrator
@@ -39,7 +43,14 @@ def run(job_id):
         _set(job, status=Job.Status.ERROR, message=_("Error: %(error)s") % {"error": _readable(exc)},
              finished_at=timezone.now())
         raise
+    if isinstance(message, AwaitsConfirmation):
+        _set(job, status=Job.Status.POR_CONFIRMAR, progress=100, message=message)
+        return
     _set(job, status=Job.Status.TERMINADO, progress=100, finished_at=timezone.now(), message=message)
+
+
+class AwaitsConfirmation(str):
+    """A runner's message when its job stops until its author confirms it (an upload's dry run)."""
 
 
 def _readable(exc):
@@ -77,6 +88,7 @@ def _recompute(job):
 def _export(job):
     params = job.params
     programs = Program.objects.filter(pk__in=params["programas"]) if params["programas"] else None
+
     def progress(done, total):
         _set(job, progress=10 + done * 80 // total)
 
@@ -94,7 +106,49 @@ def _export(job):
     return "\n".join([summary, *export.warnings])
 
 
-RUNNERS = {Job.Kind.RECALCULO: _recompute, Job.Kind.EXPORTACION: _export}
+@contextmanager
+def local_copy(field_file):
+    """The stored file as a local path with its suffix (the reader needs both; storage may be remote)."""
+    with tempfile.NamedTemporaryFile(suffix=Path(field_file.name).suffix.lower()) as copy:
+        with field_file.open("rb") as stored:
+            shutil.copyfileobj(stored, copy)
+        copy.flush()
+        yield copy.name
+
+
+SIMULATION, CONFIRMATION = "simulacion", "confirmacion"  # the two runs of an upload job
+
+
+def _upload(job):
+    def progress(done, total):
+        _set(job, progress=int(done * 99 / total) if total else 99)
+
+    dry_run = job.params["etapa"] == SIMULATION
+    with local_copy(job.upload) as path:
+        report = apply_upload(path, job.created_by, job.params["ejercicio"], job.params["trimestre"],
+                              dry_run=dry_run, on_progress=progress)
+    outcome = report.as_params()
+    _set(job, params={**job.params, "simulacion" if dry_run else "resultado": outcome})
+    summary = "\n".join(upload_summary(outcome))
+    return AwaitsConfirmation(summary) if dry_run else summary
+
+
+def upload_summary(outcome):
+    """The lines that tell what an upload wrote (or, for its dry run, would write)."""
+    lines = [_("Avances: %(creados)d creados, %(actualizados)d actualizados, %(sin)d sin cambios; "
+               "%(filas)d filas leídas.") % {"creados": outcome["creados"], "actualizados": outcome["actualizados"],
+                                             "sin": outcome["sin cambios"], "filas": outcome["filas"]}]
+    if outcome["errores"]:
+        lines.append(ngettext("%(n)d error (sus filas no se guardaron):", "%(n)d errores (sus filas no se guardaron):",
+                              len(outcome["errores"]) + outcome["errores_no_listados"])
+                     % {"n": len(outcome["errores"]) + outcome["errores_no_listados"]})
+        lines += outcome["errores"]
+        if outcome["errores_no_listados"]:
+            lines.append(_("… y %(n)d más.") % {"n": outcome["errores_no_listados"]})
+    return lines
+
+
+RUNNERS = {Job.Kind.RECALCULO: _recompute, Job.Kind.EXPORTACION: _export, Job.Kind.CARGA: _upload}
 
 
 def clean_expired_exports(now=None):

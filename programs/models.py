@@ -232,6 +232,11 @@ class Objective(models.Model):
         related_name="children",
         verbose_name=_("objetivo padre"),
     )
+    # A parent named by an import before it was known; the import that brings it links the two.
+    pending_parent_clave = models.CharField(
+        _("ID del objetivo padre por enlazar"), max_length=30, blank=True,
+        help_text=_("El archivo importado nombró este padre, que aún no estaba registrado."),
+    )
     summary = models.TextField(_("resumen narrativo"), blank=True)
     assumptions = models.TextField(_("supuestos"), blank=True)
     verification_means = models.TextField(_("medios de verificación"), blank=True)

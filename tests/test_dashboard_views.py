@@ -281,6 +281,29 @@ def test_constant_number_of_queries_whatever_the_number_of_rows(demo, client, dj
             assert len(response.context["results"]) == results + 12
 
 
+def test_programme_table_pages_by_50_with_totals_of_every_programme(demo, client, django_user_model):
+    p999, _ = demo
+    coordinador = django_user_model.objects.get(username="coordinador")
+    login(client, "coordinador")
+    before = len(client.get(url(1)).context["program_rows"])
+    _grow(60, p999, coordinador)
+    first, second = client.get(url(1)), client.get(url(1), {"pagina": "2"})
+    total = before + 60
+    assert len(first.context["program_page"]) == 50 and len(second.context["program_page"]) == total - 50
+    assert first.context["program_totals"] == second.context["program_totals"]
+    assert first.context["program_totals"]["indicators"] == sum(r.indicators for r in first.context["program_rows"])
+    assert len(first.context["chart"]["labels"]) == 50
+    html = first.content.decode()
+    assert f"Programas 1 a 50 de {total}" in html and f"Total ({total} programas)" in html
+    assert '<a href="?pagina=2#por-programa">Siguiente »</a>' in html
+    # The drill-down link keeps the page, and a page past the end or not a number is a page.
+    chosen = second.context["program_page"][0]
+    assert f'href="?pagina=2&amp;programa={chosen.program_id}#detalle"' in second.content.decode()
+    assert client.get(url(1), {"pagina": "99"}).context["program_page"].number == 2
+    assert client.get(url(1), {"pagina": "-1"}).context["program_page"].number == 2
+    assert client.get(url(1), {"pagina": "x"}).context["program_page"].number == 1
+
+
 def test_dashboard_tables_export_as_shown(client):
     call_command("load_demo", stdout=io.StringIO(), stderr=io.StringIO())
     assert client.login(username="capturista_zzz", password="simir-demo-2024")

@@ -217,7 +217,8 @@ def screen_urls(demo):
     """Every web screen reachable by GET, with valid ids of the demo."""
     indicator, program = demo.indicator, demo.program
     urls = [reverse(name) for name in ("simir:desk", "simir:indicator_list", "simir:review_queue",
-                                       "simir:dashboard_latest", "simir:exports")]
+                                       "simir:dashboard_latest", "simir:exports", "simir:upload",
+                                       "simir:upload_template")]
     urls += [reverse("simir:indicator_detail", args=[indicator.pk]), reverse("simir:audit", args=[indicator.pk]),
              reverse("simir:audit_xlsx", args=[indicator.pk]), reverse("simir:capture_preview", args=[indicator.pk]),
              reverse("simir:capture", args=[2024, 1, program.pk]), reverse("simir:dashboard", args=[2024, 1]),

@@ -215,7 +215,7 @@ def test_a_file_with_ten_mistakes_lists_all_ten_and_writes_nothing(tmp_path, cap
     rows.append(base_row(ID_INDICADOR="990001", ID_PP="999", ID_MODALIDAD="P", META_MES12="1"))  # valid row
     path = write_csv(tmp_path / "errores.csv", rows)
     with pytest.raises(CommandError, match="El archivo tiene 10 errores; no se importó nada."):
-        call_command("import_sed", str(path))
+        call_command("import_sed", str(path), "--estricto")  # without it, AVANCE_MES6's disagreement is an aviso
     err = capsys.readouterr().err.splitlines()
     assert err == [message for _, message in TEN_MISTAKES]
     assert database_state() == before
@@ -226,9 +226,8 @@ def test_cross_row_mistakes_are_reported(tmp_path):
                                                                          ID_OBJETIVO_PADRE="C9")]
     with pytest.raises(ImportErrors) as excinfo:
         import_file(write_csv(tmp_path / "f.csv", rows))
-    assert excinfo.value.errors == [
+    assert excinfo.value.errors == [  # the unknown parent C9 is an aviso (tests/test_import_hacienda.py)
         "fila 3, columna ID_INDICADOR: el indicador 1001 del ciclo 2024 ya aparece en la fila 2.",
-        "fila 4, columna ID_OBJETIVO_PADRE: el objetivo padre C9 no está en el archivo ni registrado para S200 2024.",
     ]
 
 

@@ -31,7 +31,7 @@ def test_coordinator_recompute_runs_as_a_job_with_progress(demo, client, django_
     job = Job.objects.get()
     assert response.url == reverse("simir:job", args=[job.pk])
     status = client.get(reverse("simir:job_status", args=[job.pk])).json()
-    assert status == {"estado": "terminado", "avance": 100, "terminado": True, "archivo": None,
+    assert status == {"estado": "terminado", "avance": 100, "terminado": True, "archivo": None, "siguiente": None,
                       "mensaje": "Resultados calculados — T1: 18, T2: 20, T3: 19, T4: 21."}
     assert client.get(reverse("simir:job", args=[job.pk])).status_code == 200
 

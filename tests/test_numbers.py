@@ -121,6 +121,8 @@ BOUND = [
     ("1234567890.123456", f"tiene 16 cifras; {TOO_MANY}"),
     ("9999999999999999999999.999999", f"tiene 28 cifras; {TOO_MANY}"),
     ("1E+15", f"tiene 16 cifras; {TOO_MANY}"),
+    ("1000000000.000001", f"tiene 16 cifras; {TOO_MANY}"),  # just above the fast path's magnitude
+    ("999999999.9999999", "tiene 7 decimales; se admiten a lo más 6"),  # below it, one decimal too many
     ("12.1234567", "tiene 7 decimales; se admiten a lo más 6"),
     ("0.0000001", "tiene 7 decimales; se admiten a lo más 6"),
     ("NaN", "no es un número finito"),
@@ -140,6 +142,8 @@ def test_bound_constants():
 
 @pytest.mark.parametrize("text, reason", [
     ("1,000,000,000,000,000", f"tiene 16 cifras; {TOO_MANY}"),
+    ("1000000000.000001", f"tiene 16 cifras; {TOO_MANY}"),  # just above the fast path's magnitude
+    ("999999999.9999999", "tiene 7 decimales; se admiten a lo más 6"),  # below it, one decimal too many
     ("12.1234567", "tiene 7 decimales; se admiten a lo más 6"),
     ("1,5", "la coma solo separa miles (1,234.5); para decimales use punto: «1.5»"),
 ])

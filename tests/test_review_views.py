@@ -233,6 +233,20 @@ def test_quarter_filter(world, client):
     assert shown(queue(client, world.coord_a, trimestre=1)) == [first]
 
 
+def test_pending_count_is_the_scopes_whatever_the_filters_and_counted_once_by_default(world, client):
+    for month in (3, 6):
+        sent(world, indicator_of_a(world, month=month), month=month)
+    sent(world, indicator_of_a(world), status=S.BORRADOR)
+    sent(world, world.ind_b)  # another UR: not in the count
+    client.force_login(world.coord_a)
+    with CaptureQueriesContext(connection) as default:
+        page = client.get(QUEUE)
+    assert "2 avances enviados por revisar" in page.content.decode()
+    assert sum("COUNT(" in q["sql"] for q in default.captured_queries) == 1
+    for filters in ({"trimestre": 1}, {"estado": ""}, {"semaforo": "verde"}):
+        assert "2 avances enviados por revisar" in queue(client, world.coord_a, **filters).content.decode()
+
+
 def test_semaforo_filter_uses_stored_results_and_computed_ones(world, client):
     green = sent(world, world.ind_a, value=D(80))
     red_computed = sent(world, indicator_of_a(world), value=D(60))
@@ -245,6 +259,10 @@ def test_semaforo_filter_uses_stored_results_and_computed_ones(world, client):
     assert shown(queue(client, world.coord_a, semaforo="amarillo")) == [yellow]
     assert shown(queue(client, world.coord_a, semaforo="sin-meta")) == [without_meta]
     assert shown(queue(client, world.coord_a, semaforo="rojo", trimestre=2)) == []
+    stored_without_meta = sent(world, indicator_of_a(world), value=D(90))
+    stored_result(stored_without_meta, "", None)  # computed when its meta did not exist yet
+    assert set(shown(queue(client, world.coord_a, semaforo="sin-meta"))) == {without_meta, stored_without_meta}
+    assert stored_without_meta not in shown(queue(client, world.coord_a, semaforo="verde"))
 
 
 def test_program_filter_only_offers_the_scope(world, client):

@@ -32,7 +32,8 @@ pytestmark = pytest.mark.django_db
 PASSWORD = "simir-demo-2024"
 # What identifies each UR's data on a page.
 MARKERS = {"AYO": ["IB24-", "S200", "U013", "E001"], "ZZZ": ["99000", "99001", "P999", "ilustrativ"]}
-POST_ONLY = {"review_approve_many", "recompute", "adjustment_decide", "window_save", "extension_grant"}
+POST_ONLY = {"review_approve_many", "recompute", "adjustment_decide", "window_save", "extension_grant",
+             "upload_confirm"}
 
 
 def app_patterns():
@@ -47,6 +48,11 @@ def objects_of(unit, owner):
     progress = Progress.objects.filter(indicator__responsible_unit__clave=unit).first()
     evidence = Evidence.objects.create(progress=progress, file=ContentFile(b"%PDF-1.4", name="e.pdf"))
     job = Job.objects.create(kind=Job.Kind.EXPORTACION, created_by=owner, params={}, file=ContentFile(b"x", name="x.csv"))
+    upload = Job.objects.create(kind=Job.Kind.CARGA, created_by=owner, status=Job.Status.POR_CONFIRMAR,
+                                params={"ejercicio": 2024, "trimestre": 1, "nombre": "c.csv", "simulacion": {
+                                    "filas": 1, "creados": 1, "actualizados": 0, "sin cambios": 0, "errores": [],
+                                    "errores_no_listados": 0}},
+                                upload=ContentFile(b"CICLO,ID_INDICADOR\r\n", name="c.csv"))
     target = Target.objects.filter(indicator__responsible_unit__clave=unit, fiscal_year=2024).first()
     adjustment = TargetAdjustment.objects.create(target=target, value=1, adjustment_type="meta", justification="x",
                                                  requested_by=owner)
@@ -56,7 +62,8 @@ def objects_of(unit, owner):
                "review_detail": progress.pk, "evidence": evidence.pk,
                "job": job.pk, "job_status": job.pk, "export_download": job.pk,
                "adjustment_request": indicator.pk, "adjustment_detail": adjustment.pk,
-               "adjustment_decide": adjustment.pk},
+               "adjustment_decide": adjustment.pk, "upload_review": upload.pk, "upload_confirm": upload.pk,
+               "upload_file": upload.pk},
         "program_id": Program.objects.get(responsible_unit__clave=unit, fiscal_year=2024,
                                           number=999 if unit == "ZZZ" else 200).pk,
         "fiscal_year": 2024, "quarter": 1,
@@ -171,6 +178,30 @@ def test_no_table_export_leaks_the_other_unit_or_runs_a_formula(demo, client, dj
                 assert not re.search(r"<(\w+:)?f[ >]", text), (name, username)
             exported += 1
     assert exported >= 6
+
+
+@USERS
+def test_upload_template_holds_only_the_scope_and_runs_no_formula(demo, client, django_user_model, username, own,
+                                                                  other):
+    """The avances template, whole ejercicio's quarter, as CSV and XLSX (consulta cannot capture: 404)."""
+    Indicator.objects.filter(responsible_unit__clave=own).update(name=FORMULA)
+    user = scan_user(django_user_model, username)
+    client.force_login(user)
+    for template_format in ("csv", "xlsx"):
+        response = client.get(reverse("simir:upload_template"),
+                              {"ejercicio": 2024, "trimestre": 1, "formato": template_format})
+        if username == "consulta_ayo":
+            assert response.status_code == 404
+            continue
+        assert response.status_code == 200
+        text = exported_text(response)
+        assert not [marker for marker in MARKERS[other] if marker in text], (template_format, username)
+        assert [marker for marker in MARKERS[own] if marker in text], (template_format, username)
+        if template_format == "csv":
+            cells = [c for row in csv.reader(io.StringIO(text, newline="")) for c in row]
+            assert "'" + FORMULA in cells and not [c for c in cells if c.startswith("=")]
+        else:
+            assert not re.search(r"<(\w+:)?f[ >]", text)
 
 
 BAD_IDS = ["٣", "0", str(2**63), "99999999999999999999"]

@@ -7,6 +7,7 @@ number of queries does not depend on the number of rows (each list is one query 
 from decimal import localcontext
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from common.ids import parse_id
 from common.numbers import plain_number
 from common.table_export import EXPORT_FORMATS, export_table
-from compliance.engine import COUNTERS
+from compliance.aggregates import COUNTERS
 from compliance.models import QuarterAggregate
 from compliance.scope import aggregates_for, results_for
 from compliance.tables import ProgramAggregateTable, UnitAggregateTable
@@ -25,6 +26,7 @@ from programs.models import level_rank
 from programs.scope import get_program_for_user
 from reporting.models import CaptureWindow
 
+PROGRAMS_PER_PAGE = 50
 MONTHS = [gettext_lazy("enero"), gettext_lazy("febrero"), gettext_lazy("marzo"), gettext_lazy("abril"),
           gettext_lazy("mayo"), gettext_lazy("junio"), gettext_lazy("julio"), gettext_lazy("agosto"),
           gettext_lazy("septiembre"), gettext_lazy("octubre"), gettext_lazy("noviembre"), gettext_lazy("diciembre")]
@@ -116,6 +118,8 @@ def dashboard(request, fiscal_year, quarter):
         table = UnitAggregateTable(unit_rows) if request.GET.get("tabla") == "ur" else ProgramAggregateTable(program_rows)
         name = f"tablero_{fiscal_year}_T{quarter}_{'ur' if isinstance(table, UnitAggregateTable) else 'programas'}"
         return export_table(table, export_format, name, _("Tablero"))
+    # The table pages; its totals and the UR table cover every programa (1,000 rows for the APF).
+    program_page = Paginator(program_rows, PROGRAMS_PER_PAGE).get_page(request.GET.get("pagina"))
     selected, results = None, None
     if "programa" in request.GET:
         selected, results = _drill_down(user, scoped_results, request.GET["programa"], fiscal_year, quarter)
@@ -126,8 +130,9 @@ def dashboard(request, fiscal_year, quarter):
         "quarters": [(q, q in with_data) for q in rules.QUARTERS],
         # Each other ejercicio opens on its latest quarter with results.
         "years": sorted({year: q for year, q in periods}.items()),
-        "program_rows": program_rows, "program_totals": _totals(program_rows) if program_rows else None,
+        "program_rows": program_rows, "program_page": program_page,
+        "program_totals": _totals(program_rows) if program_rows else None,
         "unit_rows": unit_rows, "unit_totals": _totals(unit_rows) if unit_rows else None,
-        "chart": _chart_data(program_rows),
+        "chart": _chart_data(program_page.object_list),
         "selected": selected, "results": results,
     })

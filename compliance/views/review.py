@@ -56,7 +56,11 @@ def review_queue(request):
         RequestConfig(request, paginate=False).configure(table)
         return export_table(table, export_format, "revision_avances", _("Revisión"))
     configure_table(request, table)
-    pending = queryset.filter(status=ProgressStatus.ENVIADO).count()
+    chosen = filterset.form.cleaned_data if filterset.is_valid() else {"": "invalid"}
+    unfiltered = chosen.get("estado") == ProgressStatus.ENVIADO and not any(
+        value for name, value in chosen.items() if name != "estado")
+    # The default view lists exactly the avances waiting for review: its page count is that number.
+    pending = table.paginator.count if unfiltered else queryset.filter(status=ProgressStatus.ENVIADO).count()
     return render(request, "review/queue.html", {"filter": filterset, "table": table, "pending": pending})
 
 

@@ -184,6 +184,10 @@ SIMIR_EXPORT_RETENTION_DAYS = int(os.environ.get("SIMIR_EXPORT_RETENTION_DAYS", 
 # reading stops at the first row or byte past them. A whole APF year is ~15,000 indicator rows.
 SIMIR_IMPORT_MAX_BYTES = int(os.environ.get("SIMIR_IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))
 SIMIR_IMPORT_MAX_ROWS = int(os.environ.get("SIMIR_IMPORT_MAX_ROWS", "100000"))
+# Uploads through the web (the avances template, docs/intercambio.md «Carga por la web») go row by
+# row through the capture services, so they have their own, smaller caps than the command line import.
+SIMIR_UPLOAD_MAX_BYTES = int(os.environ.get("SIMIR_UPLOAD_MAX_BYTES", str(5 * 1024 * 1024)))
+SIMIR_UPLOAD_MAX_ROWS = int(os.environ.get("SIMIR_UPLOAD_MAX_ROWS", "5000"))
 # Validation stops at this many errors: each one is kept in memory until the report.
 SIMIR_IMPORT_MAX_ERRORS = int(os.environ.get("SIMIR_IMPORT_MAX_ERRORS", "1000"))
 # An XLSX is a zip: its parts are measured uncompressed before openpyxl opens it. The sheet is read

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from common.ids import MAX_YEAR, parse_int
+from jobs.models import Job
 from jobs.runner import get_job_for_user
 from jobs.services import start_recompute
 
@@ -31,6 +32,8 @@ def job_page(request, pk):
 @login_required
 def job_status(request, pk):
     job = get_job_for_user(request.user, pk)
+    waits = job.status == Job.Status.POR_CONFIRMAR  # an upload's dry run: its page shows it
     return JsonResponse({"estado": job.status, "avance": job.progress, "mensaje": job.message,
-                         "terminado": job.status in ("terminado", "error"),
-                         "archivo": reverse("simir:export_download", args=[job.pk]) if job.file else None})
+                         "terminado": waits or job.status in ("terminado", "error"),
+                         "archivo": reverse("simir:export_download", args=[job.pk]) if job.file else None,
+                         "siguiente": reverse("simir:upload_review", args=[job.pk]) if waits else None})

@@ -58,7 +58,7 @@ def test_bad_file_writes_nothing_on_postgresql(tmp_path):
     before = database_state()
     rows = [base_row(ID_INDICADOR=str(3000 + i), **cells) for i, (cells, _) in enumerate(TEN_MISTAKES)]
     with pytest.raises(ImportErrors) as excinfo:
-        import_file(write_csv(tmp_path / "errores.csv", rows))
+        import_file(write_csv(tmp_path / "errores.csv", rows), strict=True)  # the ratio mismatch is the 10th
     assert len(excinfo.value.errors) == 10
     assert database_state() == before
 

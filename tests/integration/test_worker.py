@@ -1,16 +1,23 @@
 """The compliance tasks on a real worker, Redis broker and PostgreSQL."""
 
+import csv
+import io
 from decimal import Decimal as D
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
 from compliance.engine import compute_year
 from compliance.models import QuarterAggregate, QuarterResult
 from compliance.tasks import recompute_year
 from devtools.synthetic import build_synthetic_year
+from indicators.scope import indicators_for
+from interchange.upload_template import build_template
 from jobs.models import Job
 from jobs.services import start_export
+from jobs.uploads import confirm_upload, start_upload
+from reporting.models import Progress
 from reporting.services import save_progress
 from reporting.workflow import Action, transition
 from tests.factories import IndicatorFactory, TargetFactory
@@ -67,3 +74,27 @@ def test_export_job_runs_on_the_worker_and_leaves_its_file(celery_worker_process
     assert (job.status, job.progress) == ("terminado", 100), job.message
     with job.file.open("rb") as handle:
         assert handle.read(2) == b"PK"  # an XLSX (zip) file, complete
+
+
+def test_upload_job_runs_on_the_worker_and_reads_the_kept_file(celery_worker_process, django_user_model):
+    call_command("load_demo", stdout=open("/dev/null", "w"), stderr=open("/dev/null", "w"))
+    celery_worker_process()
+    user = django_user_model.objects.get(username="capturista_zzz")
+    template = build_template(indicators_for(user), 2024, 1, "csv")
+    head, *rows = list(csv.reader(io.StringIO(template.data.decode("utf-8-sig"))))
+    row = next(r for r in rows if r[head.index("ID_INDICADOR")] == "990007")
+    row[head.index("AVANCE_MES3_NUM")], row[head.index("AVANCE_MES3_DEN")] = "98", "115"
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([head, row])
+    job = start_upload(user, SimpleUploadedFile("t1.csv", buffer.getvalue().encode()), 2024, 1)  # queued at once
+    wait_until(lambda: Job.objects.get(pk=job.pk).status in ("por confirmar", "error"), 120, "no se simuló")
+    job.refresh_from_db()
+    assert (job.status, job.params["simulacion"]["creados"]) == ("por confirmar", 1), job.message
+    assert not Progress.objects.filter(indicator__external_id="990007", fiscal_year=2024, month=3, state=None,
+                                       numerator=98).exists()
+    confirm_upload(user, job)
+    wait_until(lambda: Job.objects.get(pk=job.pk).status in ("terminado", "error"), 120, "la carga no terminó")
+    job.refresh_from_db()
+    assert (job.status, job.progress) == ("terminado", 100), job.message
+    saved = Progress.objects.get(indicator__external_id="990007", fiscal_year=2024, month=3, state=None)
+    assert (saved.value, saved.status, saved.created_by) == (D("85.217391"), "borrador", user)

@@ -1,6 +1,9 @@
+from pathlib import Path
+
 from django.core.management.base import BaseCommand, CommandError
 
 from interchange.importer import ImportErrors, UnreadableFile, import_file
+from interchange.selection import BadSelection, RowSelection
 
 
 class Command(BaseCommand):
@@ -12,10 +15,31 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", help="Archivo .csv o .xlsx con el formato de docs/intercambio.md.")
         parser.add_argument("--dry-run", action="store_true", help="Valida e informa sin escribir nada.")
+        for option, what in (("--ramo", "ramo (47)"), ("--ur", "unidad responsable (AYO)"),
+                             ("--pp", "programa (E001, o el número)"), ("--ciclo", "ejercicio (2024)")):
+            parser.add_argument(option, action="append", default=[], metavar="VALOR",
+                                help=f"Importa solo las filas de este {what}; repetible.")
+        parser.add_argument("--omitir-filas-con-error", action="store_true", dest="skip_bad_rows",
+                            help="Importa las filas válidas y escribe las demás, con sus errores, en un CSV de "
+                                 "rechazos (todas las filas de un indicador con errores se rechazan juntas).")
+        parser.add_argument("--rechazos", metavar="RUTA", dest="rejects",
+                            help="El CSV de rechazos (por omisión, ARCHIVO_rechazos.csv junto al archivo).")
+        parser.add_argument("--estricto", action="store_true",
+                            help="Un valor que no concuerda con su _NUM/_DEN es un error (sin ella, un aviso).")
 
-    def handle(self, *args, file, dry_run, **options):
+    def handle(self, *args, file, dry_run, ramo, ur, pp, ciclo, estricto, skip_bad_rows, rejects, **options):
         try:
-            report = import_file(file, dry_run=dry_run)
+            selection = RowSelection.build(ramos=ramo, units=ur, programs=pp, cycles=ciclo)
+        except BadSelection as exc:
+            raise CommandError(str(exc)) from exc
+        if rejects and not skip_bad_rows:
+            raise CommandError("--rechazos solo tiene sentido con --omitir-filas-con-error.")
+        if skip_bad_rows and not rejects:
+            rejects = Path(file).with_name(f"{Path(file).stem}_rechazos.csv")
+        try:
+            # No size or row cap here: the import streams the file (the settings cap other callers).
+            report = import_file(file, dry_run=dry_run, max_bytes=None, max_rows=None, selection=selection,
+                                 strict=estricto, rejects_path=rejects if skip_bad_rows else None)
         except UnreadableFile as exc:
             raise CommandError(str(exc)) from exc
         except ImportErrors as exc:
