@@ -7,6 +7,8 @@ docs/decisiones.md) are left out of both: openpyxl refuses them and they mean no
 import csv
 import re
 
+from openpyxl.cell import Cell
+
 from common.text import strip_control_characters
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -57,8 +59,12 @@ def csv_writer(stream, **options):
 
 def append_row(sheet, values):
     """For openpyxl, which stores any text starting with «=» as a formula: keep it a string. The
-    only way SIMIR writes a row of an XLSX."""
-    sheet.append([_text(value) for value in values])
-    for cell in sheet[sheet.max_row]:
+    only way SIMIR writes a row of an XLSX. Returns the row's cells, for the caller to style: finding
+    them again through `sheet.max_row` or `sheet[row]` scans every cell of the sheet, which made a
+    large export quadratic."""
+    cells = [Cell(sheet, value=_text(value)) for value in values]
+    for cell in cells:
         if cell.data_type == "f":
             cell.data_type = "s"
+    sheet.append(cells)
+    return cells

@@ -4,8 +4,9 @@ ExportMixin needs, is not a dependency)."""
 from datetime import datetime
 from decimal import Decimal
 from io import BytesIO
+from itertools import chain, islice
 
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.formats import date_format
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -26,13 +27,28 @@ def _csv_cell(value):
     return "" if value is None else value
 
 
+class _Line:
+    """A «file» whose write returns the text, so that csv.writer hands back each row as a string."""
+
+    def write(self, text):
+        return text
+
+
+def _csv_lines(rows):
+    yield "\ufeff"  # BOM: Excel then reads the accents as UTF-8
+    writer = csv_writer(_Line())
+    for row in rows:
+        yield writer.writerow([_csv_cell(value) for value in row])
+
+
 def _export_csv(table, filename):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    # Streamed: each row is sent as it is made, so no copy of the whole file is held in memory. The
+    # header and first row are made here, in the view, so that the queries run (and fail, if they do)
+    # before the response starts, with the usual error pages.
+    rows = table.as_values()
+    first = list(islice(rows, 2))  # the header and the first row
+    response = StreamingHttpResponse(_csv_lines(chain(first, rows)), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    response.write("\ufeff")  # BOM: Excel then reads the accents as UTF-8
-    writer = csv_writer(response)
-    for row in table.as_values():
-        writer.writerow([_csv_cell(value) for value in row])
     return response
 
 
@@ -41,12 +57,10 @@ def _export_xlsx(table, filename, sheet_title):
     sheet = workbook.active
     sheet.title = sheet_title
     rows = table.as_values()
-    append_row(sheet, next(rows))
-    for cell in sheet[1]:
+    for cell in append_row(sheet, next(rows)):
         cell.font = Font(bold=True)
     for row in rows:
-        append_row(sheet, row)
-        for cell in sheet[sheet.max_row]:
+        for cell in append_row(sheet, row):
             # Numbers stay numbers (full precision) but show as on screen.
             if isinstance(cell.value, (Decimal, int, float)):
                 cell.number_format = "#,##0.00"

@@ -2,7 +2,6 @@
 our CUMPLIMIENTO_MES{n} / SEMAFORO_MES{n} columns. Import → export → import → export is identical."""
 
 import codecs
-import io
 import re
 from collections import defaultdict
 
@@ -10,7 +9,7 @@ from common.formula_safety import csv_writer
 from common.numbers import plain_number, two_decimals
 from compliance.engine import sed_indicators
 from indicators import rules
-from indicators.models import FiscalYearPolicy, Target
+from indicators.models import FiscalYearPolicy, Indicator, Target
 from interchange import layout
 from programs.models import ID_BY_LEVEL, level_rank
 from reporting.choices import ProgressStatus
@@ -24,25 +23,37 @@ def _natural(text):
     return (0, int(text), "") if re.fullmatch(r"\d+", text or "") else (1, 0, text or "")
 
 
-def _sort_key(indicator):
-    program = indicator.matrix.program
-    return (
-        _natural(program.ramo.clave), program.modalidad, program.number,
-        level_rank(indicator.objective.level),
-        _natural(indicator.objective.clave), _natural(indicator.external_id),
-    )
+SORT_FIELDS = ("matrix__program__ramo__clave", "matrix__program__modalidad", "matrix__program__number",
+               "objective__level", "objective__clave", "external_id")
 
 
-def export_indicators(fiscal_year, programs=None, indicators=None):
-    """The SED indicators of the ejercicio to export (optionally only some programmes / a scope)."""
+def _sort_key(ramo, modalidad, number, level, objective, external_id):
+    return (_natural(ramo), modalidad, number, level_rank(level), _natural(objective), _natural(external_id))
+
+
+def export_indicator_ids(fiscal_year, programs=None, indicators=None):
+    """The ids of the SED indicators of the ejercicio to export (optionally only some programmes / a
+    scope), in the file's order. Only the sort keys are read: the indicators themselves are loaded a
+    batch at a time (`load_indicators`), so memory does not follow the size of the ejercicio."""
     queryset = sed_indicators(fiscal_year) if indicators is None else indicators.filter(
         pk__in=sed_indicators(fiscal_year).values("pk"))
     if programs:
         queryset = queryset.filter(matrix__program__in=programs)
-    return sorted(
-        queryset.select_related("matrix__program__ramo", "objective__parent", "responsible_unit__ramo"),
-        key=_sort_key,
-    )
+    keyed = queryset.values_list("pk", *SORT_FIELDS)
+    return [row[0] for row in sorted(keyed, key=lambda row: _sort_key(*row[1:]))]
+
+
+def load_indicators(ids):
+    """The indicators of `ids` in that order, with everything a row or a report reads (one query)."""
+    found = Indicator.objects.select_related(
+        "matrix__program__ramo", "matrix__program__responsible_unit", "objective__parent", "responsible_unit__ramo",
+    ).in_bulk(ids)
+    return [found[pk] for pk in ids]
+
+
+def export_indicators(fiscal_year, programs=None, indicators=None):
+    """The SED indicators to export, loaded, in the file's order (for the XLSX report and the PDF)."""
+    return load_indicators(export_indicator_ids(fiscal_year, programs, indicators))
 
 
 def period_values(fiscal_year, indicators, only_approved=False):
@@ -68,8 +79,9 @@ STATE_COLUMNS = ["ID_ENTIDAD_FEDERATIVA", "ENTIDAD_FEDERATIVA"]
 BATCH = 1000
 
 
-def build_rows(fiscal_year, indicators, quarter=None, only_approved=False, by_state=False):
-    """(header, rows, warnings) for the indicators, months 1..3Q with a quarter. `rows` is an iterator
+def build_rows(fiscal_year, ids, quarter=None, only_approved=False, by_state=False):
+    """(header, rows, warnings) for the indicators of `ids` (`export_indicator_ids`), months 1..3Q
+    with a quarter. `rows` is an iterator
     of lists of text and `warnings` is complete once it has been read. With `by_state`, each national
     row is followed by one row per entidad with avances (their metas and results are national only,
     so those cells stay empty)."""
@@ -78,14 +90,14 @@ def build_rows(fiscal_year, indicators, quarter=None, only_approved=False, by_st
     header += [c for n in months for c in layout.month_columns(n)] + layout.CP_COLUMNS
     header += [c for n in months for c in (f"CUMPLIMIENTO_MES{n}", f"SEMAFORO_MES{n}")]
     warnings = []
-    rows = _rows(fiscal_year, indicators, months, header, only_approved, by_state, warnings)
+    rows = _rows(fiscal_year, ids, months, header, only_approved, by_state, warnings)
     return header, rows, warnings
 
 
-def _rows(fiscal_year, indicators, months, header, only_approved, by_state, warnings):
+def _rows(fiscal_year, ids, months, header, only_approved, by_state, warnings):
     policy = FiscalYearPolicy.for_year(fiscal_year)
-    for start in range(0, len(indicators), BATCH):
-        batch = indicators[start:start + BATCH]
+    for start in range(0, len(ids), BATCH):
+        batch = load_indicators(ids[start:start + BATCH])
         targets, progress = period_values(fiscal_year, batch, only_approved)
         states = _state_progress(fiscal_year, batch, months, statuses_for(only_approved)) if by_state else {}
         for indicator in batch:
@@ -220,24 +232,23 @@ def _warnings(indicator, fiscal_year, month, target, progress, outcome):
     return found
 
 
-def write_csv(header, rows, encoding="utf-8-sig"):
-    """(the file's bytes, warnings): comma separated, CRLF, UTF-8 with BOM or the encoding asked for;
-    characters the encoding lacks become «?», and that is said. The rows are encoded as they are
-    written, so no text copy of the whole file is held."""
-    sink = _EncodedSink(encoding)
+def write_csv(header, rows, stream, encoding="utf-8-sig"):
+    """Write the CSV into the binary file `stream` and return its warnings: comma separated, CRLF,
+    UTF-8 with BOM or the encoding asked for; characters the encoding lacks become «?», and that is
+    said. Each row is encoded and written as it is made: no copy of the whole file is held."""
+    sink = _EncodedSink(stream, encoding)
     writer = csv_writer(sink, lineterminator="\r\n")
     writer.writerow(header)
     writer.writerows(rows)
-    warnings = [f"aviso: hay caracteres sin equivalente en {encoding}; se escribieron como «?»."] if sink.replaced else []
-    return sink.buffer.getvalue(), warnings
+    return [f"aviso: hay caracteres sin equivalente en {encoding}; se escribieron como «?»."] if sink.replaced else []
 
 
 class _EncodedSink:
-    """A text file for csv.writer that stores the encoded bytes, noting whether any character had to
-    be replaced."""
+    """A text file for csv.writer that writes the encoded bytes into a binary file, noting whether any
+    character had to be replaced."""
 
-    def __init__(self, encoding):
-        self.buffer = io.BytesIO()
+    def __init__(self, stream, encoding):
+        self.stream = stream
         self.replaced = False
         self._encoder = codecs.getincrementalencoder(encoding)()  # utf-8-sig writes its BOM once
         self._plain = "utf-8" if encoding == "utf-8-sig" else encoding
@@ -248,4 +259,4 @@ class _EncodedSink:
         except UnicodeEncodeError:
             self.replaced = True
             data = self._encoder.encode(text.encode(self._plain, errors="replace").decode(self._plain))
-        self.buffer.write(data)
+        self.stream.write(data)

@@ -3,8 +3,6 @@
 from collections import defaultdict
 from io import BytesIO
 
-from django.contrib.staticfiles import finders
-from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
@@ -58,17 +56,17 @@ def report_workbook(fiscal_year, quarter, indicators, only_approved=False):
     append_row(summary, [_("Resumen del SED · ejercicio %(ejercicio)s · trimestre %(trimestre)s")
                          % {"ejercicio": fiscal_year, "trimestre": quarter}])
     summary["A1"].font = Font(bold=True, size=13)
-    append_row(summary, [_("Programa"), _("Nombre"), _("Indicadores"), _("Con periodo en el trimestre"),
-                         _("Reportados"), _("Verde"), _("Amarillo"), _("Rojo"), _("Gris"), _("Completitud %")])
-    for cell in summary[2]:
+    for cell in append_row(summary, [_("Programa"), _("Nombre"), _("Indicadores"), _("Con periodo en el trimestre"),
+                                     _("Reportados"), _("Verde"), _("Amarillo"), _("Rojo"), _("Gris"),
+                                     _("Completitud %")]):
         cell.font = Font(bold=True)
     for program, program_indicators in by_program.items():
         lines = [_line(i, fiscal_year, quarter, targets[i.pk], progress[i.pk], policy) for i in program_indicators]
         counts = _counts(lines)
-        append_row(summary, [program.clave, program.name, len(lines), counts["with_period"], counts["reported"],
-                        counts["verde"], counts["amarillo"], counts["rojo"], counts["gris"],
-                        rules.percentage(counts["reported_with_meta"], counts["with_meta"])])
-        summary.cell(row=summary.max_row, column=10).number_format = NUMBER_FORMAT
+        cells = append_row(summary, [program.clave, program.name, len(lines), counts["with_period"],
+                                     counts["reported"], counts["verde"], counts["amarillo"], counts["rojo"],
+                                     counts["gris"], rules.percentage(counts["reported_with_meta"], counts["with_meta"])])
+        cells[9].number_format = NUMBER_FORMAT
         _program_sheet(workbook, program, fiscal_year, quarter, lines)
     for index, width in enumerate([10, 50, 12, 14, 12, 9, 9, 9, 9, 13], start=1):
         summary.column_dimensions[get_column_letter(index)].width = width
@@ -134,19 +132,18 @@ def _program_sheet(workbook, program, fiscal_year, quarter, lines):
         (_("Programa"), program_label),
     ]
     for label, value in header:
-        append_row(sheet, [label, value])
-        sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
+        append_row(sheet, [label, value])[0].font = Font(bold=True)
     sheet.append([])
-    append_row(sheet, [str(title) for title, _width in COLUMNS])
-    header_row = sheet.max_row
-    for cell in sheet[header_row]:
+    header_cells = append_row(sheet, [str(title) for title, _width in COLUMNS])
+    header_row = header_cells[0].row
+    for cell in header_cells:
         cell.font = Font(bold=True)
         cell.alignment = WRAP
     lines = sorted(lines, key=lambda l: level_rank(l["indicator"].objective.level))
     for line in lines:
         indicator, outcome, avance = line["indicator"], line["outcome"], line["avance"]
         light = outcome.semaforo if outcome else None
-        append_row(sheet, [
+        cells = append_row(sheet, [
             indicator.objective.level, indicator.objective.clave, f"{indicator.external_id} · {indicator.name}",
             indicator.calculation_method,
             " - ".join(v for v in (indicator.indicator_type, indicator.dimension, indicator.frequency) if v),
@@ -158,14 +155,13 @@ def _program_sheet(workbook, program, fiscal_year, quarter, lines):
             avance.cause if avance else None, avance.effect if avance else None,
             avance.other_reasons if avance else None,
         ])
-        row = sheet.max_row
-        for column in range(7, 12):
-            sheet.cell(row=row, column=column).number_format = NUMBER_FORMAT
-        for cell in sheet[row]:
+        for cell in cells[6:11]:
+            cell.number_format = NUMBER_FORMAT
+        for cell in cells:
             cell.alignment = WRAP
-        sheet.row_dimensions[row].height = _row_height(sheet[row])
+        sheet.row_dimensions[cells[0].row].height = _row_height(cells)
         if light:
-            cell = sheet.cell(row=row, column=12)
+            cell = cells[11]
             cell.fill = SEMAFORO_FILL[light]
             cell.font = Font(color="FFFFFF", bold=True)
     for index, (_title, width) in enumerate(COLUMNS, start=1):
@@ -195,12 +191,3 @@ def informe_context(fiscal_year, quarter, indicators, only_approved=False):
         entry["lines"].sort(key=lambda l: level_rank(l["indicator"].objective.level))
     return {"fiscal_year": fiscal_year, "quarter": quarter, "quarter_name": QUARTER_NAMES[quarter],
             "programs": list(programs.values()), "only_approved": only_approved}
-
-
-def informe_pdf(context):
-    # Imported here: WeasyPrint takes a noticeable moment to load, and only PDF exports need it.
-    from weasyprint import CSS, HTML
-
-    stylesheet = CSS(filename=finders.find("css/informe.css"))
-    html = render_to_string("reports/informe.html", {**context, "pdf": True})
-    return HTML(string=html).write_pdf(stylesheets=[stylesheet])

@@ -95,8 +95,9 @@ def build_template(user_indicators, fiscal_year, quarter, output_format, program
     if output_format == "xlsx":
         return Template(f"{name}.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                         _xlsx(columns, rows, number_columns(quarter)))
-    data, _warnings = write_csv(columns, rows)  # UTF-8 with BOM writes every character
-    return Template(f"{name}.csv", "text/csv; charset=utf-8", data)
+    output = io.BytesIO()
+    write_csv(columns, rows, output)  # UTF-8 with BOM writes every character
+    return Template(f"{name}.csv", "text/csv; charset=utf-8", output.getvalue())
 
 
 def _xlsx(columns, rows, numeric):

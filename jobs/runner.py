@@ -8,7 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.core.files.base import ContentFile
+from django.core.files import File
 from django.db import DatabaseError
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -88,12 +88,20 @@ def _recompute(job):
 def _export(job):
     params = job.params
     programs = Program.objects.filter(pk__in=params["programas"]) if params["programas"] else None
+
+    def progress(done, total):
+        _set(job, progress=10 + done * 80 // total)
+
     _set(job, progress=10)
-    export = render_export(params["ejercicio"], params["formato"], params["trimestre"], programs,
-                           params["solo_aprobados"], indicators=indicators_for(job.created_by))
-    _set(job, progress=90)
-    # The file appears under the job only once it is complete.
-    job.file.save(export.filename, ContentFile(export.data), save=True)
+    with tempfile.TemporaryFile() as stream:
+        export = render_export(params["ejercicio"], params["formato"], stream, params["trimestre"], programs,
+                               params["solo_aprobados"], indicators=indicators_for(job.created_by),
+                               on_progress=progress)
+        _set(job, progress=90)
+        # The file appears under the job only once it is complete. Only that column is written: saving
+        # the whole row would put back the progress it was read with.
+        job.file.save(export.filename, File(stream, name=export.filename), save=False)
+        _set(job, file=job.file.name)
     summary = ngettext("%(n)d indicador exportado.", "%(n)d indicadores exportados.", export.rows) % {"n": export.rows}
     return "\n".join([summary, *export.warnings])
 

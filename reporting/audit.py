@@ -214,13 +214,12 @@ def audit_workbook(indicator):
     sheet.title = _("Auditoría")
     append_row(sheet, [_("Auditoría del indicador %(indicador)s · %(nombre)s")
                        % {"indicador": indicator.external_id, "nombre": indicator.name}])
-    append_row(sheet, [str(header) for header in HEADERS])
-    for cell in sheet[2]:
+    for cell in append_row(sheet, [str(header) for header in HEADERS]):
         cell.font = Font(bold=True)
     for e in indicator_audit(indicator):
-        append_row(sheet, [e.local, e.who, e.subject, e.action, e.changes_text, e.reason])
-        sheet.cell(row=sheet.max_row, column=1).number_format = "dd/mm/yyyy hh:mm:ss"
-        sheet.cell(row=sheet.max_row, column=5).alignment = Alignment(wrap_text=True, vertical="top")
+        cells = append_row(sheet, [e.local, e.who, e.subject, e.action, e.changes_text, e.reason])
+        cells[0].number_format = "dd/mm/yyyy hh:mm:ss"
+        cells[4].alignment = Alignment(wrap_text=True, vertical="top")
     for column, width in enumerate([20, 22, 28, 12, 60, 40], start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
     sheet.freeze_panes = "A3"

@@ -308,7 +308,7 @@ def test_dashboard_tables_export_as_shown(client):
     call_command("load_demo", stdout=io.StringIO(), stderr=io.StringIO())
     assert client.login(username="capturista_zzz", password="simir-demo-2024")
     response = client.get("/tablero/2024/1/", {"_export": "csv", "tabla": "programas"})
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     assert rows[0][:4] == ["Programa", "Nombre", "UR", "Indicadores"]
     assert [r[0] for r in rows[1:]] == ["P999"] and rows[1][3:6] == ["9", "9", "7"]
     response = client.get("/tablero/2024/1/", {"_export": "xlsx", "tabla": "ur"})

@@ -119,8 +119,9 @@ def test_formula_text_is_neutralised_in_csv_and_restored_on_import(tmp_path):
     row = [""] * len(header)
     row[header.index("NOMBRE_INDICADOR")] = "=cmd|' /C calc'!A0"
     row[header.index("META_MES3")] = "-5"
-    data, _ = write_csv(header, [row])
-    text = data.decode("utf-8-sig")
+    output = io.BytesIO()
+    write_csv(header, [row], output)
+    text = output.getvalue().decode("utf-8-sig")
     assert "'=cmd|' /C calc'!A0" in text.replace('"', "") and ",-5," in text
     path = write_test_csv(tmp_path / "f.csv", [base_row(NOMBRE_INDICADOR="'=HYPERLINK(\"x\")", META_MES3="-5")])
     import_file(path, recompute=False)
@@ -289,7 +290,7 @@ def test_table_exports_of_any_stored_text_are_safe(client, demo_once, django_use
     response = client.get(reverse(url_name, args=args), {**params, "_export": export_format})
     assert response.status_code == 200
     if export_format == "csv":
-        cells = [c for row in csv.reader(io.StringIO(response.content.decode("utf-8-sig"), newline="")) for c in row]
+        cells = [c for row in csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"), newline="")) for c in row]
         assert not [c for c in cells if c.startswith(FORMULA_START) and not FORMULA_NUMBER.fullmatch(c)]
         assert not [c for c in cells if has_control_characters(c)]
     else:

@@ -111,7 +111,7 @@ def test_every_table_export_neutralises_formula_text(formula_world, client, name
     args = [2024, 1] if name == "simir:dashboard" else []
     response = client.get(reverse(name, args=args), {**params, "_export": export_format})
     assert response.status_code == 200
-    (assert_csv_safe if export_format == "csv" else assert_xlsx_safe)(response.content, *texts)
+    (assert_csv_safe if export_format == "csv" else assert_xlsx_safe)(response.getvalue(), *texts)
 
 
 def test_audit_and_shcp_exports_neutralise_formula_text(formula_world, client):
@@ -120,14 +120,17 @@ def test_audit_and_shcp_exports_neutralise_formula_text(formula_world, client):
     assert audit.status_code == 200
     assert_xlsx_safe(audit.content, FORMULA)
     transition(formula_world.coord, formula_world.progress, Action.APROBAR)
-    assert_csv_safe(render_export(2024, "csv").data, FORMULA, CALC, MINUS)
-    assert_xlsx_safe(render_export(2024, "xlsx", quarter=1).data, FORMULA, CALC, MINUS)
+    csv_file, xlsx_file = io.BytesIO(), io.BytesIO()
+    render_export(2024, "csv", csv_file)
+    render_export(2024, "xlsx", xlsx_file, quarter=1)
+    assert_csv_safe(csv_file.getvalue(), FORMULA, CALC, MINUS)
+    assert_xlsx_safe(xlsx_file.getvalue(), FORMULA, CALC, MINUS)
 
 
 def test_numbers_of_a_table_export_keep_no_apostrophe(formula_world, client):
     sent(formula_world, formula_world.ind_b, value=D("-1955.5"))
     client.force_login(formula_world.coord)
-    cells = csv_cells(client.get(reverse("simir:review_queue"), {"estado": "", "_export": "csv"}).content)
+    cells = csv_cells(client.get(reverse("simir:review_queue"), {"estado": "", "_export": "csv"}).getvalue())
     assert "-1,955.50" in cells and "'-1,955.50" not in cells
 
 

@@ -332,7 +332,7 @@ def test_csv_and_xlsx_export_the_filtered_rows(world, client):
     sent(world, indicator_of_a(world, month=6), month=6)
     response = queue(client, world.coord_a, trimestre=1, _export="csv")
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     assert rows[0] == ["Programa", "UR", "Nivel", "Indicador", "Periodo", "Valor", "Semáforo", "Estado",
                        "Enviado el", "Enviado por"]
     assert len(rows) == 2

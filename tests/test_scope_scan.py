@@ -140,7 +140,7 @@ def exported_text(response):
     """The text of a CSV, or the sheets and strings of an XLSX (not its theme, whose colours
     could look like an id)."""
     if response["Content-Type"].startswith("text/csv"):
-        return response.content.decode("utf-8-sig")
+        return response.getvalue().decode("utf-8-sig")
     with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
         return "".join(archive.read(name).decode() for name in archive.namelist()
                        if name.startswith("xl/worksheets/") or name == "xl/sharedStrings.xml")

@@ -30,16 +30,22 @@ class Command(BaseCommand):
                encoding, por_entidad, **options):
         if trimestre is not None and trimestre not in rules.QUARTERS:
             raise CommandError(f"--trimestre debe ser 1, 2, 3 o 4 (se recibió {trimestre}).")
-        export = render_export(ejercicio, output_format, trimestre, self._programs(ejercicio, programa),
-                               solo_aprobados, encoding, by_state=por_entidad)
+        programs = self._programs(ejercicio, programa)
+        target = Path(output)
+        partial = target.with_name(target.name + ".parcial")
+        try:
+            with partial.open("wb") as stream:
+                export = render_export(ejercicio, output_format, stream, trimestre, programs, solo_aprobados,
+                                       encoding, by_state=por_entidad)
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
         warnings = export.warnings
         for warning in warnings:
             self.stderr.write(warning)
         if strict and warnings:
+            partial.unlink()
             raise CommandError(f"{len(warnings)} avisos con --strict: no se escribió {output}.")
-        target = Path(output)
-        partial = target.with_name(target.name + ".parcial")
-        partial.write_bytes(export.data)
         partial.replace(target)  # never a half-written file under the final name
         self.stdout.write(f"{output}: {export.rows} indicadores, {len(warnings)} avisos.")
 
