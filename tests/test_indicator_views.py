@@ -63,7 +63,7 @@ def test_catalog_lists_only_the_scope_filters_and_exports(demo, client):
     page = client.get(reverse("simir:indicator_list"), {"frecuencia": "Mensual"})
     assert {row.record.external_id for row in page.context["table"].paginated_rows} == {"990004"}
     export = client.get(reverse("simir:indicator_list"), {"_export": "csv", "sentido": "Regular"})
-    lines = export.content.decode("utf-8-sig").splitlines()
+    lines = export.getvalue().decode("utf-8-sig").splitlines()
     assert lines[0].startswith("ID,Nombre,Programa,UR,Nivel")
     assert len(lines) == 2 and lines[1].startswith("990008,") and ",P999,ZZZ," in lines[1]
 
