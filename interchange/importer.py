@@ -17,6 +17,8 @@ from interchange.validation import (
 )
 from interchange.writer import Writer
 
+PROGRESS_EVERY = 1000  # rows between two calls of an import's on_progress
+
 __all__ = ["ImportErrors", "ImportReport", "NothingToImport", "UnreadableFile", "import_file"]
 
 
@@ -78,13 +80,14 @@ class _DryRunRollback(Exception):
 
 
 def import_file(path, dry_run=False, reason=None, recompute=True, max_bytes=FROM_SETTINGS, max_rows=FROM_SETTINGS,
-                selection=EVERY_ROW, strict=False, rejects_path=None):
+                selection=EVERY_ROW, strict=False, rejects_path=None, on_progress=None):
     """Import the rows of an interchange file that `selection` keeps. Raises UnreadableFile or
     ImportErrors having written nothing. With `recompute`, the quarterly results of the imported
     ejercicios are recomputed after commit. The limits are the reader's (settings by default, None for none).
     With `strict`, a value that disagrees with its own _NUM/_DEN is an error instead of an aviso.
     With `rejects_path`, rows with errors (with every row of their indicator) are left out and written
-    there, and the others are imported.
+    there, and the others are imported. `on_progress(written, total)` is called as the writing pass
+    goes (every PROGRESS_EVERY rows and at the end).
 
     Two passes over the file, neither keeping its rows: the first validates every row, the second
     (only when the first raised no ImportErrors) writes them, inside one transaction."""
@@ -102,9 +105,13 @@ def import_file(path, dry_run=False, reason=None, recompute=True, max_bytes=FROM
     try:
         with transaction.atomic():
             with read_table(path, **limits) as sheet, _rejects_file(rejects_path, sheet.header) as rejects:
-                for row in rows_to_write(sheet, validation, selection, rejects):
+                for written, row in enumerate(rows_to_write(sheet, validation, selection, rejects), start=1):
                     writer.write(row)
+                    if on_progress and written % PROGRESS_EVERY == 0:
+                        on_progress(written, validation.rows)
                 writer.flush()
+                if on_progress:
+                    on_progress(validation.rows, validation.rows)
             if not validation.rows:
                 raise NothingToImport(f"0 filas: nada que importar ({report.rejected} filas rechazadas, "
                                       f"en {rejects_path}).")

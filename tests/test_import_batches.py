@@ -1,14 +1,16 @@
 """The import's writing pass goes in batches (interchange/writer.py): its queries do not grow with
 the rows of a programme, a batch boundary changes nothing, and what it updates keeps history."""
 
+import io
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from indicators.models import Target
-from interchange import writer
+from interchange import importer, writer
 from interchange.importer import import_file
 from programs.models import Objective
 from reporting.models import Progress
@@ -71,3 +73,13 @@ def test_a_reimport_that_changes_an_avance_updates_it_with_its_history_and_versi
         ("+", "Carga 1", Decimal(31)), ("~", "Carga 2", Decimal(55))]
     again = import_file(hacienda.write(tmp_path / "c.csv", rows), recompute=False, reason="Carga 3")
     assert again.counts[("avances", "actualizados")] == 0 and avance.history.count() == 2
+
+
+def test_the_command_shows_the_writing_progress(tmp_path, monkeypatch):
+    monkeypatch.setattr(importer, "PROGRESS_EVERY", 2)
+    path = hacienda.write(tmp_path / "a.csv", programme_rows(4))  # 5 rows with the Componente
+    err = io.StringIO()
+    call_command("import_sed", str(path), stdout=io.StringIO(), stderr=err)
+    lines = [line.split(" · ")[0] for line in err.getvalue().splitlines()]
+    assert lines == ["filas escritas: 2 / 5 (40 %)", "filas escritas: 4 / 5 (80 %)", "filas escritas: 5 / 5 (100 %)"]
+    assert all(" filas/s · faltan " in line for line in err.getvalue().splitlines())

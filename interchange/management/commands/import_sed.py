@@ -1,3 +1,4 @@
+import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -39,7 +40,8 @@ class Command(BaseCommand):
         try:
             # No size or row cap here: the import streams the file (the settings cap other callers).
             report = import_file(file, dry_run=dry_run, max_bytes=None, max_rows=None, selection=selection,
-                                 strict=estricto, rejects_path=rejects if skip_bad_rows else None)
+                                 strict=estricto, rejects_path=rejects if skip_bad_rows else None,
+                                 on_progress=_Progress(self.stderr))
         except UnreadableFile as exc:
             raise CommandError(str(exc)) from exc
         except ImportErrors as exc:
@@ -55,3 +57,20 @@ class Command(BaseCommand):
             ) from exc
         for line in report.lines():
             self.stdout.write(line)
+
+
+class _Progress:
+    """«filas escritas: 5,000 / 20,000 (25 %) · 1,850 filas/s · faltan 8 s» on stderr while the import
+    writes (its validation pass has already read the file once)."""
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.started = time.monotonic()
+
+    def __call__(self, written, total):
+        elapsed = max(time.monotonic() - self.started, 1e-6)
+        rate = written / elapsed
+        left = (total - written) / rate if rate else 0
+        share = written * 100 // total if total else 100
+        self.stream.write(f"filas escritas: {written:,} / {total:,} ({share} %) · {rate:,.0f} filas/s · "
+                          f"faltan {left:,.0f} s")
