@@ -3,6 +3,7 @@
 `readings_for` is shared by the queue, its filter and the review page so that the three always
 agree on the semáforo of an avance."""
 from dataclasses import dataclass
+from itertools import islice
 from decimal import Decimal
 
 import django_tables2 as tables
@@ -19,6 +20,7 @@ from programs.models import MIR_ORDER
 from reporting.readings import preview
 
 NUMBER = {"th": {"class": "num"}, "td": {"class": "num"}}
+READING_CHUNK = 500  # avances whose semáforo is read together (ReviewTable.reading)
 
 
 @dataclass(frozen=True)
@@ -114,12 +116,16 @@ class ReviewTable(tables.Table):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._readings = None
+        self._readings, self._ahead = {}, None
 
     def reading(self, record):
-        # Computed once for the rows on screen (or all rows when exporting), not row by row.
-        if self._readings is None:
-            self._readings = readings_for(row.record for row in self.paginated_rows)
+        # Computed for READING_CHUNK rows at a time, as the rows are shown or exported in order: a
+        # constant number of queries per chunk, and the whole queue's metas are never held at once.
+        if record.pk not in self._readings:
+            if self._ahead is None:
+                self._ahead = (row.record for row in self.paginated_rows)
+            chunk = [record, *islice(self._ahead, READING_CHUNK)]
+            self._readings = readings_for(chunk)
         return self._readings.get(record.pk, Reading())
 
     def order_nivel(self, queryset, is_descending):

@@ -13,6 +13,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from compliance.models import QuarterResult
+from compliance import tables
 from compliance.tables import readings_for
 from indicators import rules
 from indicators.choices import AdjustmentStatus, AdjustmentType
@@ -345,6 +346,17 @@ def test_csv_and_xlsx_export_the_filtered_rows(world, client):
     values = list(sheet.values)
     assert values[0][0] == "Programa" and len(values) == 3
     assert D(str(values[1][5])) in {D("1234.5"), D(80)}
+
+
+def test_export_reads_the_semaforo_a_chunk_at_a_time_with_the_same_result(world, client, monkeypatch):
+    values = [D(80), D(60), D(70), D(95), D(40), D(79)]
+    for value in values:
+        sent(world, indicator_of_a(world), value=value)
+    whole = list(csv.reader(io.StringIO(queue(client, world.coord_a, _export="csv").getvalue().decode("utf-8-sig"))))
+    monkeypatch.setattr(tables, "READING_CHUNK", 1)
+    chunked = list(csv.reader(io.StringIO(queue(client, world.coord_a, _export="csv").getvalue().decode("utf-8-sig"))))
+    assert chunked == whole and len(whole) == len(values) + 1
+    assert sorted(row[6] for row in whole[1:]) == ["amarillo", "amarillo", "rojo", "rojo", "verde", "verde"]
 
 
 def make_queue_rows(world, count, start=0):
