@@ -1,0 +1,106 @@
+"""The read endpoints. Each queryset starts from the scope helper of its app, so an object outside
+the user's scope is a 404 and a list never shows it."""
+
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from api import filters, serializers
+from compliance.scope import results_for
+from indicators.choices import AdjustmentStatus
+from indicators.models import FiscalYearPolicy, Target, TargetAdjustment
+from indicators.scope import indicators_for
+from programs.models import Ramo, State
+from programs.scope import programs_for, units_for
+from reporting.readings import explain
+from reporting.scope import progress_for
+
+
+class ReadOnly(viewsets.ReadOnlyModelViewSet):
+    # Ids as in the web's URLs (common/ids.py): anything else is not a route, hence a 404.
+    lookup_value_regex = "[0-9]{1,19}"
+
+
+class RamoViewSet(ReadOnly):
+    """Ramos: a catalog shared by every user."""
+
+    serializer_class = serializers.RamoSerializer
+    queryset = Ramo.objects.all()
+
+
+class StateViewSet(ReadOnly):
+    """Entidades federativas (INEGI): a catalog shared by every user."""
+
+    serializer_class = serializers.StateSerializer
+    queryset = State.objects.all()
+
+
+class UnitViewSet(ReadOnly):
+    """The URs the user answers for."""
+
+    serializer_class = serializers.UnitSerializer
+
+    def get_queryset(self):
+        return units_for(self.request.user)
+
+
+class ProgramViewSet(ReadOnly):
+    serializer_class = serializers.ProgramSerializer
+    filterset_class = filters.ProgramFilter
+
+    def get_queryset(self):
+        return programs_for(self.request.user)
+
+
+def approved_targets():
+    """Metas with only their approved adjustments: the ones that made each meta vigente."""
+    approved = TargetAdjustment.objects.filter(status=AdjustmentStatus.APROBADO).order_by("decided_at", "pk")
+    return Prefetch("targets", queryset=Target.objects.prefetch_related(Prefetch("adjustments", queryset=approved)))
+
+
+class IndicatorViewSet(ReadOnly):
+    """Indicators with their ficha técnica, metas and approved adjustments."""
+
+    serializer_class = serializers.IndicatorSerializer
+    filterset_class = filters.IndicatorFilter
+
+    def get_queryset(self):
+        return (indicators_for(self.request.user).select_related("matrix", "objective")
+                .prefetch_related(approved_targets()))
+
+
+class ProgressViewSet(ReadOnly):
+    """Avances with their estado and justification (national and per entidad)."""
+
+    serializer_class = serializers.ProgressSerializer
+    filterset_class = filters.ProgressFilter
+
+    def get_queryset(self):
+        return progress_for(self.request.user)
+
+
+class ResultViewSet(ReadOnly):
+    """Stored quarterly results (recomputed after every change of metas or avances)."""
+
+    serializer_class = serializers.ResultSerializer
+    filterset_class = filters.ResultFilter
+
+    def get_queryset(self):
+        return results_for(self.request.user)
+
+    @extend_schema(responses=serializers.ExplanationSerializer)
+    @action(detail=True, url_path="explicacion", serializer_class=serializers.ExplanationSerializer,
+            filterset_class=None, pagination_class=None)
+    def explicacion(self, request, pk=None):
+        """Why the result has its semáforo: the same data as «¿por qué este semáforo?» on the screens."""
+        result = get_object_or_404(results_for(request.user).select_related("progress"), pk=pk)
+        indicator = get_object_or_404(indicators_for(request.user).prefetch_related(approved_targets()),
+                                      pk=result.indicator_id)
+        progress = result.progress
+        why = explain(indicator, result.fiscal_year, result.month, result.avance,
+                      progress.numerator if progress else None, progress.denominator if progress else None,
+                      FiscalYearPolicy.for_year(result.fiscal_year))
+        return Response(serializers.ExplanationSerializer(serializers.explanation_data(why)).data)

@@ -1,0 +1,34 @@
+"""Any text in any query parameter of any list endpoint of the API: 200, a 400 naming that
+parameter, a 404 for a page that does not exist, never a 500 (tests/test_fuzz.py, for the API)."""
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from common.text import has_control_characters
+from tests.api_helpers import add_avances, token_client
+from tests.test_fuzz import FUZZ, NASTY
+
+pytestmark = pytest.mark.django_db
+LISTS = ["ramos", "urs", "entidades", "programas", "indicadores", "avances", "resultados"]
+NAMES = st.sampled_from(["ciclo", "ramo", "ur", "programa", "nivel", "trimestre", "estado", "pagina", "por_pagina",
+                         "format", "otro"])
+
+
+@FUZZ
+@given(data=st.data(), name=NAMES, value=st.one_of(NASTY, st.text(max_size=300)))
+def test_api_query_parameters_never_error_500(world, data, name, value):
+    if not hasattr(world, "result_a"):
+        add_avances(world)
+    client = token_client(world.coord)
+    resource = data.draw(st.sampled_from(LISTS))
+    response = client.get(f"/api/v1/{resource}/", {name: value})
+    if has_control_characters(name) or has_control_characters(value):
+        assert response.status_code == 400
+    elif response.status_code == 400:
+        (param,) = response.json()
+        assert param == name and f"«{name}»" in response.json()[name][0]
+    elif response.status_code == 404:
+        assert name in ("pagina", "format"), (resource, name, value)
+    else:
+        assert response.status_code == 200, (resource, name, value)
