@@ -5,7 +5,7 @@ just matches nothing, as the rows were scoped before filtering."""
 import django_filters
 from django import forms
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 
 from common.ids import MAX_ID, MAX_YEAR, parse_int
@@ -26,9 +26,10 @@ class BoundedIntegerField(forms.Field):
             return None
         number = parse_int(value.strip() if isinstance(value, str) else value, self.minimum, self.maximum)
         if number is None:
+            # Params, not %: django-filter formats the message again, and a «%» sent would break it.
             raise forms.ValidationError(
-                _("«%(param)s» debe ser un número entero de %(min)s a %(max)s; se recibió «%(valor)s».")
-                % {"param": self.label, "min": self.minimum, "max": self.maximum, "valor": value})
+                _("«%(param)s» debe ser un número entero de %(min)s a %(max)s; se recibió «%(valor)s»."),
+                params={"param": self.label, "min": self.minimum, "max": self.maximum, "valor": value})
         return number
 
 
@@ -36,12 +37,11 @@ class ChoiceField(forms.ChoiceField):
     def validate(self, value):
         if value and not self.valid_value(value):
             allowed = ", ".join(str(key) for key, _label in self.choices)
-            raise forms.ValidationError(_("«%(param)s» no admite «%(valor)s»; los valores válidos son: %(validos)s.")
-                                        % {"param": self.label, "valor": value, "validos": allowed})
+            raise forms.ValidationError(_("«%(param)s» no admite «%(valor)s»; los valores válidos son: %(validos)s."),
+                                        params={"param": self.label, "valor": value, "validos": allowed})
         super().validate(value)
 
 
-@extend_schema_field(OpenApiTypes.INT)
 class IntegerFilter(django_filters.Filter):
     field_class = BoundedIntegerField
 
@@ -50,12 +50,26 @@ class TextChoiceFilter(django_filters.ChoiceFilter):
     field_class = ChoiceField
 
 
-def integer(name, field_name, **bounds):
-    return IntegerFilter(field_name=field_name, label=name, **bounds)
+HELP = {
+    "ciclo": gettext_lazy("Ejercicio fiscal, p. ej. 2024."),
+    "ramo": gettext_lazy("Id del ramo (/api/v1/ramos/)."),
+    "ur": gettext_lazy("Id de la unidad responsable (/api/v1/urs/)."),
+    "programa": gettext_lazy("Id del programa presupuestario (/api/v1/programas/)."),
+    "nivel": gettext_lazy("Nivel de la fila de la matriz."),
+    "trimestre": gettext_lazy("Trimestre del ejercicio, de 1 a 4."),
+    "estado": gettext_lazy("Estado del avance en el flujo de revisión."),
+}
+
+
+def integer(name, field_name, method=None, minimum=1, maximum=MAX_ID):
+    found = IntegerFilter(field_name=field_name, label=name, method=method, minimum=minimum, maximum=maximum)
+    # The schema states the bounds the field checks (the model's column would say 0 … 2**63 - 1).
+    return extend_schema_field({"type": "integer", "minimum": minimum, "maximum": maximum,
+                                "description": HELP[name]})(found)
 
 
 def choice(name, field_name, choices, **extra):
-    return TextChoiceFilter(field_name=field_name, label=name, choices=choices, **extra)
+    return TextChoiceFilter(field_name=field_name, label=name, help_text=HELP[name], choices=choices, **extra)
 
 
 QUARTER_BOUNDS = {"minimum": 1, "maximum": 4}
@@ -82,7 +96,7 @@ class ProgressFilter(django_filters.FilterSet):
     ur = integer("ur", "indicator__responsible_unit_id")
     programa = integer("programa", "indicator__matrix__program_id")
     nivel = choice("nivel", "indicator__objective__level", Level.choices)
-    trimestre = IntegerFilter(label="trimestre", method="filter_quarter", **QUARTER_BOUNDS)
+    trimestre = integer("trimestre", None, method="filter_quarter", **QUARTER_BOUNDS)
     estado = choice("estado", "status", ProgressStatus.choices)
 
     def filter_quarter(self, queryset, name, value):

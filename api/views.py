@@ -3,7 +3,8 @@ the user's scope is a 404 and a list never shows it."""
 
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -19,11 +20,17 @@ from reporting.readings import explain
 from reporting.scope import progress_for
 
 
+def described(text):
+    """The schema's Spanish description of a list and of one of its objects."""
+    return extend_schema_view(list=extend_schema(description=text), retrieve=extend_schema(description=text))
+
+
 class ReadOnly(viewsets.ReadOnlyModelViewSet):
     # Ids as in the web's URLs (common/ids.py): anything else is not a route, hence a 404.
     lookup_value_regex = "[0-9]{1,19}"
 
 
+@described(_("Ramos del catálogo (compartido por todos los usuarios)."))
 class RamoViewSet(ReadOnly):
     """Ramos: a catalog shared by every user."""
 
@@ -31,6 +38,7 @@ class RamoViewSet(ReadOnly):
     queryset = Ramo.objects.all()
 
 
+@described(_("Entidades federativas del catálogo INEGI (compartido por todos los usuarios)."))
 class StateViewSet(ReadOnly):
     """Entidades federativas (INEGI): a catalog shared by every user."""
 
@@ -38,6 +46,7 @@ class StateViewSet(ReadOnly):
     queryset = State.objects.all()
 
 
+@described(_("Unidades responsables del alcance del usuario."))
 class UnitViewSet(ReadOnly):
     """The URs the user answers for."""
 
@@ -47,6 +56,7 @@ class UnitViewSet(ReadOnly):
         return units_for(self.request.user)
 
 
+@described(_("Programas presupuestarios del alcance del usuario."))
 class ProgramViewSet(ReadOnly):
     serializer_class = serializers.ProgramSerializer
     filterset_class = filters.ProgramFilter
@@ -61,6 +71,7 @@ def approved_targets():
     return Prefetch("targets", queryset=Target.objects.prefetch_related(Prefetch("adjustments", queryset=approved)))
 
 
+@described(_("Indicadores del alcance, con su ficha técnica, sus metas (programada y vigente) y los ajustes aprobados."))
 class IndicatorViewSet(ReadOnly):
     """Indicators with their ficha técnica, metas and approved adjustments."""
 
@@ -72,6 +83,7 @@ class IndicatorViewSet(ReadOnly):
                 .prefetch_related(approved_targets()))
 
 
+@described(_("Avances del alcance (nacionales y por entidad), con su estado y su justificación."))
 class ProgressViewSet(ReadOnly):
     """Avances with their estado and justification (national and per entidad)."""
 
@@ -82,6 +94,7 @@ class ProgressViewSet(ReadOnly):
         return progress_for(self.request.user)
 
 
+@described(_("Resultados trimestrales guardados del alcance (se recalculan tras cada cambio de metas o avances)."))
 class ResultViewSet(ReadOnly):
     """Stored quarterly results (recomputed after every change of metas or avances)."""
 
@@ -91,7 +104,8 @@ class ResultViewSet(ReadOnly):
     def get_queryset(self):
         return results_for(self.request.user)
 
-    @extend_schema(responses=serializers.ExplanationSerializer)
+    @extend_schema(responses=serializers.ExplanationSerializer, description=_(
+        "Por qué el resultado tiene su semáforo: lo mismo que «¿por qué este semáforo?» en las pantallas."))
     @action(detail=True, url_path="explicacion", serializer_class=serializers.ExplanationSerializer,
             filterset_class=None, pagination_class=None)
     def explicacion(self, request, pk=None):

@@ -131,6 +131,7 @@ def test_filters_narrow_the_scope(data):
     ({"trimestre": "5"}, "«trimestre» debe ser un número entero de 1 a 4; se recibió «5»."),
     ({"trimestre": "T1"}, "«trimestre» debe ser un número entero de 1 a 4; se recibió «T1»."),
     ({"ciclo": "٢٠٢٤"}, "«ciclo» debe ser un número entero de 1 a 32767; se recibió «٢٠٢٤»."),
+    ({"ciclo": "100%"}, "«ciclo» debe ser un número entero de 1 a 32767; se recibió «100%»."),
     ({"ur": "-1"}, "«ur» debe ser un número entero de 1 a 9223372036854775807; se recibió «-1»."),
     ({"programa": str(2**63)}, f"«programa» debe ser un número entero de 1 a 9223372036854775807; se recibió "
                                f"«{2**63}»."),
