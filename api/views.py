@@ -9,7 +9,7 @@ from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from api import filters, serializers
+from api import filters, serializers, writes
 from compliance.scope import results_for
 from indicators.choices import AdjustmentStatus
 from indicators.models import FiscalYearPolicy, Target, TargetAdjustment
@@ -17,7 +17,8 @@ from indicators.scope import indicators_for
 from programs.models import Ramo, State
 from programs.scope import programs_for, units_for
 from reporting.readings import explain
-from reporting.scope import progress_for
+from reporting.scope import get_progress_for_user, progress_for
+from reporting.workflow import Action
 
 
 def described(text):
@@ -85,13 +86,52 @@ class IndicatorViewSet(ReadOnly):
 
 @described(_("Avances del alcance (nacionales y por entidad), con su estado y su justificación."))
 class ProgressViewSet(ReadOnly):
-    """Avances with their estado and justification (national and per entidad)."""
+    """Avances with their estado and justification (national and per entidad); drafts are written and
+    moved through the workflow by the services of the web (api/writes.py)."""
 
     serializer_class = serializers.ProgressSerializer
     filterset_class = filters.ProgressFilter
 
     def get_queryset(self):
         return progress_for(self.request.user)
+
+    @extend_schema(request=writes.ProgressWriteSerializer, responses={200: serializers.ProgressSerializer,
+                                                                      201: serializers.ProgressSerializer},
+                   description=_("Crea o modifica el borrador del avance de un periodo, como la captura de la "
+                                 "web: rol, alcance, ventana de captura, versión (409 si otra persona guardó "
+                                 "antes), auditoría y recálculo."))
+    def create(self, request):
+        incoming = writes.ProgressWriteSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        progress, created = writes.save_draft(request.user, incoming.validated_data)
+        return Response(serializers.ProgressSerializer(progress).data, status=201 if created else 200)
+
+
+def workflow_step(verb, description):
+    """POST /api/v1/avances/<id>/<verb>/: one step of the workflow of the web (reporting/workflow.py)."""
+
+    def step(self, request, pk=None):
+        progress = get_progress_for_user(request.user, pk)
+        incoming = writes.NoteSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        moved = writes.move(request.user, progress, verb, incoming.validated_data["nota"])
+        return Response(serializers.ProgressSerializer(moved).data)
+
+    step.__name__ = verb  # DRF routes the POST to the viewset's attribute of this name
+    routed = action(detail=True, methods=["post"], url_path=verb, serializer_class=writes.NoteSerializer,
+                    filterset_class=None, pagination_class=None)(step)
+    return extend_schema(request=writes.NoteSerializer, responses=serializers.ProgressSerializer,
+                         description=description)(routed)
+
+
+ProgressViewSet.enviar = workflow_step(Action.ENVIAR,
+    _("Envía el avance a revisión (dentro de su ventana de captura)."))
+ProgressViewSet.aprobar = workflow_step(Action.APROBAR,
+    _("Aprueba un avance enviado (coordinación; nunca quien lo capturó o envió)."))
+ProgressViewSet.devolver = workflow_step(Action.DEVOLVER,
+    _("Devuelve un avance enviado, con la observación en «nota»."))
+ProgressViewSet.reabrir = workflow_step(Action.REABRIR,
+    _("Reabre un avance aprobado, con el motivo en «nota»."))
 
 
 @described(_("Resultados trimestrales guardados del alcance (se recalculan tras cada cambio de metas o avances)."))

@@ -1,6 +1,7 @@
 """The scope scan of tests/test_scope_scan.py for /api/v1/: every route of the API, enumerated from
 the URLconf, as users of two URs (and a consulta and a coordinador of one) with a personal token.
-Objects of the other UR are 404; lists, CSV and the schema never mention the other UR."""
+Objects of the other UR are 404, to read and to write; lists, CSV and the schema never mention the
+other UR."""
 
 import pytest
 from django.urls import URLPattern, get_resolver, reverse
@@ -57,12 +58,24 @@ def test_no_api_route_leaks_the_other_unit(demo, django_user_model, username, ow
         if name == "docs":
             continue  # a page for a signed-in browser; tests/test_api_schema.py
         basename = name.rsplit("-", 1)[0]
+        actions = getattr(pattern.callback, "actions", {})
         if "pk" in pattern.pattern.regex.groupindex:
             url = reverse(f"api:{name}", kwargs={"pk": foreign[basename].pk})
+            if "get" not in actions:  # a workflow step: the other UR's avance is not found either
+                before = Progress.objects.filter(pk=foreign[basename].pk).values().get()
+                response = client.post(url, {"nota": "Alcance"}, format="json")
+                assert response.status_code == 404, f"POST {url} para {username}"
+                assert Progress.objects.filter(pk=foreign[basename].pk).values().get() == before
+                checked += 1
+                continue
             expected = 200 if basename in SHARED else 404
             assert client.get(url).status_code == expected, f"{url} para {username}"
         else:
             url = reverse(f"api:{name}")
+            if "post" in actions:  # a draft on the other UR's indicator
+                response = client.post(url, {"indicador": foreign["indicador"].pk, "ciclo": 2024, "mes": 3,
+                                             "valor": "1", "version": 0}, format="json")
+                assert response.status_code == 404, f"POST {url} para {username}"
             for params in ({}, {"format": "csv"}, {"por_pagina": 1000}):
                 response = client.get(url, params)
                 if name == "schema" and params.get("format") == "csv":
@@ -74,5 +87,5 @@ def test_no_api_route_leaks_the_other_unit(demo, django_user_model, username, ow
                 leaked = [marker for marker in MARKERS[other] if marker in text]
                 assert not leaked, f"{url} {params} muestra {leaked} a {username}"
         checked += 1
-    assert checked >= 16
+    assert checked >= 20
     assert [marker for marker in MARKERS[own] if marker in seen], f"{username} no ve su propia UR"
