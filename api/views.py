@@ -4,12 +4,14 @@ the user's scope is a 404 and a list never shows it."""
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from api import filters, serializers, writes
+from api.batch import BatchSerializer, save_batch
 from compliance.scope import results_for
 from indicators.choices import AdjustmentStatus
 from indicators.models import FiscalYearPolicy, Target, TargetAdjustment
@@ -105,6 +107,24 @@ class ProgressViewSet(ReadOnly):
         incoming.is_valid(raise_exception=True)
         progress, created = writes.save_draft(request.user, incoming.validated_data)
         return Response(serializers.ProgressSerializer(progress).data, status=201 if created else 200)
+
+
+@extend_schema(request=BatchSerializer, responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
+               description=_("Hasta SIMIR_API_BATCH_MAX avances (1,000 por omisión) en una petición, cada uno como "
+                             "en POST /api/v1/avances/. Responde un resultado por avance: creado, actualizado o "
+                             "error con sus campos. Sin «parcial», un error y no se guarda ninguno (400)."))
+@action(detail=False, methods=["post"], url_path="lote", serializer_class=BatchSerializer, filterset_class=None,
+        pagination_class=None)
+def lote(self, request):
+    incoming = BatchSerializer(data=request.data)
+    incoming.is_valid(raise_exception=True)
+    data = incoming.validated_data
+    kept, results = save_batch(request.user, data["avances"], data["parcial"], data["enviar"])
+    errors = sum(result["resultado"] == "error" for result in results)
+    return Response({"guardado": kept, "errores": errors, "resultados": results}, status=200 if kept else 400)
+
+
+ProgressViewSet.lote = lote
 
 
 def workflow_step(verb, description):

@@ -61,7 +61,7 @@ def test_no_api_route_leaks_the_other_unit(demo, django_user_model, username, ow
         actions = getattr(pattern.callback, "actions", {})
         if "pk" in pattern.pattern.regex.groupindex:
             url = reverse(f"api:{name}", kwargs={"pk": foreign[basename].pk})
-            if "get" not in actions:  # a workflow step: the other UR's avance is not found either
+            if actions and "get" not in actions:  # a workflow step: the other UR's avance is not found either
                 before = Progress.objects.filter(pk=foreign[basename].pk).values().get()
                 response = client.post(url, {"nota": "Alcance"}, format="json")
                 assert response.status_code == 404, f"POST {url} para {username}"
@@ -70,6 +70,16 @@ def test_no_api_route_leaks_the_other_unit(demo, django_user_model, username, ow
                 continue
             expected = 200 if basename in SHARED else 404
             assert client.get(url).status_code == expected, f"{url} para {username}"
+        elif actions and "get" not in actions:  # the batch: the other UR's indicator is an error of its item
+            url = reverse(f"api:{name}")
+            response = client.post(url, {"parcial": True, "avances": [{
+                "indicador": foreign["indicador"].pk, "ciclo": 2024, "mes": 3, "valor": "1", "version": 0}]},
+                format="json")
+            expected = 403 if username == "consulta_ayo" else 200
+            assert response.status_code == expected, f"POST {url} para {username}"
+            if expected == 200:
+                assert response.json()["resultados"][0]["errores"] == {
+                    "indicador": ["No existe o está fuera de su alcance."]}
         else:
             url = reverse(f"api:{name}")
             if "post" in actions:  # a draft on the other UR's indicator

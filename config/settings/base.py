@@ -248,6 +248,8 @@ REST_FRAMEWORK = {
 # Requests per token (or per user of the docs page); «N/second|minute|hour|day». The count lives in
 # Django's cache, which is per process unless a shared cache is configured.
 SIMIR_API_RATE = os.environ.get("SIMIR_API_RATE", "1000/hour")
+# Avances in one POST /api/v1/avances/lote/; each goes through the capture service, in the request.
+SIMIR_API_BATCH_MAX = int(os.environ.get("SIMIR_API_BATCH_MAX", "1000"))
 SPECTACULAR_SETTINGS = {
     "TITLE": "SIMIR API",
     "DESCRIPTION": "Lectura de catálogos, programas, indicadores, avances y resultados trimestrales (docs/api.md).",
