@@ -91,6 +91,18 @@ class AdjustmentSerializer(Serializer):
         fields = ["id", "valor", "numerador", "denominador", "tipo", "justificacion", "aprobado_el"]
 
 
+class RequestedAdjustmentSerializer(AdjustmentSerializer):
+    meta = serializers.PrimaryKeyRelatedField(source="target", read_only=True)
+    ciclo = serializers.IntegerField(source="target.fiscal_year")
+    mes = serializers.IntegerField(source="target.month")
+    estado = serializers.CharField(source="status")
+    solicitado_el = serializers.DateTimeField(source="requested_at")
+
+    class Meta(AdjustmentSerializer.Meta):
+        fields = ["id", "meta", "ciclo", "mes", "valor", "numerador", "denominador", "tipo", "justificacion", "estado",
+                  "solicitado_el", "aprobado_el"]
+
+
 class TargetSerializer(Serializer):
     ciclo = serializers.IntegerField(source="fiscal_year")
     mes = serializers.IntegerField(source="month")

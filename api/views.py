@@ -15,7 +15,7 @@ from api.batch import BatchSerializer, save_batch
 from compliance.scope import results_for
 from indicators.choices import AdjustmentStatus
 from indicators.models import FiscalYearPolicy, Target, TargetAdjustment
-from indicators.scope import indicators_for
+from indicators.scope import get_indicator_for_user, indicators_for
 from programs.models import Ramo, State
 from programs.scope import programs_for, units_for
 from reporting.readings import explain
@@ -84,6 +84,22 @@ class IndicatorViewSet(ReadOnly):
     def get_queryset(self):
         return (indicators_for(self.request.user).select_related("matrix", "objective")
                 .prefetch_related(approved_targets()))
+
+
+def ajustes(self, request, pk=None):
+    indicator = get_indicator_for_user(request.user, pk)
+    incoming = writes.AdjustmentRequestSerializer(data=request.data)
+    incoming.is_valid(raise_exception=True)
+    adjustment = writes.ask_adjustment(request.user, indicator, incoming.validated_data)
+    return Response(serializers.RequestedAdjustmentSerializer(adjustment).data, status=201)
+
+
+IndicatorViewSet.ajustes = extend_schema(
+    request=writes.AdjustmentRequestSerializer, responses={201: serializers.RequestedAdjustmentSerializer},
+    description=_("Solicita un ajuste de meta para un periodo del ejercicio del indicador, como la pantalla de "
+                  "solicitud: lo resuelve la coordinación en la web."),
+)(action(detail=True, methods=["post"], url_path="ajustes", serializer_class=writes.AdjustmentRequestSerializer,
+         filterset_class=None, pagination_class=None)(ajustes))
 
 
 @described(_("Avances del alcance (nacionales y por entidad), con su estado y su justificación."))

@@ -14,17 +14,26 @@ from rest_framework import serializers, status
 from rest_framework.exceptions import APIException
 
 from common.ids import MAX_ID, MAX_YEAR
+from indicators.models.fields import JUSTIFICATION_MAX
 from indicators.scope import get_indicator_for_user
 from programs.models import State
 from reporting.capture import parse_number
 from reporting.models import Progress
-from reporting.services import ConcurrentEdit, check_capture_window, save_progress, save_state_progress
+from reporting.forms import REQUESTABLE_TYPES
+from reporting.services import (
+    ConcurrentEdit,
+    check_capture_window,
+    request_adjustment,
+    save_progress,
+    save_state_progress,
+)
 from reporting.workflow import Action, transition
 
 # The model's field → the API's name, so a refusal names what the client sent.
 API_NAMES = {"value": "valor", "numerator": "numerador", "denominator": "denominador", "cause": "causa",
              "effect": "efecto", "other_reasons": "otros_motivos", "month": "mes", "fiscal_year": "ciclo",
-             "note": "nota", "review_note": "nota", "state": "entidad", "indicator": "indicador"}
+             "note": "nota", "review_note": "nota", "state": "entidad", "indicator": "indicador",
+             "justification": "justificacion", "adjustment_type": "tipo"}
 
 
 class Conflict(APIException):
@@ -125,3 +134,21 @@ def move(user, progress, action, note):
             check_capture_window(user, progress.indicator, progress.fiscal_year, progress.month)
         return transition(user, progress, action, note=note)
 
+
+
+class AdjustmentRequestSerializer(serializers.Serializer):
+    """A new meta for a period of the indicator's ejercicio, as the web's request form asks it."""
+
+    mes = serializers.IntegerField(min_value=1, max_value=12)
+    tipo = serializers.ChoiceField(choices=REQUESTABLE_TYPES)
+    valor = NumberText(required=False, default=None)
+    numerador = NumberText(required=False, default=None)
+    denominador = NumberText(required=False, default=None)
+    justificacion = serializers.CharField(allow_blank=True, max_length=JUSTIFICATION_MAX)
+
+
+def ask_adjustment(user, indicator, data):
+    with service_errors(), transaction.atomic():
+        return request_adjustment(user, indicator, indicator.fiscal_year, data["mes"], adjustment_type=data["tipo"],
+                                  justification=data["justificacion"], value=data["valor"],
+                                  numerator=data["numerador"], denominator=data["denominador"])

@@ -7,7 +7,7 @@ import pytest
 from django.urls import URLPattern, get_resolver, reverse
 
 from compliance.models import QuarterResult
-from indicators.models import Indicator
+from indicators.models import Indicator, TargetAdjustment
 from programs.models import Program, Ramo, ResponsibleUnit, State
 from reporting.models import Progress
 from tests.api_helpers import token_client
@@ -61,11 +61,13 @@ def test_no_api_route_leaks_the_other_unit(demo, django_user_model, username, ow
         actions = getattr(pattern.callback, "actions", {})
         if "pk" in pattern.pattern.regex.groupindex:
             url = reverse(f"api:{name}", kwargs={"pk": foreign[basename].pk})
-            if actions and "get" not in actions:  # a workflow step: the other UR's avance is not found either
-                before = Progress.objects.filter(pk=foreign[basename].pk).values().get()
-                response = client.post(url, {"nota": "Alcance"}, format="json")
+            if actions and "get" not in actions:  # a workflow step or an adjustment: not found either
+                rows = type(foreign[basename]).objects.filter(pk=foreign[basename].pk)
+                before = (rows.values().get(), TargetAdjustment.objects.count())
+                response = client.post(url, {"nota": "Alcance", "mes": 3, "tipo": "meta", "valor": "1",
+                                             "justificacion": "Alcance"}, format="json")
                 assert response.status_code == 404, f"POST {url} para {username}"
-                assert Progress.objects.filter(pk=foreign[basename].pk).values().get() == before
+                assert (rows.values().get(), TargetAdjustment.objects.count()) == before
                 checked += 1
                 continue
             expected = 200 if basename in SHARED else 404

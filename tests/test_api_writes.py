@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from compliance.models import QuarterResult
+from indicators.models import TargetAdjustment
 from reporting.models import CaptureWindow, Progress
 from reporting.services import grant_extension
 from tests.api_helpers import token_client
@@ -103,3 +104,28 @@ def test_the_workflow_steps_are_those_of_the_web(world):
     progress = Progress.objects.get(pk=pk)
     assert [(t.from_status, t.to_status, t.user.username) for t in progress.transitions.all()] == [
         ("borrador", "enviado", "cap_a"), ("enviado", "aprobado", "coord"), ("aprobado", "devuelto", "coord")]
+
+
+def test_an_adjustment_is_requested_as_on_the_web(world):
+    client = token_client(world.cap_a)
+    url = f"/api/v1/indicadores/{world.ind_a.pk}/ajustes/"
+    response = client.post(url, {"mes": 3, "tipo": "meta", "valor": "85", "justificacion": "Recorte"}, format="json")
+    assert response.status_code == 201
+    body = response.json()
+    adjustment = TargetAdjustment.objects.get(pk=body["id"])
+    assert {k: v for k, v in body.items() if k != "solicitado_el"} == {
+        "id": adjustment.pk, "meta": world.ind_a.targets.get(month=3).pk, "ciclo": 2024, "mes": 3, "valor": "85",
+        "numerador": None, "denominador": None, "tipo": "meta", "justificacion": "Recorte", "estado": "solicitado",
+        "aprobado_el": None}
+    assert (adjustment.requested_by, adjustment.history.first().history_user) == (world.cap_a, world.cap_a)
+    response = client.post(url, {"mes": 3, "tipo": "meta", "valor": "85", "justificacion": " "}, format="json")
+    assert (response.status_code, response.json()) == (
+        400, {"justificacion": ["La justificación del ajuste es obligatoria."]})
+    response = client.post(url, {"mes": 3, "tipo": "oficial", "valor": "85", "justificacion": "x"}, format="json")
+    assert response.status_code == 400 and list(response.json()) == ["tipo"]
+    assert token_client(world.cap_b).post(url, {"mes": 3, "tipo": "meta", "valor": "1", "justificacion": "x"},
+                                          format="json").status_code == 404
+    response = token_client(world.consulta).post(url, {"mes": 3, "tipo": "meta", "valor": "1", "justificacion": "x"},
+                                                 format="json")
+    assert (response.status_code, response.json()) == (403, {"detail": "Su rol no permite solicitar ajustes de meta."})
+    assert TargetAdjustment.objects.count() == 1
