@@ -11,6 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from common.ids import MAX_ID, MAX_YEAR, parse_int
 from indicators import rules
 from programs.models import Level
+from compliance.models import QuarterAggregate
 from reporting.choices import ProgressStatus
 
 
@@ -58,6 +59,8 @@ HELP = {
     "nivel": gettext_lazy("Nivel de la fila de la matriz."),
     "trimestre": gettext_lazy("Trimestre del ejercicio, de 1 a 4."),
     "estado": gettext_lazy("Estado del avance en el flujo de revisión."),
+    "matriz": gettext_lazy("Id de la matriz (/api/v1/matrices/)."),
+    "agrupacion": gettext_lazy("Agrupación del agregado: total, programa, ur o nivel."),
 }
 
 
@@ -110,3 +113,26 @@ class ResultFilter(django_filters.FilterSet):
     programa = integer("programa", "program_id")
     nivel = choice("nivel", "level", Level.choices)
     trimestre = integer("trimestre", "quarter", **QUARTER_BOUNDS)
+
+
+class MatrixFilter(django_filters.FilterSet):
+    ciclo = integer("ciclo", "fiscal_year", **YEAR_BOUNDS)
+    ramo = integer("ramo", "program__ramo_id")
+    ur = integer("ur", "program__responsible_unit_id")
+    programa = integer("programa", "program_id")
+
+
+class ObjectiveFilter(django_filters.FilterSet):
+    ciclo = integer("ciclo", "matrix__fiscal_year", **YEAR_BOUNDS)
+    programa = integer("programa", "matrix__program_id")
+    matriz = integer("matriz", "matrix_id")
+    nivel = choice("nivel", "level", Level.choices)
+
+
+class AggregateFilter(django_filters.FilterSet):
+    ciclo = integer("ciclo", "fiscal_year", **YEAR_BOUNDS)
+    trimestre = integer("trimestre", "quarter", **QUARTER_BOUNDS)
+    agrupacion = choice("agrupacion", "scope", QuarterAggregate.Scope.choices)
+    programa = integer("programa", "program_id")
+    ur = integer("ur", "responsible_unit_id")
+    nivel = choice("nivel", "level", Level.choices)

@@ -7,11 +7,11 @@ from django.db import models
 from rest_framework import serializers
 
 from common.numbers import plain_number
-from compliance.models import QuarterResult
+from compliance.models import QuarterAggregate, QuarterResult
 from indicators import rules
 from indicators.models import Indicator, Target, TargetAdjustment
 from indicators.models.fields import VALUE_MAX_DIGITS
-from programs.models import Objective, Program, Ramo, ResponsibleUnit, State
+from programs.models import Matrix, Objective, Program, Ramo, ResponsibleUnit, State
 from reporting.models import Progress
 
 
@@ -67,6 +67,68 @@ class ProgramSerializer(Serializer):
     class Meta:
         model = Program
         fields = ["id", "ciclo", "ramo", "clave", "modalidad", "numero", "nombre", "ur", "ficticio"]
+
+
+class MatrixSerializer(Serializer):
+    tipo = serializers.CharField(source="kind")
+    programa = serializers.PrimaryKeyRelatedField(source="program", read_only=True, allow_null=True)
+    ciclo = serializers.IntegerField(source="fiscal_year")
+    ultimo_anio = serializers.IntegerField(source="last_year", allow_null=True)
+    clave = serializers.CharField(source="external_id")
+    nombre = serializers.CharField(source="name")
+    ur = serializers.PrimaryKeyRelatedField(source="responsible_unit", read_only=True, allow_null=True,
+                                            help_text="Solo en un Programa Institucional.")
+
+    class Meta:
+        model = Matrix
+        fields = ["id", "tipo", "programa", "ciclo", "ultimo_anio", "clave", "nombre", "ur"]
+
+
+class ObjectiveRowSerializer(Serializer):
+    """A row of a matrix, on its own (/api/v1/objetivos/)."""
+
+    matriz = serializers.PrimaryKeyRelatedField(source="matrix", read_only=True)
+    nivel = serializers.CharField(source="level")
+    padre = serializers.PrimaryKeyRelatedField(source="parent", read_only=True, allow_null=True)
+    resumen_narrativo = serializers.CharField(source="summary")
+    supuestos = serializers.CharField(source="assumptions")
+    medios_verificacion = serializers.CharField(source="verification_means")
+
+    class Meta:
+        model = Objective
+        fields = ["id", "matriz", "nivel", "clave", "padre", "resumen_narrativo", "supuestos", "medios_verificacion"]
+
+
+class AggregateSerializer(Serializer):
+    ciclo = serializers.IntegerField(source="fiscal_year")
+    trimestre = serializers.IntegerField(source="quarter")
+    agrupacion = serializers.CharField(source="scope")
+    programa = serializers.PrimaryKeyRelatedField(source="program", read_only=True, allow_null=True)
+    ur = serializers.PrimaryKeyRelatedField(source="responsible_unit", read_only=True, allow_null=True)
+    nivel = serializers.CharField(source="level")
+    indicadores = serializers.IntegerField(source="indicators")
+    con_meta = serializers.IntegerField(source="with_meta")
+    reportados = serializers.IntegerField(source="reported")
+    aprobados = serializers.IntegerField(source="approved")
+    # Declared, not derived from the model: the model's bounds depend on the database (SQLite's
+    # integers are wider), and the committed schema must not.
+    verde = serializers.IntegerField()
+    amarillo = serializers.IntegerField()
+    rojo = serializers.IntegerField()
+    gris = serializers.IntegerField()
+    con_cumplimiento = serializers.IntegerField(source="with_compliance")
+    enviados = serializers.IntegerField(source="submitted")
+    a_tiempo = serializers.IntegerField(source="on_time")
+    cumplimiento_promedio = number("mean_compliance")
+    completitud = number("completeness")
+    oportunidad = number("timeliness")
+    calculado_el = serializers.DateTimeField(source="computed_at")
+
+    class Meta:
+        model = QuarterAggregate
+        fields = ["id", "ciclo", "trimestre", "agrupacion", "programa", "ur", "nivel", "indicadores", "con_meta",
+                  "reportados", "aprobados", "verde", "amarillo", "rojo", "gris", "con_cumplimiento", "enviados",
+                  "a_tiempo", "cumplimiento_promedio", "completitud", "oportunidad", "calculado_el"]
 
 
 class ObjectiveSerializer(Serializer):

@@ -12,9 +12,12 @@ router.register("ramos", views.RamoViewSet, basename="ramo")
 router.register("urs", views.UnitViewSet, basename="ur")
 router.register("entidades", views.StateViewSet, basename="entidad")
 router.register("programas", views.ProgramViewSet, basename="programa")
+router.register("matrices", views.MatrixViewSet, basename="matriz")
+router.register("objetivos", views.ObjectiveViewSet, basename="objetivo")
 router.register("indicadores", views.IndicatorViewSet, basename="indicador")
 router.register("avances", views.ProgressViewSet, basename="avance")
 router.register("resultados", views.ResultViewSet, basename="resultado")
+router.register("agregados", views.AggregateViewSet, basename="agregado")
 
 urlpatterns = [
     path("", include(router.urls)),

@@ -12,12 +12,13 @@ from rest_framework.response import Response
 
 from api import filters, serializers, writes
 from api.batch import BatchSerializer, save_batch
-from compliance.scope import results_for
+from compliance.models import QuarterAggregate
+from compliance.scope import aggregates_for, results_for
 from indicators.choices import AdjustmentStatus
 from indicators.models import FiscalYearPolicy, Target, TargetAdjustment
 from indicators.scope import get_indicator_for_user, indicators_for
 from programs.models import Ramo, State
-from programs.scope import programs_for, units_for
+from programs.scope import matrices_for, objectives_for, programs_for, units_for
 from reporting.readings import explain
 from reporting.scope import get_progress_for_user, progress_for
 from reporting.workflow import Action
@@ -66,6 +67,24 @@ class ProgramViewSet(ReadOnly):
 
     def get_queryset(self):
         return programs_for(self.request.user)
+
+
+@described(_("Matrices (MIR y FID) de los programas del alcance."))
+class MatrixViewSet(ReadOnly):
+    serializer_class = serializers.MatrixSerializer
+    filterset_class = filters.MatrixFilter
+
+    def get_queryset(self):
+        return matrices_for(self.request.user)
+
+
+@described(_("Objetivos (filas) de las matrices del alcance: nivel, clave, padre, resumen narrativo."))
+class ObjectiveViewSet(ReadOnly):
+    serializer_class = serializers.ObjectiveRowSerializer
+    filterset_class = filters.ObjectiveFilter
+
+    def get_queryset(self):
+        return objectives_for(self.request.user)
 
 
 def approved_targets():
@@ -194,3 +213,15 @@ class ResultViewSet(ReadOnly):
                       progress.numerator if progress else None, progress.denominator if progress else None,
                       FiscalYearPolicy.for_year(result.fiscal_year))
         return Response(serializers.ExplanationSerializer(serializers.explanation_data(why)).data)
+
+
+@described(_("Agregados trimestrales de los programas y URs del alcance (el total y los niveles, solo para "
+             "administradores: mezclan indicadores de todo el ejercicio)."))
+class AggregateViewSet(ReadOnly):
+    # For the schema, built without a user (aggregates_for needs one); requests use get_queryset.
+    queryset = QuarterAggregate.objects.none()
+    serializer_class = serializers.AggregateSerializer
+    filterset_class = filters.AggregateFilter
+
+    def get_queryset(self):
+        return aggregates_for(self.request.user)

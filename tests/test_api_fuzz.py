@@ -10,9 +10,10 @@ from tests.api_helpers import add_avances, token_client
 from tests.test_fuzz import FUZZ, NASTY
 
 pytestmark = pytest.mark.django_db
-LISTS = ["ramos", "urs", "entidades", "programas", "indicadores", "avances", "resultados"]
-NAMES = st.sampled_from(["ciclo", "ramo", "ur", "programa", "nivel", "trimestre", "estado", "pagina", "por_pagina",
-                         "format", "otro"])
+LISTS = ["ramos", "urs", "entidades", "programas", "matrices", "objetivos", "indicadores", "avances", "resultados",
+         "agregados"]
+NAMES = st.sampled_from(["ciclo", "ramo", "ur", "programa", "matriz", "nivel", "trimestre", "estado", "agrupacion",
+                         "pagina", "por_pagina", "format", "otro"])
 
 
 @FUZZ

@@ -6,15 +6,16 @@ import io
 
 import pytest
 
+from compliance.models import QuarterAggregate
 from indicators.models import Indicator
 from reporting.readings import explain
 from tests.api_helpers import add_avances, token_client
 
 pytestmark = pytest.mark.django_db
 
-LISTS = ["programas", "indicadores", "avances", "resultados", "urs"]
-# Results exist for the four quarters; the fixture's objects are those of T1.
-PARAMS = {"resultados": {"trimestre": 1}}
+LISTS = ["programas", "matrices", "objetivos", "indicadores", "avances", "resultados", "agregados", "urs"]
+# Results and aggregates exist for the four quarters; the fixture's objects are those of T1.
+PARAMS = {"resultados": {"trimestre": 1}, "agregados": {"trimestre": 1, "agrupacion": "programa"}}
 
 
 @pytest.fixture
@@ -29,6 +30,10 @@ def own_and_foreign(data, resource):
         "indicadores": (data.ind_a.pk, data.ind_b.pk),
         "avances": (data.progress_a.pk, data.progress_b.pk),
         "resultados": (data.result_a.pk, data.result_b.pk),
+        "matrices": (data.matrix_a.pk, data.ind_b.matrix_id),
+        "objetivos": (data.ind_a.objective_id, data.ind_b.objective_id),
+        "agregados": tuple(QuarterAggregate.objects.get(fiscal_year=2024, quarter=1, program=program).pk
+                           for program in (data.program_a.pk, data.ind_b.matrix.program_id)),
         "urs": (data.unit_a.pk, data.unit_b.pk),
     }[resource]
 
@@ -108,6 +113,31 @@ def test_a_result_and_its_explanation_are_those_of_the_screens(data):
         "origen_umbrales": screen.thresholds_source, "semaforo": "amarillo"}
     assert why["origen_meta"].startswith("versión 2: ajuste aprobado")
     assert client.get(f"/api/v1/resultados/{data.result_b.pk}/explicacion/").status_code == 404
+
+
+def test_aggregates_carry_their_counts_and_totals_are_for_administrators(data, django_user_model):
+    body = token_client(data.cap_a).get("/api/v1/agregados/", {"trimestre": 1, "agrupacion": "programa"}).json()
+    (row,) = body["results"]
+    assert {k: row[k] for k in ("ciclo", "trimestre", "agrupacion", "programa", "ur", "nivel", "indicadores",
+                                "con_meta", "reportados", "aprobados", "verde", "amarillo", "rojo", "gris",
+                                "cumplimiento_promedio", "completitud")} == {
+        "ciclo": 2024, "trimestre": 1, "agrupacion": "programa", "programa": data.program_a.pk, "ur": None,
+        "nivel": "", "indicadores": 1, "con_meta": 1, "reportados": 1, "aprobados": 1, "verde": 0, "amarillo": 1,
+        "rojo": 0, "gris": 0, "cumplimiento_promedio": "80", "completitud": "100"}
+    assert ids(token_client(data.coord).get("/api/v1/agregados/", {"agrupacion": "total"})) == []
+    admin = django_user_model.objects.create_superuser("raiz", "raiz@simir.invalid", "x")
+    totals = token_client(admin).get("/api/v1/agregados/", {"agrupacion": "total", "trimestre": 1}).json()
+    assert [(r["indicadores"], r["amarillo"]) for r in totals["results"]] == [(2, 1)]
+
+
+def test_matrices_and_objectives_filter_by_programa(data):
+    client = token_client(data.coord)
+    assert ids(client.get("/api/v1/matrices/", {"programa": data.program_a.pk})) == [data.matrix_a.pk]
+    assert ids(client.get("/api/v1/objetivos/", {"matriz": data.matrix_a.pk, "nivel": "Actividad"})) == [
+        data.ind_a.objective_id]
+    row = client.get(f"/api/v1/objetivos/{data.ind_a.objective_id}/").json()
+    assert (row["matriz"], row["nivel"], row["padre"], row["resumen_narrativo"]) == (
+        data.matrix_a.pk, "Actividad", None, "Actividad de prueba")
 
 
 def test_filters_narrow_the_scope(data):

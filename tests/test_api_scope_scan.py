@@ -6,9 +6,9 @@ other UR."""
 import pytest
 from django.urls import URLPattern, get_resolver, reverse
 
-from compliance.models import QuarterResult
+from compliance.models import QuarterAggregate, QuarterResult
 from indicators.models import Indicator, TargetAdjustment
-from programs.models import Program, Ramo, ResponsibleUnit, State
+from programs.models import Matrix, Objective, Program, Ramo, ResponsibleUnit, State
 from reporting.models import Progress
 from tests.api_helpers import token_client
 from tests.test_scope_scan import MARKERS, USERS, demo, scan_user  # noqa: F401  (demo is a fixture)
@@ -38,6 +38,9 @@ def foreign_objects(unit):
         "ramo": Ramo.objects.first(), "entidad": State.objects.first(),
         "ur": ResponsibleUnit.objects.get(clave=unit),
         "programa": Program.objects.filter(responsible_unit__clave=unit).first(),
+        "matriz": Matrix.objects.filter(program__responsible_unit__clave=unit).first(),
+        "objetivo": Objective.objects.filter(matrix__program__responsible_unit__clave=unit).first(),
+        "agregado": QuarterAggregate.objects.filter(program__responsible_unit__clave=unit).first(),
         "indicador": Indicator.objects.filter(responsible_unit__clave=unit).first(),
         "avance": Progress.objects.filter(indicator__responsible_unit__clave=unit).first(),
         "resultado": QuarterResult.objects.filter(indicator__responsible_unit__clave=unit).first(),
@@ -99,5 +102,5 @@ def test_no_api_route_leaks_the_other_unit(demo, django_user_model, username, ow
                 leaked = [marker for marker in MARKERS[other] if marker in text]
                 assert not leaked, f"{url} {params} muestra {leaked} a {username}"
         checked += 1
-    assert checked >= 20
+    assert checked >= 26
     assert [marker for marker in MARKERS[own] if marker in seen], f"{username} no ve su propia UR"
