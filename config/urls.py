@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from api.web_urls import urlpatterns as api_web_urls
 from compliance.urls import urlpatterns as compliance_urls
 from config.health import health
 from jobs.urls import urlpatterns as jobs_urls
@@ -15,6 +16,7 @@ urlpatterns = [
     path("cuenta/entrar/", auth_views.LoginView.as_view(), name="login"),
     path("cuenta/salir/", auth_views.LogoutView.as_view(), name="logout"),
     # One namespace for the web screens, whichever app owns each.
-    path("", include((reporting_urls + compliance_urls + jobs_urls, "simir"))),
+    path("api/v1/", include(("api.urls", "api"))),
+    path("", include((reporting_urls + compliance_urls + jobs_urls + api_web_urls, "simir"))),
     path("admin/", admin.site.urls),
 ]

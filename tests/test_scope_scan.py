@@ -18,6 +18,7 @@ from django.urls import URLPattern, get_resolver, reverse
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
+from api.tokens import create_token
 from compliance.models import QuarterResult
 from indicators import rules
 from indicators.models import Indicator, Target, TargetAdjustment
@@ -33,7 +34,7 @@ PASSWORD = "simir-demo-2024"
 # What identifies each UR's data on a page.
 MARKERS = {"AYO": ["IB24-", "S200", "U013", "E001"], "ZZZ": ["99000", "99001", "P999", "ilustrativ"]}
 POST_ONLY = {"review_approve_many", "recompute", "adjustment_decide", "window_save", "extension_grant",
-             "upload_confirm"}
+             "upload_confirm", "api_token_revoke"}
 
 
 def app_patterns():
@@ -56,6 +57,7 @@ def objects_of(unit, owner):
     target = Target.objects.filter(indicator__responsible_unit__clave=unit, fiscal_year=2024).first()
     adjustment = TargetAdjustment.objects.create(target=target, value=1, adjustment_type="meta", justification="x",
                                                  requested_by=owner)
+    token, _key = create_token(owner, "Alcance")
     return {
         "pk": {"audit": indicator.pk, "audit_xlsx": indicator.pk, "indicator_detail": indicator.pk,
                "capture_preview": indicator.pk, "capture_rollup_preview": indicator.pk,
@@ -63,7 +65,7 @@ def objects_of(unit, owner):
                "job": job.pk, "job_status": job.pk, "export_download": job.pk,
                "adjustment_request": indicator.pk, "adjustment_detail": adjustment.pk,
                "adjustment_decide": adjustment.pk, "upload_review": upload.pk, "upload_confirm": upload.pk,
-               "upload_file": upload.pk},
+               "upload_file": upload.pk, "api_token_revoke": token.pk},
         "program_id": Program.objects.get(responsible_unit__clave=unit, fiscal_year=2024,
                                           number=999 if unit == "ZZZ" else 200).pk,
         "fiscal_year": 2024, "quarter": 1,

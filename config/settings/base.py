@@ -38,6 +38,9 @@ INSTALLED_APPS = [
     "django_tables2",
     "csp",
     "axes",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served from here (the CSP allows no CDN)
     # SIMIR's apps, each depending only on those above it (docs/arquitectura.md).
     "common",
     "programs",
@@ -46,6 +49,7 @@ INSTALLED_APPS = [
     "compliance",
     "interchange",
     "jobs",
+    "api",
     "demo",
 ]
 
@@ -224,3 +228,37 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 # 0 trusts no header at all (nothing in front: development). Production assumes 1 (the TLS proxy).
 SIMIR_TRUSTED_PROXY_COUNT = int(os.environ.get("SIMIR_TRUSTED_PROXY_COUNT", "0"))
 AXES_CLIENT_IP_CALLABLE = "config.proxy.client_ip"
+
+# REST API (/api/v1/, docs/api.md): JSON, or CSV for lists (?format=csv); pages of 100 rows, up to
+# 1,000 with ?por_pagina; a personal token (Authorization: Token <clave>) or the web session.
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "api.renderers.CSVRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.ApiPagination",
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.PersonalTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+# Requests per token (or per user of the docs page); «N/second|minute|hour|day». The count lives in
+# Django's cache, which is per process unless a shared cache is configured.
+SIMIR_API_RATE = os.environ.get("SIMIR_API_RATE", "1000/hour")
+# Avances in one POST /api/v1/avances/lote/; each goes through the capture service, in the request.
+SIMIR_API_BATCH_MAX = int(os.environ.get("SIMIR_API_BATCH_MAX", "1000"))
+SPECTACULAR_SETTINGS = {
+    "TITLE": "SIMIR API",
+    "DESCRIPTION": "Lectura de catálogos, programas, indicadores, avances y resultados trimestrales (docs/api.md).",
+    "VERSION": "1",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The schema holds no data, but SIMIR shows nothing to strangers; a token or the session reads it.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
