@@ -26,6 +26,41 @@ def send_after_commit(task, *args, on_failure=None, **options):
     transaction.on_commit(send)
 
 
+def send_batch_after_commit(task, item, on_failure=None):
+    """Queue `task(items)` once when the transaction commits, with every item sent this way during
+    it (in order, without repeats): a request that changes 1,000 avances queues one task, not 2,000.
+    `on_failure(items)` as in send_after_commit."""
+    connection = transaction.get_connection()
+    batches = connection.__dict__.setdefault("_simir_batches", {})
+    batch = batches.get(task.name)
+    # A batch already sent, or whose callback is no longer waiting (its transaction rolled back), is done.
+    if batch is None or batch.sent or not any(entry[1] is batch.callback for entry in connection.run_on_commit):
+        batch = batches[task.name] = _Batch(task, on_failure)
+        batch.items.append(item)
+        transaction.on_commit(batch.callback)  # outside a transaction this sends at once
+    elif item not in batch.items:
+        batch.items.append(item)
+
+
+class _Batch:
+    def __init__(self, task, on_failure):
+        self.task, self.on_failure, self.items = task, on_failure, []
+        self.callback = self.send  # one bound method, found again in run_on_commit by identity
+        self.sent = False
+
+    def send(self):
+        self.sent = True
+        items = list(self.items)
+        try:
+            self.task.apply_async((items,))
+        except Exception as exc:  # as in send_after_commit: the change is committed
+            if self.task.app.conf.task_always_eager:
+                raise
+            logger.warning("No se pudo encolar %s(%s): %s", self.task.name, items, exc)
+            if self.on_failure:
+                self.on_failure(items)
+
+
 def send_notice_after_commit(task, *args):
     """Notices are e-mails, which do not need the broker: when it is down, this process sends them.
     A notice that fails is logged, never raised: the change it announces is already committed, and

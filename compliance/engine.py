@@ -213,8 +213,17 @@ def compute_year(fiscal_year, quarters=rules.QUARTERS, as_of=None, on_progress=N
 
 def compute_indicator(indicator_id, as_of=None):
     """Incremental recompute after an avance or meta of one indicator changed."""
-    fiscal_year = Indicator.objects.values_list("fiscal_year", flat=True).get(pk=indicator_id)
-    compute_quarters(fiscal_year, rules.QUARTERS, as_of, indicator_ids=[indicator_id])
+    compute_indicators([indicator_id], as_of)
+
+
+def compute_indicators(indicator_ids, as_of=None):
+    """Incremental recompute of the indicators that changed, one pass per ejercicio; ids of
+    indicators deleted since are ignored."""
+    by_year = defaultdict(list)
+    for pk, fiscal_year in Indicator.objects.filter(pk__in=indicator_ids).values_list("pk", "fiscal_year"):
+        by_year[fiscal_year].append(pk)
+    for fiscal_year, ids in sorted(by_year.items()):
+        compute_quarters(fiscal_year, rules.QUARTERS, as_of, indicator_ids=ids)
 
 
 def results_payload(fiscal_year, quarters):

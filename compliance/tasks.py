@@ -3,7 +3,7 @@ import logging
 
 from celery import shared_task
 
-from common.queueing import RETRY, send_after_commit
+from common.queueing import RETRY, send_after_commit, send_batch_after_commit
 from compliance import engine
 from compliance.models import PendingRecompute
 
@@ -21,10 +21,11 @@ def recompute_year(fiscal_year):
     return engine.compute_year(fiscal_year)
 
 
-@shared_task(**RETRY, soft_time_limit=120, time_limit=150, acks_late=True)
-def recompute_indicator(indicator_id):
-    engine.compute_indicator(indicator_id)
-    return indicator_id
+@shared_task(**RETRY, soft_time_limit=600, time_limit=650, acks_late=True)
+def recompute_indicators(indicator_ids):
+    """The indicators one transaction changed, recomputed together (aggregates by difference)."""
+    engine.compute_indicators(indicator_ids)
+    return indicator_ids
 
 
 @shared_task(soft_time_limit=1800 * 4, time_limit=1900 * 4)
@@ -53,8 +54,8 @@ def sweep_pending_recomputes():
 
 
 def schedule_indicator_recompute(indicator_id):
-    send_after_commit(recompute_indicator, indicator_id,
-                      on_failure=lambda: PendingRecompute.objects.create(indicator_id=indicator_id))
+    send_batch_after_commit(recompute_indicators, indicator_id, on_failure=lambda ids: (
+        PendingRecompute.objects.bulk_create([PendingRecompute(indicator_id=pk) for pk in ids])))
 
 
 def schedule_year_recompute(fiscal_year):

@@ -35,9 +35,11 @@ def test_a_draft_is_created_then_updated_with_its_version_and_recomputed(world, 
             ) == (world.cap_a, world.cap_a, "Captura")
     result = QuarterResult.objects.get(indicator=world.ind_a, fiscal_year=2024, quarter=1)
     assert (result.avance, result.status) == (None, "pendiente")  # a draft is not reported yet
-    response = client.post("/api/v1/avances/", draft(world.ind_a, valor="1,955.5", version=1), format="json")
+    with django_capture_on_commit_callbacks(execute=True):  # each request commits, and queues at commit
+        response = client.post("/api/v1/avances/", draft(world.ind_a, valor="1,955.5", version=1), format="json")
     assert (response.status_code, response.json()["valor"], response.json()["version"]) == (200, "1955.5", 2)
-    client.post("/api/v1/avances/", draft(world.ind_a, valor="76", version=2), format="json")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/api/v1/avances/", draft(world.ind_a, valor="76", version=2), format="json")
     with django_capture_on_commit_callbacks(execute=True):
         client.post(f"/api/v1/avances/{body['id']}/enviar/", format="json")
     result.refresh_from_db()

@@ -46,7 +46,7 @@ from tests.integration.conftest import terminate, wait_until
 pytestmark = [pytest.mark.integration]
 
 MAX_REQUEST_SECONDS = 5  # the publish retry policy (CELERY_TASK_PUBLISH_RETRY_POLICY) is well below this
-RECOMPUTE_TASK = "compliance.tasks.recompute_indicator"
+RECOMPUTE_TASK = "compliance.tasks.recompute_indicators"
 
 
 # --- A redis-server of the test's own ----------------------------------------------------------
