@@ -15,6 +15,9 @@ from reporting.choices import ProgressStatus
 NO_META = "sin-meta"
 QUARTER_CHOICES = [(q, f"T{q}") for q in rules.QUARTERS]
 SEMAFORO_CHOICES = [*rules.Semaforo.CHOICES, (NO_META, _("Sin meta"))]
+# What readings_for reads of an avance and its indicator: the queue's other relations are not loaded.
+READ_FIELDS = ["fiscal_year", "month", "value", "state", "indicator__indicator_type", "indicator__direction",
+               "indicator__threshold_green_yellow", "indicator__threshold_yellow_red"]
 
 
 class ReviewFilter(django_filters.FilterSet):
@@ -63,7 +66,7 @@ class ReviewFilter(django_filters.FilterSet):
         entidades, results not recomputed yet) are read one by one."""
         wanted = None if value == NO_META else value
         own = QuarterResult.objects.filter(progress=OuterRef("pk"), month=OuterRef("month"))
-        rest = list(queryset.filter(~Exists(own)).select_related("indicator"))
+        rest = list(queryset.filter(~Exists(own)).select_related(None).select_related("indicator").only(*READ_FIELDS))
         readings = readings_for(rest)
         computed = [p.pk for p in rest if readings[p.pk].semaforo == wanted]
         return queryset.filter(Exists(own.filter(semaforo=wanted or "")) | Q(pk__in=computed))

@@ -7,7 +7,7 @@ from itertools import islice
 from decimal import Decimal
 
 import django_tables2 as tables
-from django.db.models import Case, IntegerField, Value, When, prefetch_related_objects
+from django.db.models import Case, IntegerField, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -15,9 +15,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from compliance.models import QuarterResult
+from indicators.metas import metas_vigentes
 from indicators.models import FiscalYearPolicy
 from programs.models import MIR_ORDER
-from reporting.readings import preview
+from reporting.readings import outcome_against
 
 NUMBER = {"th": {"class": "num"}, "td": {"class": "num"}}
 READING_CHUNK = 500  # avances whose semáforo is read together (ReviewTable.reading)
@@ -37,8 +38,8 @@ def readings_for(progress_list):
 
     The stored quarterly result is used when it was computed from this very avance (which means the
     same month and the national figure); otherwise — a month inside the quarter, an entidad, or a
-    result not recomputed yet — the reading comes from `compliance.preview`, the same code the
-    capture screen and the submission check use."""
+    result not recomputed yet — the reading comes from the meta vigente (`indicators.metas`) and
+    `reporting.readings.outcome_against`, the rules the capture screen and the submission check use."""
     progress_list = list(progress_list)
     if not progress_list:
         return {}
@@ -56,15 +57,16 @@ def readings_for(progress_list):
         else:
             pending.append(progress)
     if pending:
-        # preview() reads the prefetched targets and adjustments instead of querying per avance.
-        prefetch_related_objects([p.indicator for p in pending], "targets__adjustments")
+        # The metas of every pending period in two queries (what preview() would read one by one).
+        metas = metas_vigentes((p.indicator_id, p.fiscal_year, p.month) for p in pending)
         policies = {
             policy.fiscal_year: policy
             for policy in FiscalYearPolicy.objects.filter(fiscal_year__in={p.fiscal_year for p in pending})
         }
         for progress in pending:
             policy = policies.get(progress.fiscal_year) or FiscalYearPolicy(fiscal_year=progress.fiscal_year)
-            meta, outcome = preview(progress.indicator, progress.fiscal_year, progress.month, progress.value, policy)
+            meta = metas.get((progress.indicator_id, progress.fiscal_year, progress.month))
+            outcome = outcome_against(progress.indicator, progress.fiscal_year, meta, progress.value, policy)
             readings[progress.pk] = Reading(meta, outcome.cumplimiento, outcome.semaforo)
     return readings
 

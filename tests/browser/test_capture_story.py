@@ -16,6 +16,9 @@ def test_semaforo_updates_while_typing_and_send_requires_justification(page_as, 
     indicator = Indicator.objects.get(fiscal_year=2024, external_id="990007")
     page = page_as("capturista_zzz")
     page.click("main a:text-is('Capturar')")  # not the «Sin capturar» column of the home
+    # A click waits for the navigation to start, not for the grid's script: typing before it runs
+    # fires no preview (the CI runs, with two browsers at once, hit that).
+    page.wait_for_load_state()
     assert page.url.endswith(f"/captura/2024/1/{program.pk}/")
     row = page.locator(f"#ind-{indicator.pk}-m3")
     row.locator("input[name$=-numerator]").fill("70")
