@@ -110,7 +110,7 @@ def import_file(path, dry_run=False, reason=None, recompute=True, max_bytes=FROM
                     if on_progress and written % PROGRESS_EVERY == 0:
                         on_progress(written, validation.rows)
                 writer.flush()
-                if on_progress:
+                if on_progress and validation.rows % PROGRESS_EVERY:  # else its last line said so
                     on_progress(validation.rows, validation.rows)
             if not validation.rows:
                 raise NothingToImport(f"0 filas: nada que importar ({report.rejected} filas rechazadas, "

@@ -82,4 +82,8 @@ def test_the_command_shows_the_writing_progress(tmp_path, monkeypatch):
     call_command("import_sed", str(path), stdout=io.StringIO(), stderr=err)
     lines = [line.split(" · ")[0] for line in err.getvalue().splitlines()]
     assert lines == ["filas escritas: 2 / 5 (40 %)", "filas escritas: 4 / 5 (80 %)", "filas escritas: 5 / 5 (100 %)"]
+    monkeypatch.setattr(importer, "PROGRESS_EVERY", 5)  # the last row is a multiple: said once
+    err = io.StringIO()
+    call_command("import_sed", str(path), stdout=io.StringIO(), stderr=err)
+    assert [line.split(" · ")[0] for line in err.getvalue().splitlines()] == ["filas escritas: 5 / 5 (100 %)"]
     assert all(" filas/s · faltan " in line for line in err.getvalue().splitlines())

@@ -61,7 +61,7 @@ class Command(BaseCommand):
 
 class _Progress:
     """«filas escritas: 5,000 / 20,000 (25 %) · 1,850 filas/s · faltan 8 s» on stderr while the import
-    writes (its validation pass has already read the file once)."""
+    writes; the rate counts from the start, validation pass included."""
 
     def __init__(self, stream):
         self.stream = stream
