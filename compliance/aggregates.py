@@ -91,7 +91,8 @@ def store_all(fiscal_year, quarters, computed_at):
 def results_of(fiscal_year, quarters, indicator_ids):
     """The stored results of a few indicators, as `counters` and `apply_difference` read them."""
     return list(QuarterResult.objects.filter(
-        fiscal_year=fiscal_year, quarter__in=quarters, indicator_id__in=indicator_ids).order_by().values(*RESULT_INPUTS))
+        fiscal_year=fiscal_year, quarter__in=quarters, indicator_id__in=indicator_ids,
+    ).order_by().values(*RESULT_INPUTS))
 
 
 def apply_difference(fiscal_year, before, after, computed_at):

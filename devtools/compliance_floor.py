@@ -95,7 +95,8 @@ AGGREGATES = f"""
 INSERT INTO {QuarterAggregate._meta.db_table} (fiscal_year, quarter, scope, program_id, responsible_unit_id, level,
     indicators, with_meta, reported, approved, verde, amarillo, rojo, gris, with_compliance, compliance_hundredths,
     submitted, on_time, mean_compliance, completeness, timeliness, computed_at)
-SELECT fiscal_year, quarter, scope, program_id, responsible_unit_id, COALESCE(level, ''), n, with_meta, reported, approved, verde, amarillo, rojo,
+SELECT fiscal_year, quarter, scope, program_id, responsible_unit_id, COALESCE(level, ''), n, with_meta, reported,
+       approved, verde, amarillo, rojo,
        gris, with_compliance, hundredths, submitted, on_time,
        CASE WHEN with_compliance > 0 THEN round(hundredths::numeric(80, 40) / (100 * with_compliance), 2) END,
        CASE WHEN with_meta > 0 THEN round(reported::numeric(80, 40) * 100 / with_meta, 2) END,
