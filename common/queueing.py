@@ -13,17 +13,18 @@ def send_after_commit(task, *args, on_failure=None, **options):
     request still succeeds: `on_failure` keeps a trace of the work (for recomputes, a marker the
     sweep picks up) and the failure is logged."""
 
-    def send():
-        try:
-            task.apply_async(args, **options)
-        except Exception as exc:  # the change is committed: no failure to queue may turn it into a 500
-            if task.app.conf.task_always_eager:
-                raise  # no broker: the task ran here, and the error is the task's own
-            logger.warning("No se pudo encolar %s%s: %s", task.name, args, exc)
-            if on_failure:
-                on_failure()
+    transaction.on_commit(lambda: _apply(task, args, options, on_failure))
 
-    transaction.on_commit(send)
+
+def _apply(task, args, options, on_failure):
+    try:
+        task.apply_async(args, **options)
+    except Exception as exc:  # the change is committed: no failure to queue may turn it into a 500
+        if task.app.conf.task_always_eager:
+            raise  # no broker: the task ran here, and the error is the task's own
+        logger.warning("No se pudo encolar %s%s: %s", task.name, args, exc)
+        if on_failure:
+            on_failure()
 
 
 def send_batch_after_commit(task, item, on_failure=None):
@@ -51,14 +52,7 @@ class _Batch:
     def send(self):
         self.sent = True
         items = list(self.items)
-        try:
-            self.task.apply_async((items,))
-        except Exception as exc:  # as in send_after_commit: the change is committed
-            if self.task.app.conf.task_always_eager:
-                raise
-            logger.warning("No se pudo encolar %s(%s): %s", self.task.name, items, exc)
-            if self.on_failure:
-                self.on_failure(items)
+        _apply(self.task, (items,), {}, self.on_failure and (lambda: self.on_failure(items)))
 
 
 def send_notice_after_commit(task, *args):

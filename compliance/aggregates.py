@@ -174,13 +174,17 @@ def _add(total, values, sign=1):
         total[name] += sign * value
 
 
+def derived(values):
+    """Mean cumplimiento, completeness and timeliness of summed counters (never an average of averages)."""
+    return {
+        "mean_compliance": rules.mean_of_hundredths(values["compliance_hundredths"], values["with_compliance"]),
+        "completeness": rules.percentage(values["reported"], values["with_meta"]),
+        "timeliness": rules.percentage(values["on_time"], values["submitted"]),
+    }
+
+
 def _row(fiscal_year, quarter, scope, group, values, computed_at):
     """An aggregate in COLUMNS order, with its means and percentages from the counters."""
     keys = {**KEYS, **group}
-    return (
-        fiscal_year, quarter, scope, *keys.values(), *(values[name] for name in COUNTERS),
-        rules.mean_of_hundredths(values["compliance_hundredths"], values["with_compliance"]),
-        rules.percentage(values["reported"], values["with_meta"]),
-        rules.percentage(values["on_time"], values["submitted"]),
-        computed_at,
-    )
+    return (fiscal_year, quarter, scope, *keys.values(), *(values[name] for name in COUNTERS),
+            *derived(values).values(), computed_at)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from common.ids import parse_id
 from common.numbers import plain_number
 from common.table_export import EXPORT_FORMATS, export_table
-from compliance.aggregates import COUNTERS
+from compliance.aggregates import COUNTERS, derived
 from compliance.models import QuarterAggregate
 from compliance.scope import aggregates_for, results_for
 from compliance.tables import ProgramAggregateTable, UnitAggregateTable
@@ -39,12 +39,7 @@ def _totals(rows):
     with localcontext() as context:  # the hundredths can have more digits than the default 28
         context.prec = rules.WIDE_PRECISION
         sums = {name: sum(getattr(row, name) for row in rows) for name in COUNTERS}
-    return {
-        **sums,
-        "mean_compliance": rules.mean_of_hundredths(sums["compliance_hundredths"], sums["with_compliance"]),
-        "completeness": rules.percentage(sums["reported"], sums["with_meta"]),
-        "timeliness": rules.percentage(sums["on_time"], sums["submitted"]),
-    }
+    return {**sums, **derived(sums)}
 
 
 def _chart_data(program_rows):
