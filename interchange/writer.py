@@ -81,11 +81,12 @@ class Writer:
     def _cached(self, model, lookup, kind, values, create_defaults=None):
         """`_get`, skipped when an earlier row of this import already wrote the same values."""
         key = (model, tuple((name, getattr(value, "pk", value)) for name, value in lookup.items()))
+        given = _given(values)
         cached = self._catalog.get(key)
-        if cached and cached[1] == _given(values):
+        if cached and cached[1] == given:
             return cached[0]
-        instance = self._get(model, lookup, kind, values, create_defaults)
-        self._catalog[key] = (instance, _given(values))
+        instance = self._get(model, lookup, kind, given, create_defaults)
+        self._catalog[key] = (instance, given)
         return instance
 
     def _count(self, kind, pk, outcome):
@@ -176,14 +177,14 @@ class Writer:
                 key = (indicator.pk, row.fiscal_year, month)
                 period = {"indicator": indicator, "fiscal_year": row.fiscal_year, "month": month}
                 if data.meta:
-                    targets[key] = metas.add(targets.get(key), period, _quantity_values(data.meta), every_key=True)
+                    targets[key] = metas.add(targets.get(key), period, _quantity_values(data.meta))
                 if data.adjusted:
                     adjusted.append((key, period, data))
                 if data.avance:
                     values = {**_quantity_values(data.avance), "status": ProgressStatus.APROBADO}
                     values.update(_given({"cause": data.cause, "effect": data.effect,
                                           "other_reasons": data.other_reasons}))
-                    progress.add(avances.get(key), {**period, "state": None}, values, every_key=True,
+                    progress.add(avances.get(key), {**period, "state": None}, values,
                                  create_defaults={"imported": True})
         metas.save()
         progress.save()
@@ -211,9 +212,9 @@ class _Bulk:
         self.model, self.kind, self.writer, self.versioned = model, kind, writer, versioned
         self.new, self.changed, self.fields = [], [], set()
 
-    def add(self, instance, lookup, values, every_key=False, create_defaults=None):
+    def add(self, instance, lookup, values, create_defaults=None):
         """Set `values` on the stored `instance` (or a new one built from `lookup`); return it. Metas and
-        avances set every key (an empty value, 0 / 0, is meaningful); the ficha only what was given."""
+        avances pass every key (an empty value, 0 / 0, is meaningful); the ficha only what was given."""
         if instance is None:
             instance = self.model(**lookup, **(create_defaults or {}), **values)
             self.new.append(instance)
