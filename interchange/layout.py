@@ -48,6 +48,9 @@ def month_columns(n):
     ]
 
 
+# Read for every month of every row of a file: built once.
+MONTH_COLUMNS = {n: tuple(month_columns(n)) for n in MONTHS}
+
 CP_COLUMNS = ["META_AJUSTADA_CP", "AVANCE_CP", "AVANCE_CAUSA_CP", "AVANCE_EFECTO_CP", "AVANCE_OTROS_MOTIVOS_CP"]
 
 COLUMNS = FICHA_COLUMNS + [c for n in MONTHS for c in month_columns(n)] + CP_COLUMNS
