@@ -22,7 +22,6 @@ from reporting.choices import ProgressStatus
 from reporting.models import Progress
 
 BATCH = 500
-QUANTITY = ("value", "numerator", "denominator")
 PERIOD = ("indicator_id", "fiscal_year", "month")
 
 
@@ -239,7 +238,7 @@ def _given(values):
 
 
 def _quantity_values(quantity):
-    return dict(zip(QUANTITY, (quantity.value, quantity.numerator, quantity.denominator)))
+    return {"value": quantity.value, "numerator": quantity.numerator, "denominator": quantity.denominator}
 
 
 def _create_parents_first(objectives):
