@@ -1,4 +1,4 @@
-"""Writing validated interchange rows (the import's second pass), inside the caller's transaction.
+"""Writing validated interchange rows as the import reads them, inside its transaction.
 
 Rows go in batches of BATCH. For each batch the catalog rows it names are resolved first
 (interchange/catalog_writer.py), then its objectives, indicators, metas and avances: one query reads
