@@ -72,6 +72,8 @@ class MonthColumns(NamedTuple):
 MONTH_COLUMNS = {n: MonthColumns(*month_columns(n)) for n in MONTHS}
 COLUMN_MONTH = {column: n for n, columns in MONTH_COLUMNS.items() for column in columns}
 
+STATE_COLUMN = "ID_ENTIDAD_FEDERATIVA"  # read on import; a row with it is that entidad's figure
+
 CP_COLUMNS = ["META_AJUSTADA_CP", "AVANCE_CP", "AVANCE_CAUSA_CP", "AVANCE_EFECTO_CP", "AVANCE_OTROS_MOTIVOS_CP"]
 
 COLUMNS = FICHA_COLUMNS + [c for n in MONTHS for c in month_columns(n)] + CP_COLUMNS
@@ -95,7 +97,7 @@ COLUMN_ALIASES = {
 
 # Columns of Hacienda's open-data file that SIMIR reads past without storing (no error, one note).
 HACIENDA_COLUMNS = [
-    "ID_ENTIDAD_FEDERATIVA", "ENTIDAD_FEDERATIVA", "ID_MUNICIPIO", "MUNICIPIO",
+    "ENTIDAD_FEDERATIVA", "ID_MUNICIPIO", "MUNICIPIO",
     "GPO_FUNCIONAL", "DESC_GPO_FUNCIONAL", "ID_FUNCION", "DESC_FUNCION", "ID_SUBFUNCION", "DESC_SUBFUNCION",
     "ID_AI", "DESC_AI", "MODALIDAD_PP",
     "ID_PND", "DESC_PND", "OBJETIVO_PND", "PROGRAMA_PND", "DESC_PROGRAMA_PND", "OBJETIVO_PROGRAMA_PND",

@@ -108,7 +108,7 @@ def test_hacienda_header_reads_aliases_and_ignores_the_columns_simir_does_not_st
         "nota: la columna NOMBRE_DEL_INDICADOR se lee como NOMBRE_INDICADOR.",
         "nota: columna desconocida FECHA_CORTE, se ignora.",
         "nota: columna desconocida OBSERVACIONES_SHCP, se ignora.",
-        "nota: columnas de Hacienda que SIMIR no guarda, se ignoran: ID_ENTIDAD_FEDERATIVA, ENTIDAD_FEDERATIVA, "
+        "nota: columnas de Hacienda que SIMIR no guarda, se ignoran: ENTIDAD_FEDERATIVA, "
         "ID_MUNICIPIO, MUNICIPIO, GPO_FUNCIONAL, DESC_GPO_FUNCIONAL, ID_FUNCION, DESC_FUNCION, ID_SUBFUNCION, "
         "DESC_SUBFUNCION, ID_AI, DESC_AI, MODALIDAD_PP, ID_PND, DESC_PND, OBJETIVO_PND, PROGRAMA_PND, "
         "DESC_PROGRAMA_PND, OBJETIVO_PROGRAMA_PND, DESC_OBJETIVO_PROGRAMA_PND, OBJETIVO_ESTRATEGICO, "
