@@ -129,3 +129,10 @@ def _grouped(fiscal_year, quarter, cells):
     level_rows = sorted(by_level.values(), key=lambda r: level_rank(r.level))
     return QuarterCounts(fiscal_year, quarter, [r.finish() for r in program_rows], [r.finish() for r in unit_rows],
                          [r.finish() for r in level_rows], total.finish())
+
+
+def quarter_results(fiscal_year, quarter, indicator_ids):
+    """{indicator id: its stored result of the quarter}: the estado, cumplimiento and semáforo the
+    reports print next to these counts."""
+    return {result.indicator_id: result for result in QuarterResult.objects.filter(
+        fiscal_year=fiscal_year, quarter=quarter, indicator_id__in=indicator_ids).order_by()}

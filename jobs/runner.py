@@ -103,7 +103,7 @@ def _export(job):
         job.file.save(export.filename, File(stream, name=export.filename), save=False)
         _set(job, file=job.file.name)
     summary = ngettext("%(n)d indicador exportado.", "%(n)d indicadores exportados.", export.rows) % {"n": export.rows}
-    return "\n".join([summary, *export.warnings])
+    return "\n".join([summary, export.summary, *export.warnings])
 
 
 @contextmanager

@@ -59,8 +59,10 @@ def export_download(request, pk):
 
 @login_required
 def informe_html(request, fiscal_year, quarter):
-    """The PDF informe as a web page (same template), limited to the user's scope."""
+    """The PDF informe as a web page (same template), limited to the user's scope; `?con_fuentes=1`
+    adds the annex of source notes, as `--con-fuentes` does to the PDF."""
     if quarter not in rules.QUARTERS:
         raise Http404
     selected = export_indicators(fiscal_year, indicators=indicators_for(request.user))
-    return render(request, "reports/informe.html", informe_context(fiscal_year, quarter, selected))
+    return render(request, "reports/informe.html", informe_context(
+        fiscal_year, quarter, selected, with_sources=request.GET.get("con_fuentes") == "1"))
