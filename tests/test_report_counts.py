@@ -142,3 +142,15 @@ def test_informe_html_sources_only_on_request(demo, client):
     html = client.get("/exportaciones/informe/2024/1/").content.decode()
     assert "Resumen por programa" in html and "Anexo. Fuentes y supuestos" not in html
     assert "Anexo. Fuentes y supuestos" in client.get("/exportaciones/informe/2024/1/?con_fuentes=1").content.decode()
+
+
+def test_web_export_job_adds_the_annex_on_request(demo, client, django_capture_on_commit_callbacks):
+    from jobs.models import Job
+
+    assert client.login(username="coordinador", password=PASSWORD)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/exportaciones/", {"ejercicio": "2024", "formato": "pdf", "trimestre": "1", "con_fuentes": "1"})
+    job = Job.objects.get()
+    assert job.params["con_fuentes"] is True and job.status == "terminado"
+    text = " ".join(page.extract_text() for page in PdfReader(job.file.open("rb")).pages)
+    assert "Anexo. Fuentes y supuestos" in text and "resumen T1-2024" in job.message

@@ -35,7 +35,8 @@ def exports_page(request):
             if fiscal_year is None or (raw_quarter and quarter is None):
                 raise ValueError
             job = start_export(request.user, fiscal_year, request.POST.get("formato", ""),
-                               quarter, selected, bool(request.POST.get("solo_aprobados")))
+                               quarter, selected, bool(request.POST.get("solo_aprobados")),
+                               bool(request.POST.get("con_fuentes")))
         except ValueError:
             messages.error(request, _("Indique el ejercicio y, si quiere, un trimestre de 1 a 4."))
         except ValidationError as exc:
