@@ -8,6 +8,7 @@ ejercicio (with or without a period in the quarter) and, on request, the capture
 period's national avance. A handful of grouped queries, whatever the number of indicators."""
 
 from collections import defaultdict
+from decimal import localcontext
 
 from django.db.models import Count, OuterRef, Q, Subquery
 
@@ -118,11 +119,13 @@ def _grouped(fiscal_year, quarter, cells):
     programs = Program.objects.select_related("responsible_unit", "ramo").in_bulk(program_ids)
     units = ResponsibleUnit.objects.select_related("ramo").in_bulk(unit_ids)
     by_program, by_unit, by_level, total = {}, {}, {}, Counts()
-    for (program_id, unit_id, level), values in cells.items():
-        by_program.setdefault(program_id, Counts(program=programs[program_id])).add(values)
-        by_unit.setdefault(unit_id, Counts(responsible_unit=units[unit_id])).add(values)
-        by_level.setdefault(level, Counts(level=level)).add(values)
-        total.add(values)
+    with localcontext() as context:  # the summed hundredths can have more digits than the default 28
+        context.prec = rules.WIDE_PRECISION
+        for (program_id, unit_id, level), values in cells.items():
+            by_program.setdefault(program_id, Counts(program=programs[program_id])).add(values)
+            by_unit.setdefault(unit_id, Counts(responsible_unit=units[unit_id])).add(values)
+            by_level.setdefault(level, Counts(level=level)).add(values)
+            total.add(values)
     program_rows = sorted(by_program.values(), key=lambda r: (r.program.ramo.clave, r.program.modalidad,
                                                               r.program.number))
     unit_rows = sorted(by_unit.values(), key=lambda r: (r.responsible_unit.ramo.clave, r.responsible_unit.clave))
