@@ -128,8 +128,11 @@ def show(number):
 
 
 def period_months(frequency):
-    """End months of the periods of an ejercicio for a frecuencia."""
-    return PERIOD_END_MONTHS[Frequency(frequency)]
+    """End months of the periods of an ejercicio for a frecuencia (a Frequency or its text)."""
+    try:
+        return PERIOD_END_MONTHS[frequency]  # a member hashes as its text: no Frequency(…) per call
+    except KeyError:
+        raise ValueError(f"{frequency!r} is not a valid Frequency") from None
 
 
 def is_period_month(frequency, month):
