@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.ids import MAX_YEAR, parse_int
 from followup import rules
 from followup.choices import Rule
 from followup.models import ItemUpdate, Report
@@ -71,3 +72,10 @@ def standing_at(commitment, explanation, fiscal_year, quarter):
     """The situation at the end of the quarter, or today for the quarter under way."""
     on = min(rules.quarter_end(fiscal_year, quarter), timezone.localdate())
     return rules.standing(explanation.percent, commitment.due_date, on)
+
+
+def parse_quarter(raw, default):
+    """«2024-3» → (2024, 3); anything else → `default`."""
+    year, _sep, quarter = (raw or "").partition("-")
+    year, quarter = parse_int(year, maximum=MAX_YEAR), parse_int(quarter, maximum=4)
+    return (year, quarter) if year and quarter else default

@@ -3,22 +3,15 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from common.ids import MAX_YEAR, parse_int
+from common.ids import parse_int
 from followup import rules
 from followup.board import row
 from followup.choices import Kind, Standing
 from followup.models import Report, ReportTransition
-from followup.readings import current_quarter
+from followup.readings import current_quarter, parse_quarter
 from followup.scope import commitments_for, get_commitment_for_user
 from programs.roles import can_capture
 from programs.scope import units_for
-
-
-def parse_quarter(raw, default):
-    """«2024-3» → (2024, 3); anything else → `default`."""
-    year, _, quarter = (raw or "").partition("-")
-    year, quarter = parse_int(year, maximum=MAX_YEAR), parse_int(quarter, maximum=4)
-    return (year, quarter) if year and quarter else default
 
 
 def quarters_between(first, last):
