@@ -18,7 +18,7 @@ from followup.services import save_report
 from followup.workflow import transition
 from reporting.flow import Action
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.embedded]
 
 PRINTED = {"JG-3O2024-P1": "37.5", "JG-3O2024-P2": "95", "JG-3O2024-P3": "97", "JG-3O2024-P4": "98",
            "JG-3O2024-P5": "90.55", "JG-3O2024-P6": "34", "JG-3O2024-P7": "70", "12ª.E.3.3/0724.S": "100",
