@@ -16,7 +16,7 @@ from followup.choices import ItemState
 from followup.models import Commitment, Report
 from followup.readings import current_quarter, parse_quarter
 from followup.scope import commitments_for, get_commitment_for_user, get_report_for_user
-from followup.services import save_report
+from followup.services import YEARS, save_report
 from followup.workflow import transition
 from indicators.models import JUSTIFICATION_MAX
 from reporting.flow import Action
@@ -96,7 +96,7 @@ class ItemStateSerializer(serializers.Serializer):
 
 class ReportWriteSerializer(serializers.Serializer):
     compromiso = serializers.IntegerField(min_value=1)
-    ejercicio = serializers.IntegerField(min_value=1, max_value=32767)
+    ejercicio = serializers.IntegerField(min_value=YEARS[0], max_value=YEARS[-1])
     trimestre = serializers.IntegerField(min_value=1, max_value=4)
     texto = serializers.CharField(allow_blank=True, max_length=JUSTIFICATION_MAX)
     porcentaje_reportado = NumberText(required=False, default=None)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.numbers import number
-from followup.choices import Kind, Standing
+from followup.choices import ItemState, Kind, Standing
 from followup.models import Report, Session, SessionReading
 from followup.readings import current_quarter, explain, standing_at
 from reporting.choices import ProgressStatus
@@ -46,7 +46,7 @@ class Row:
         """The explanation in one cell: the rule's sentence, then each sub-item."""
         parts = [self.explanation.summary]
         for line in self.explanation.lines:
-            text = f"{line.number}. {line.text}: {line.state.replace('_', ' ')}"
+            text = f"{line.number}. {line.text}: {str(ItemState(line.state).label).lower()}"
             if line.contribution is not None:
                 text += f" ({number(line.percent)} % × {number(line.weight)})"
             parts.append(text)

@@ -13,9 +13,16 @@ from reporting.flow import EDITABLE
 from reporting.windows import quarter_state
 
 
+# The ejercicios a report can be for: the calendar of capture windows needs a real year after it.
+YEARS = range(2000, 2101)
+
+
 def check_window(user, commitment, fiscal_year, quarter):
     """Outside the quarter's window (and the UR's or programa's prórroga) a capturista cannot save;
     coordinators can, as with avances."""
+    if fiscal_year not in YEARS or quarter not in (1, 2, 3, 4):
+        raise ValidationError(_("El ejercicio debe estar entre %(desde)s y %(hasta)s, y el trimestre entre 1 y 4.")
+                              % {"desde": YEARS[0], "hasta": YEARS[-1]})
     if can_review(user):
         return
     is_open, message = quarter_state(fiscal_year, quarter, commitment.responsible_unit_id, commitment.program_id)

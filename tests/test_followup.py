@@ -162,3 +162,12 @@ def test_overdue_per_unit_and_asm_per_programme(demo, client, django_user_model)
     assert "P999" in asm and "FICT-ASM-01" in asm and "JG-3O2024-P1" not in asm
     listing = client.get(reverse("simir:followup_list"), {"estado": Standing.CONCLUIDO}).content.decode()
     assert "2ª.O.10/0724.S" in listing and "JG-3O2024-P1" not in listing
+
+
+def test_a_report_for_an_impossible_quarter_is_not_found_or_refused(demo, client, django_user_model):
+    asm = Commitment.objects.get(clave="FICT-ASM-01")
+    client.force_login(user(django_user_model, "coordinador"))
+    for year, quarter in ((99999, 1), (1999, 1), (2024, 5)):
+        assert client.get(reverse("simir:followup_report", args=[asm.pk, year, quarter])).status_code == 404
+    with pytest.raises(Exception, match="ejercicio debe estar entre 2000 y 2100"):
+        save_report(user(django_user_model, "coordinador"), asm, 9999, 4, text="x")

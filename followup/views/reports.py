@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from followup.forms import ReportForm
 from followup.models import Report
 from followup.scope import get_commitment_for_user, get_report_evidence_for_user, get_report_for_user
-from followup.services import check_window, save_report
+from followup.services import YEARS, check_window, save_report
 from followup.workflow import transition
 from programs.roles import can_capture
 from reporting.flow import EDITABLE, Action, allowed_actions
@@ -34,7 +34,7 @@ def _detail_url(report_or_commitment, fiscal_year, quarter):
 @login_required
 def report_edit(request, pk, fiscal_year, quarter):
     commitment = get_commitment_for_user(request.user, pk)
-    if quarter > 4:
+    if fiscal_year not in YEARS or quarter > 4:
         raise Http404
     if not can_capture(request.user):
         raise PermissionDenied(_("Su rol no permite reportar el seguimiento."))
