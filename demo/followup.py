@@ -35,7 +35,8 @@ def load_followup(demo_dir, fiscal_year, report):
                         {"held_on": _day(spec["fecha"]), "source": spec["fuente"]})
     unit = ResponsibleUnit.objects.get(clave=data["ur"])
     for entry in data["acuerdos"]:
-        source = f"{data['fuente']}, líneas {entry['lineas']}."
+        lines = entry["lineas"]
+        source = f"{data['fuente']}, {'líneas' if any(c in lines for c in ',-') else 'línea'} {lines}."
         if entry.get("nota"):
             source += " " + entry["nota"]
         commitment, _ = upsert(Commitment, {"clave": entry["clave"]}, {

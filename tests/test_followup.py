@@ -171,3 +171,19 @@ def test_a_report_for_an_impossible_quarter_is_not_found_or_refused(demo, client
         assert client.get(reverse("simir:followup_report", args=[asm.pk, year, quarter])).status_code == 404
     with pytest.raises(Exception, match="ejercicio debe estar entre 2000 y 2100"):
         save_report(user(django_user_model, "coordinador"), asm, 9999, 4, text="x")
+
+
+def test_the_coordinacion_finds_sent_reports_and_the_page_keeps_every_edit(demo, client, django_user_model):
+    asm = Commitment.objects.get(clave="FICT-ASM-01")
+    capturista = user(django_user_model, "capturista_zzz")
+    item = asm.items.get(number=2)
+    save_report(capturista, asm, 2024, 1, text="Primera versión", items={item.pk: ("en_proceso", None, "")})
+    report = save_report(capturista, asm, 2024, 1, text="Segunda versión", items={item.pk: ("resuelto", None, "")})
+    transition(capturista, report, Action.ENVIAR)
+    client.force_login(user(django_user_model, "coordinador"))
+    listing = client.get(reverse("simir:followup_list")).content.decode()
+    assert "Reportes enviados por revisar" in listing and "FICT-ASM-01 · T1-2024" in listing
+    page = client.get(reverse("simir:followup_detail", args=[asm.pk])).content.decode()
+    assert "Primera versión" in page and "Segunda versión" in page and "Enviar" in page
+    client.force_login(capturista)
+    assert "Reportes enviados por revisar" not in client.get(reverse("simir:followup_list")).content.decode()

@@ -10,7 +10,8 @@ from followup.choices import Kind, Standing
 from followup.models import Report, ReportTransition
 from followup.readings import current_quarter, parse_quarter
 from followup.scope import commitments_for, get_commitment_for_user
-from programs.roles import can_capture
+from programs.roles import can_capture, can_review
+from reporting.choices import ProgressStatus
 from programs.scope import units_for
 
 
@@ -34,9 +35,13 @@ def commitment_list(request):
     rows = [row(c) for c in queryset.order_by("kind", "clave")]
     if filters["estado"] in Standing.values:
         rows = [r for r in rows if r.standing == filters["estado"]]
+    to_review = []
+    if can_review(request.user):  # what waits for the coordinación, oldest first
+        to_review = (Report.objects.filter(commitment__in=commitments_for(request.user), status=ProgressStatus.ENVIADO)
+                     .select_related("commitment", "submitted_by").order_by("submitted_at", "pk"))
     return render(request, "followup/list.html", {
         "rows": rows, "filters": filters, "kinds": Kind.choices, "standings": Standing.choices,
-        "units": units_for(request.user).order_by("clave"),
+        "units": units_for(request.user).order_by("clave"), "to_review": to_review,
     })
 
 
@@ -59,9 +64,11 @@ def commitment_detail(request, pk):
     entry = row(commitment, fiscal_year, quarter)
     transitions = (ReportTransition.objects.filter(report__commitment=commitment)
                    .select_related("report", "user").order_by("-at", "-pk"))
+    edits = (Report.history.filter(commitment_id=commitment.pk).select_related("history_user")
+             .order_by("-history_date", "-history_id"))
     return render(request, "followup/detail.html", {
         "commitment": commitment, "entry": entry, "fiscal_year": fiscal_year, "quarter": quarter,
         "quarters": quarters,
-        "reports": reports, "transitions": transitions, "readings": commitment.readings.select_related("session"),
+        "reports": reports, "transitions": transitions, "edits": edits, "readings": commitment.readings.select_related("session"),
         "indicators": commitment.indicators.all(), "can_capture": can_capture(request.user), "today": today,
     })
