@@ -6,8 +6,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from common.queueing import send_notice_after_commit
 from followup.choices import Rule
 from followup.models import Report, ReportTransition
+from followup.tasks import notify_report_transition
 from reporting import flow
 from reporting.flow import Action
 
@@ -58,5 +60,7 @@ def transition(user, report, action, note=""):
         validate_submission(report)
     previous = flow.apply(user, report, action, target, note, TEXTS)
     report.save()
-    ReportTransition.objects.create(report=report, from_status=previous, to_status=target, user=user, note=note)
+    step = ReportTransition.objects.create(report=report, from_status=previous, to_status=target, user=user,
+                                           note=note)
+    send_notice_after_commit(notify_report_transition, step.pk)
     return report

@@ -187,3 +187,19 @@ def test_the_coordinacion_finds_sent_reports_and_the_page_keeps_every_edit(demo,
     assert "Primera versión" in page and "Segunda versión" in page and "Enviar" in page
     client.force_login(capturista)
     assert "Reportes enviados por revisar" not in client.get(reverse("simir:followup_list")).content.decode()
+
+
+def test_the_capturista_is_told_when_a_report_is_returned_and_approved(demo, django_user_model, mailoutbox,
+                                                                      django_capture_on_commit_callbacks):
+    asm = Commitment.objects.get(clave="FICT-ASM-01")
+    capturista, coordinador = user(django_user_model, "capturista_zzz"), user(django_user_model, "coordinador")
+    report = save_report(capturista, asm, 2024, 1, text="x", items={asm.items.get(number=2).pk: ("resuelto", None, "")})
+    with django_capture_on_commit_callbacks(execute=True):
+        transition(capturista, report, Action.ENVIAR)
+        transition(coordinador, report, Action.DEVOLVER, "Falta el oficio")
+        transition(capturista, report, Action.ENVIAR)
+        transition(coordinador, report, Action.APROBAR)
+    assert [m.subject for m in mailoutbox] == [
+        "SIMIR: reporte de seguimiento devuelto — FICT-ASM-01 (T1-2024)",
+        "SIMIR: reporte de seguimiento aprobado — FICT-ASM-01 (T1-2024)"]
+    assert mailoutbox[0].to == ["capturista_zzz@simir.invalid"] and "Falta el oficio" in mailoutbox[0].body
