@@ -1,0 +1,130 @@
+"""Programa Institucional screens (docs/pantallas.md): the list of its indicators by year, the capture
+of one year's result and the report (screen, XLSX, PDF). Saving and sending are
+`services.save_result` (the avance services and workflow); review is the avances' /revision/."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from indicators.models import Target
+from institutional.exports import report_pdf, report_xlsx
+from institutional.forms import ResultForm
+from institutional.report import build_report
+from institutional.scope import get_pi_indicator_for_user, get_pi_matrix_for_user, pi_indicators_for, pi_matrices_for
+from institutional.services import ANNUAL_MONTH, NotSent, result_years, save_result
+from programs.roles import can_capture, can_review
+from reporting.models import Progress
+from reporting.readings import explain
+from reporting.services import describe
+from reporting.windows import annual_capture_state
+from reporting.workflow import EDITABLE
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@login_required
+def institutional_index(request):
+    indicators = pi_indicators_for(request.user).select_related("matrix", "objective").prefetch_related(
+        Prefetch("targets", Target.objects.filter(month=ANNUAL_MONTH)),
+        Prefetch("progress", Progress.objects.filter(month=ANNUAL_MONTH, state__isnull=True)),
+    ).order_by("matrix__fiscal_year", "objective__clave", "external_id")
+    programmes = {}
+    for indicator in indicators:
+        entry = programmes.setdefault(indicator.matrix_id, {"matrix": indicator.matrix, "rows": [], "years": set()})
+        results = {p.fiscal_year: p for p in indicator.progress.all()}
+        years = result_years(indicator)
+        entry["years"].update(range(indicator.matrix.fiscal_year, (indicator.matrix.last_year or 0) + 1))
+        entry["rows"].append({"indicator": indicator, "cells": {y: {"progress": results.get(y)} for y in years}})
+    for entry in programmes.values():
+        entry["years"] = sorted(entry["years"])
+        for row in entry["rows"]:
+            row["cells"] = [(y, row["cells"].get(y)) for y in entry["years"]]
+    windows = {y: annual_capture_state(y)[1] for entry in programmes.values() for y in entry["years"]}
+    return render(request, "institutional/index.html", {"programmes": programmes.values(), "windows": windows})
+
+
+@login_required
+def result_capture(request, pk, fiscal_year):
+    indicator = get_pi_indicator_for_user(request.user, pk)
+    if fiscal_year not in result_years(indicator):
+        raise Http404
+    progress = Progress.objects.filter(indicator=indicator, fiscal_year=fiscal_year, month=ANNUAL_MONTH,
+                                       state__isnull=True).first()
+    variables = list(indicator.variables.all())
+    editable = can_capture(request.user) and (progress is None or progress.status in EDITABLE)
+    form = ResultForm(request.POST or None, variables=variables, initial=_initial(progress))
+    if request.method == "POST" and editable and form.is_valid():
+        data = form.cleaned_data
+        send = request.POST.get("action") == "enviar"
+        try:
+            saved = save_result(
+                request.user, indicator, fiscal_year, send=send, value=data["value"], numerator=data["numerator"],
+                denominator=data["denominator"], cause=data["cause"], effect=data["effect"],
+                other_reasons=data["other_reasons"], expected_version=data["version"],
+            )
+        except NotSent as exc:
+            # The draft is stored with a new version: reload it, and say why it was not sent.
+            messages.error(request, _("Se guardó como borrador, pero no se pudo enviar: %(motivo)s")
+                           % {"motivo": describe(exc)})
+            return redirect("simir:institutional_capture", indicator.pk, fiscal_year)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Resultado %(anio)s enviado a revisión.") % {"anio": fiscal_year} if send
+                             else _("Resultado %(anio)s guardado como borrador.") % {"anio": fiscal_year})
+            return redirect("simir:institutional_capture", saved.indicator_id, fiscal_year)
+    meta = next((t for t in indicator.targets.prefetch_related("adjustments")
+                 if t.fiscal_year == fiscal_year and t.month == ANNUAL_MONTH), None)
+    why = None
+    if progress is not None:
+        why = explain(indicator, fiscal_year, ANNUAL_MONTH, progress.value, progress.numerator, progress.denominator)
+    return render(request, "institutional/capture.html", {
+        "indicator": indicator, "fiscal_year": fiscal_year, "progress": progress, "form": form,
+        "editable": editable, "meta": meta.current_value if meta else None, "why": why, "variables": variables,
+        "window": annual_capture_state(fiscal_year)[1], "can_review": can_review(request.user),
+    })
+
+
+def _initial(progress):
+    if progress is None:
+        return {"version": 0}
+    return {"value": progress.value if progress.numerator is None else None, "numerator": progress.numerator,
+            "denominator": progress.denominator, "cause": progress.cause, "effect": progress.effect,
+            "other_reasons": progress.other_reasons, "version": progress.version}
+
+
+def _form_errors(form, exc):
+    """A service's ValidationError on the form: field errors on their field, the rest on top."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@login_required
+def institutional_report(request, pk):
+    matrix = get_pi_matrix_for_user(request.user, pk)
+    report = build_report(matrix, pi_indicators_for(request.user))
+    return render(request, "institutional/report.html", {"report": report})
+
+
+@login_required
+def institutional_report_xlsx(request, pk):
+    matrix = get_pi_matrix_for_user(request.user, pk)
+    response = HttpResponse(report_xlsx(build_report(matrix, pi_indicators_for(request.user))), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="programa_institucional_{matrix.pk}.xlsx"'
+    return response
+
+
+@login_required
+def institutional_report_pdf(request, pk):
+    matrix = get_pi_matrix_for_user(request.user, pk)
+    response = HttpResponse(report_pdf(build_report(matrix, pi_indicators_for(request.user))),
+                            content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="programa_institucional_{matrix.pk}.pdf"'
+    return response
