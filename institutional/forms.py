@@ -4,7 +4,7 @@ result is read exactly like an avance."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from reporting.forms import NumberField
+from reporting.forms import NumberField, WindowForm
 
 
 class ResultForm(forms.Form):
@@ -24,3 +24,12 @@ class ResultForm(forms.Form):
         if len(variables) >= 2:
             self.fields["numerator"].help_text = variables[0].name
             self.fields["denominator"].help_text = variables[1].name
+
+
+class AnnualWindowForm(WindowForm):
+    fiscal_year = forms.TypedChoiceField(label=_("Año del resultado"), coerce=int)
+
+    def __init__(self, *args, years, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fiscal_year"].choices = [(year, year) for year in years]
+        self.order_fields(["fiscal_year"])

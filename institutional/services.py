@@ -17,12 +17,15 @@ class NotSent(ValidationError):
     """The draft was saved; sending it for review failed for the reasons it carries."""
 
 
+def programme_years(matrix):
+    return range(matrix.fiscal_year, (matrix.last_year or matrix.fiscal_year) + 1)
+
+
 def result_years(indicator):
     """The programme's years in which the indicator is measured: every year for a yearly one, only
     the years with a meta for one measured less often (docs/reglas.md, «Periodos»)."""
-    matrix = indicator.matrix
     meta_years = {t.fiscal_year for t in indicator.targets.all() if t.month == ANNUAL_MONTH}
-    return [year for year in range(matrix.fiscal_year, (matrix.last_year or matrix.fiscal_year) + 1)
+    return [year for year in programme_years(indicator.matrix)
             if rules.measured_in_year(indicator.frequency, year in meta_years)]
 
 

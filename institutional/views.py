@@ -4,22 +4,23 @@ of one year's result and the report (screen, XLSX, PDF). Saving and sending are
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from indicators.models import Target
 from institutional.exports import report_pdf, report_xlsx
-from institutional.forms import ResultForm
+from institutional.forms import AnnualWindowForm, ResultForm
 from institutional.report import build_report
 from institutional.scope import get_pi_indicator_for_user, get_pi_matrix_for_user, pi_indicators_for, pi_matrices_for
-from institutional.services import ANNUAL_MONTH, NotSent, result_years, save_result
+from institutional.services import ANNUAL_MONTH, NotSent, programme_years, result_years, save_result
 from programs.roles import can_capture, can_review
-from reporting.models import Progress
+from reporting.models import AnnualWindow, Progress
 from reporting.readings import explain
-from reporting.services import describe
+from reporting.services import describe, set_annual_window
 from reporting.windows import annual_capture_state
 from reporting.workflow import EDITABLE
 
@@ -37,14 +38,41 @@ def institutional_index(request):
         entry = programmes.setdefault(indicator.matrix_id, {"matrix": indicator.matrix, "rows": [], "years": set()})
         results = {p.fiscal_year: p for p in indicator.progress.all()}
         years = result_years(indicator)
-        entry["years"].update(range(indicator.matrix.fiscal_year, (indicator.matrix.last_year or 0) + 1))
+        entry["years"].update(programme_years(indicator.matrix))
         entry["rows"].append({"indicator": indicator, "cells": {y: {"progress": results.get(y)} for y in years}})
     for entry in programmes.values():
         entry["years"] = sorted(entry["years"])
         for row in entry["rows"]:
             row["cells"] = [(y, row["cells"].get(y)) for y in entry["years"]]
-    windows = {y: annual_capture_state(y)[1] for entry in programmes.values() for y in entry["years"]}
-    return render(request, "institutional/index.html", {"programmes": programmes.values(), "windows": windows})
+    years = sorted({y for entry in programmes.values() for y in entry["years"]})
+    windows = [(w, annual_capture_state(w.fiscal_year)[1]) for w in AnnualWindow.objects.filter(fiscal_year__in=years)]
+    return render(request, "institutional/index.html", {
+        "programmes": programmes.values(), "windows": windows,
+        "window_form": AnnualWindowForm(years=years, prefix="anual") if can_review(request.user) and years else None,
+    })
+
+
+@login_required
+@require_POST
+def annual_window_save(request):
+    """The coordinación opens or moves the window of a year's results (`set_annual_window`)."""
+    if not can_review(request.user):
+        raise PermissionDenied(_("Solo la coordinación administra las ventanas de captura."))
+    years = sorted({y for matrix in pi_matrices_for(request.user) for y in programme_years(matrix)})
+    form = AnnualWindowForm(request.POST, years=years, prefix="anual")
+    if not form.is_valid():
+        messages.error(request, "; ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect("simir:institutional_index")
+    data = form.cleaned_data
+    try:
+        window = set_annual_window(request.user, data["fiscal_year"], data["opens_at"], data["closes_at"],
+                                   data["note"])
+    except ValidationError as exc:
+        messages.error(request, describe(exc, AnnualWindow))
+    else:
+        messages.success(request, _("Ventana anual %(anio)s guardada: %(estado)s") % {
+            "anio": window.fiscal_year, "estado": annual_capture_state(window.fiscal_year)[1]})
+    return redirect("simir:institutional_index")
 
 
 @login_required
