@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from common.numbers import plain_number
 from indicators.models import Target
 from institutional.exports import report_pdf, report_xlsx
 from institutional.forms import AnnualWindowForm, ResultForm
@@ -120,9 +121,11 @@ def result_capture(request, pk, fiscal_year):
 def _initial(progress):
     if progress is None:
         return {"version": 0}
-    return {"value": progress.value if progress.numerator is None else None, "numerator": progress.numerator,
-            "denominator": progress.denominator, "cause": progress.cause, "effect": progress.effect,
-            "other_reasons": progress.other_reasons, "version": progress.version}
+    # As typed, without the stored trailing zeros (80, not 80.000000).
+    return {"value": plain_number(progress.value) if progress.numerator is None else None,
+            "numerator": plain_number(progress.numerator), "denominator": plain_number(progress.denominator),
+            "cause": progress.cause, "effect": progress.effect, "other_reasons": progress.other_reasons,
+            "version": progress.version}
 
 
 def _form_errors(form, exc):
