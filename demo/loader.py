@@ -267,4 +267,6 @@ def _open_demo_annual_window(data, report):
         {"opens_at": datetime.fromisoformat(spec["abre"]), "closes_at": datetime.fromisoformat(spec["cierra"]),
          "note": spec["nota"]},
     )
-    report.lines.append(f"Ventana anual de demostración del Programa Institucional: {spec['anio']} hasta {spec['cierra']}.")
+    report.lines.append(
+        f"Ventana anual de demostración del Programa Institucional: {spec['anio']} hasta {spec['cierra']}."
+    )

@@ -16,7 +16,9 @@ class ResultForm(forms.Form):
     other_reasons = forms.CharField(label=_("Otros motivos"), required=False,
                                     widget=forms.Textarea(attrs={"rows": 2}))
     # The version the user loaded (0: no result yet): a save in between is refused, not overwritten.
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=2**31 - 1)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=2**31 - 1, error_messages={
+        key: _("Recargue la página: no se sabe qué versión del resultado cargó.")
+        for key in ("required", "invalid", "min_value", "max_value")})
 
     def __init__(self, *args, variables=(), **kwargs):
         """`variables`: the ficha's variables; with two, numerador and denominador carry their names."""

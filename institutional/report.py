@@ -8,8 +8,8 @@ from decimal import Decimal
 from django.db.models import Prefetch
 
 from indicators.models import FiscalYearPolicy, Target
-from institutional.models import Figure, PublishedMark
-from institutional.services import ANNUAL_MONTH
+from institutional.models import Figure
+from institutional.services import ANNUAL_MONTH, programme_years, result_years
 from reporting.choices import ProgressStatus
 from reporting.models import Progress
 from reporting.readings import outcome_against
@@ -97,3 +97,21 @@ def _row(matrix, indicator, years, policies):
         cells.append(cell)
     latest = next((c for c in reversed(cells) if c.semaforo), None)
     return IndicatorRow(indicator, indicator.baseline_value, marks.get((Figure.LINEA_BASE, None), ""), cells, latest)
+
+
+def result_overview(indicators):
+    """Per Programa Institucional, its years and each indicator's result of each (None in a year it is
+    not measured, {"progress": None} where nothing is captured yet): the list the capture starts from."""
+    indicators = indicators.select_related("matrix", "objective").prefetch_related(
+        Prefetch("targets", Target.objects.filter(month=ANNUAL_MONTH)),
+        Prefetch("progress", Progress.objects.filter(month=ANNUAL_MONTH, state__isnull=True)),
+    ).order_by("matrix__fiscal_year", "objective__clave", "external_id")
+    programmes = {}
+    for indicator in indicators:
+        entry = programmes.setdefault(indicator.matrix_id, {"matrix": indicator.matrix, "rows": [],
+                                                            "years": list(programme_years(indicator.matrix))})
+        results = {p.fiscal_year: p for p in indicator.progress.all()}
+        measured = set(result_years(indicator))
+        entry["rows"].append({"indicator": indicator, "cells": [
+            (year, {"progress": results.get(year)} if year in measured else None) for year in entry["years"]]})
+    return list(programmes.values())

@@ -5,17 +5,15 @@ of one year's result and the report (screen, XLSX, PDF). Saving and sending are
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from common.numbers import plain_number
-from indicators.models import Target
 from institutional.exports import report_pdf, report_xlsx
 from institutional.forms import AnnualWindowForm, ResultForm
-from institutional.report import build_report
+from institutional.report import build_report, result_overview
 from institutional.scope import get_pi_indicator_for_user, get_pi_matrix_for_user, pi_indicators_for, pi_matrices_for
 from institutional.services import ANNUAL_MONTH, NotSent, programme_years, result_years, save_result
 from programs.roles import can_capture, can_review
@@ -30,25 +28,11 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @login_required
 def institutional_index(request):
-    indicators = pi_indicators_for(request.user).select_related("matrix", "objective").prefetch_related(
-        Prefetch("targets", Target.objects.filter(month=ANNUAL_MONTH)),
-        Prefetch("progress", Progress.objects.filter(month=ANNUAL_MONTH, state__isnull=True)),
-    ).order_by("matrix__fiscal_year", "objective__clave", "external_id")
-    programmes = {}
-    for indicator in indicators:
-        entry = programmes.setdefault(indicator.matrix_id, {"matrix": indicator.matrix, "rows": [], "years": set()})
-        results = {p.fiscal_year: p for p in indicator.progress.all()}
-        years = result_years(indicator)
-        entry["years"].update(programme_years(indicator.matrix))
-        entry["rows"].append({"indicator": indicator, "cells": {y: {"progress": results.get(y)} for y in years}})
-    for entry in programmes.values():
-        entry["years"] = sorted(entry["years"])
-        for row in entry["rows"]:
-            row["cells"] = [(y, row["cells"].get(y)) for y in entry["years"]]
-    years = sorted({y for entry in programmes.values() for y in entry["years"]})
+    programmes = result_overview(pi_indicators_for(request.user))
+    years = sorted({y for entry in programmes for y in entry["years"]})
     windows = [(w, annual_capture_state(w.fiscal_year)[1]) for w in AnnualWindow.objects.filter(fiscal_year__in=years)]
     return render(request, "institutional/index.html", {
-        "programmes": programmes.values(), "windows": windows,
+        "programmes": programmes, "windows": windows,
         "window_form": AnnualWindowForm(years=years, prefix="anual") if can_review(request.user) and years else None,
     })
 

@@ -62,5 +62,6 @@ def test_capture_return_fix_approve_and_report(page_as, demo_site):
     shot(coordinador, "pi-reporte", full_page=False)
     with coordinador.expect_download() as download:
         coordinador.click("text=Descargar XLSX")
-    rows = [[c.value for c in row] for row in load_workbook(io.BytesIO(download.value.path().read_bytes())).active.iter_rows(min_row=3)]
+    sheet = load_workbook(io.BytesIO(download.value.path().read_bytes())).active
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=3)]
     assert ["PI23-2.1", 2024, 95, 88, "verde"] in [[r[2], r[8], r[10], r[11], r[15]] for r in rows]
