@@ -41,7 +41,7 @@ class Writer:
         self._matrices = CatalogTable(Matrix, "matrices", self)
         self._pending = []  # rows waiting for the batch write
         self._waiting_here = []  # objectives this import left waiting for their parent
-        self._states = dict(State.objects.values_list("clave", "pk"))
+        self._states = {}  # INEGI clave → State id, read with the first batch
         self._national, self._by_state = set(), set()  # ids of indicators with a national row, with an entidad's
         self.state_metas = 0  # metas of entidad rows, not kept
         self.rolled_up = 0  # national avances summed from the entidades
@@ -58,6 +58,7 @@ class Writer:
         if self._begin:
             self._begin()
             self._begin = None
+            self._states = dict(State.objects.values_list("clave", "pk"))
         batch, self._pending = self._pending, []
         if not batch:
             return

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from followup.models import Commitment
 from indicators.models import Indicator
 from interchange.exporter import build_rows, export_indicator_ids, write_csv
 from interchange.importer import import_file
@@ -75,6 +76,7 @@ def test_rows_follow_ramo_programa_nivel_objetivo_indicador(demo, tmp_path):
 
 
 def empty_the_database():
+    Commitment.objects.all().delete()  # a follow-up commitment keeps its programme from being deleted
     Objective.objects.update(parent=None)
     Matrix.objects.all().delete()
     Program.objects.all().delete()

@@ -239,6 +239,7 @@ def test_followup_report_form_never_errors_500(client, demo_once, text, percent,
         assert (update.state, update.note) == (state, note.strip()) if state else update is None
 
 
+@FUZZ
 @given(value=NASTY, numerator=NASTY, denominator=NASTY, cause=LONG_TEXT, effect=LONG_TEXT,
        version=st.one_of(st.just("loaded"), NASTY), action=st.sampled_from(["guardar", "enviar", "", "x"]))
 def test_institutional_result_form_never_errors_500(client, demo_once, django_user_model, value, numerator,
