@@ -15,7 +15,7 @@ CONTROL_CHARACTERS_REMOVED = "se quitaron caracteres de control"
 NBSP_REPLACED = "espacios no separables → espacios"
 ALIAS = "alias de columna"
 HACIENDA_COLUMNS = "columnas de Hacienda que SIMIR no guarda"
-UNKNOWN_COLUMN = "columna desconocida, se ignora"
+UNKNOWN_COLUMN = "columna desconocida, se conserva"
 
 
 class ImportErrors(Exception):
@@ -57,6 +57,7 @@ class Validation:
     def __init__(self, strict=False, skip_bad_rows=False):
         self.strict = strict  # a value that disagrees with its own _NUM/_DEN is an error, not an aviso
         self.skip_bad_rows = skip_bad_rows
+        self.extra_columns = ()  # of the header: kept per indicator (layout.extra_columns)
         self.errors = _Errors(settings.SIMIR_IMPORT_MAX_ERRORS)
         self.row_errors = defaultdict(list)  # with skip_bad_rows: row → [(column, message)], not capped
         self.rejected = {}  # with skip_bad_rows, after finish(): row → [(column, message)]
@@ -186,8 +187,9 @@ class _SecondPass:
     """The sink of the writing pass: its notes were counted by the first pass, and an error means the
     file is not the one validated."""
 
-    def __init__(self, strict):
+    def __init__(self, strict, extra_columns):
         self.strict = strict
+        self.extra_columns = extra_columns
         self.notes = Counter()
 
     def error(self, number, column, message):
@@ -200,7 +202,7 @@ class _SecondPass:
 def rows_to_write(sheet, validation, selection=EVERY_ROW, rejects=None):
     """The second pass: the rows the first pass validated, parsed again one at a time; the rejected
     ones go to `rejects` (a RejectsFile) as they were read."""
-    sink = _SecondPass(validation.strict)
+    sink = _SecondPass(validation.strict, layout.extra_columns(sheet.header))
     for number, cells in sheet.rows:
         if not selection.matches(cells):
             continue
@@ -226,10 +228,9 @@ def header_errors(sheet, validation):
     hacienda = [name for name in header if name in layout.HACIENDA_COLUMNS]
     if hacienda:
         validation.notes[(HACIENDA_COLUMNS, ", ".join(hacienda), "", "")] += 1
-    known = set(layout.COLUMNS) | set(layout.RESULT_COLUMNS) | set(layout.HACIENDA_COLUMNS)
-    for name in header:
-        if name and name not in known:
-            validation.notes[(UNKNOWN_COLUMN, name, "", "")] += 1
+    validation.extra_columns = layout.extra_columns(header)
+    for name in validation.extra_columns:
+        validation.notes[(UNKNOWN_COLUMN, name, "", "")] += 1
 
 
 def stored_objective_exists(program_key, clave):

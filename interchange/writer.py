@@ -13,6 +13,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from common.upsert import upsert
 from indicators.choices import AdjustmentStatus, AdjustmentType
 from indicators.models import Indicator, Target, TargetAdjustment
+from interchange.kept import kept_values, previous_ids
 from programs.models import Level, Matrix, Objective, Program, Ramo, ResponsibleUnit
 from reporting.choices import ProgressStatus
 from reporting.models import Progress
@@ -41,7 +42,7 @@ class Writer:
             Program,
             {"fiscal_year": row.fiscal_year, "ramo": ramo, "modalidad": row.modalidad, "number": row.program_number},
             "programas",
-            {"name": row.program_name, "modalidad_name": row.modalidad_name},
+            {"name": row.program_name, "modalidad_name": row.modalidad_name, **row.program_hacienda},
             {"name": row.program_clave, "responsible_unit": unit},
         )
         kind = Matrix.Kind.FID if row.level == Level.FID else Matrix.Kind.MIR
@@ -154,9 +155,11 @@ class Writer:
             fiscal_year__in={row.fiscal_year for row, *_ in batch},
             external_id__in=[row.indicator_id for row, *_ in batch]).order_by()}
         bulk = _Bulk(Indicator, "indicadores", self)
+        previous = previous_ids([row for row, *_ in batch])
         for row, matrix, objective, unit in batch:
             key = (row.fiscal_year, row.indicator_id)
             values = _given({"matrix": matrix, "objective": objective, "responsible_unit": unit, **row.ficha, **row.cp})
+            values.update(kept_values(row, stored.get(key), previous))
             stored[key] = bulk.add(stored.get(key), {"fiscal_year": row.fiscal_year, "external_id": row.indicator_id},
                                    values)
         bulk.save()
