@@ -16,6 +16,7 @@ NBSP_REPLACED = "espacios no separables → espacios"
 ALIAS = "alias de columna"
 HACIENDA_COLUMNS = "columnas de Hacienda que SIMIR no guarda"
 UNKNOWN_COLUMN = "columna desconocida, se conserva"
+PROGRAM_COLUMN_OF = {name: column for column, name in layout.PROGRAM_HACIENDA_COLUMNS.items()}
 
 
 class ImportErrors(Exception):
@@ -75,6 +76,7 @@ class Validation:
         self._objectives = {}  # (*program key, ID_OBJETIVO) → (level, parent, first row)
         self._declared_by = defaultdict(set)  # with skip_bad_rows: objective key → indicator keys of its rows
         self._parent_refs = defaultdict(list)  # (*program key, parent) → (row, …, indicator key) naming it
+        self._programme_columns = defaultdict(dict)  # program key → {field: (value, first row giving it)}
 
     def error(self, number, column, message):
         if self.skip_bad_rows and number > 1:
@@ -113,9 +115,22 @@ class Validation:
             elif row.parent_objective and seen[1] and seen[1] != row.parent_objective:
                 self.error(row.number, "ID_OBJETIVO_PADRE", f"el objetivo {row.objective} tiene padre "
                                                             f"{seen[1]} en la fila {seen[2]} y aquí {row.parent_objective}.")
+        if row.program_hacienda:
+            self._check_programme_columns(row)
         if row.parent_objective and row.program_number is not None and row.fiscal_year is not None:
             self._parent_refs[(*row.program_key, row.parent_objective)].append(
                 (row.number, row.program_clave, row.objective, key))
+
+    def _check_programme_columns(self, row):
+        """The Hacienda columns of a programme (MODALIDAD_PP, PND) are the programme's, repeated on each of
+        its rows: the first row that gives one decides it (the writing pass keeps it, so a reimport writes
+        nothing), and a later row that says otherwise is an aviso."""
+        seen = self._programme_columns[row.program_key]
+        for name, value in row.program_hacienda.items():
+            first, number = seen.setdefault(name, (value, row.number))
+            if first != value:
+                self.warn(row.number, PROGRAM_COLUMN_OF[name], f"el programa {row.program_clave} {row.fiscal_year} "
+                                                               f"trae «{first}» en la fila {number}; se guarda ese.")
 
     def finish(self):
         self._reject()
@@ -203,13 +218,19 @@ def rows_to_write(sheet, validation, selection=EVERY_ROW, rejects=None):
     """The second pass: the rows the first pass validated, parsed again one at a time; the rejected
     ones go to `rejects` (a RejectsFile) as they were read."""
     sink = _SecondPass(validation.strict, layout.extra_columns(sheet.header))
+    programmes = defaultdict(dict)  # program key → its Hacienda columns, each from the first row giving it
     for number, cells in sheet.rows:
         if not selection.matches(cells):
             continue
         if number in validation.rejected:
             rejects.write(number, cells, validation.rejected[number])
             continue
-        yield parse_row(number, cells, sink)
+        row = parse_row(number, cells, sink)
+        kept = programmes[row.program_key]
+        for name, value in row.program_hacienda.items():
+            kept.setdefault(name, value)
+        row.program_hacienda = kept
+        yield row
 
 
 def header_errors(sheet, validation):

@@ -95,6 +95,18 @@ def test_an_empty_hacienda_cell_keeps_what_is_stored(tmp_path):
     assert not changed(report)
 
 
+def test_the_first_row_of_a_programme_decides_its_columns_and_a_different_one_is_an_aviso(tmp_path):
+    rows = [hacienda.row(ID_PND="2"), hacienda.row(ID_INDICADOR="5002", ID_OBJETIVO="A2", ID_PND="3", DESC_PND="Eje 3"),
+            hacienda.row(ID_INDICADOR="5003", ID_OBJETIVO="A3", ID_PND="2")]
+    path = hacienda.write(tmp_path / "f.csv", rows)
+    report = import_file(path, recompute=False)
+    assert [line for line in report.lines() if line.startswith("aviso")] == [
+        "aviso: fila 3, columna ID_PND: el programa S200 2024 trae «2» en la fila 2; se guarda ese."]
+    assert (Program.objects.get().pnd_id, Program.objects.get().pnd_name) == ("2", "Eje 3")
+    before = stored()
+    assert not changed(import_file(path, recompute=False)) and stored() == before
+
+
 def test_a_hacienda_text_past_its_limit_is_an_error(tmp_path):
     with pytest.raises(ImportErrors) as caught:
         import_rows(tmp_path, [hacienda.row(DESC_AI="x" * 2001)])
