@@ -115,7 +115,7 @@ class Validation:
             elif row.parent_objective and seen[1] and seen[1] != row.parent_objective:
                 self.error(row.number, "ID_OBJETIVO_PADRE", f"el objetivo {row.objective} tiene padre "
                                                             f"{seen[1]} en la fila {seen[2]} y aquí {row.parent_objective}.")
-        if row.program_hacienda:
+        if row.program_number is not None:
             self._check_programme_columns(row)
         if row.parent_objective and row.program_number is not None and row.fiscal_year is not None:
             self._parent_refs[(*row.program_key, row.parent_objective)].append(
@@ -131,6 +131,12 @@ class Validation:
             if first != value:
                 self.warn(row.number, PROGRAM_COLUMN_OF[name], f"el programa {row.program_clave} {row.fiscal_year} "
                                                                f"trae «{first}» en la fila {number}; se guarda ese.")
+        row.program_hacienda = self.programme_columns(row.program_key)
+
+    def programme_columns(self, program_key):
+        """{field: value} of a programme's Hacienda columns, each from the first row that gave it (rows
+        later rejected by --omitir-filas-con-error included: the first pass does not know yet)."""
+        return {name: value for name, (value, _number) in self._programme_columns.get(program_key, {}).items()}
 
     def finish(self):
         self._reject()
@@ -218,7 +224,6 @@ def rows_to_write(sheet, validation, selection=EVERY_ROW, rejects=None):
     """The second pass: the rows the first pass validated, parsed again one at a time; the rejected
     ones go to `rejects` (a RejectsFile) as they were read."""
     sink = _SecondPass(validation.strict, layout.extra_columns(sheet.header))
-    programmes = defaultdict(dict)  # program key → its Hacienda columns, each from the first row giving it
     for number, cells in sheet.rows:
         if not selection.matches(cells):
             continue
@@ -226,10 +231,7 @@ def rows_to_write(sheet, validation, selection=EVERY_ROW, rejects=None):
             rejects.write(number, cells, validation.rejected[number])
             continue
         row = parse_row(number, cells, sink)
-        kept = programmes[row.program_key]
-        for name, value in row.program_hacienda.items():
-            kept.setdefault(name, value)
-        row.program_hacienda = kept
+        row.program_hacienda = validation.programme_columns(row.program_key)  # the same on all its rows
         yield row
 
 
