@@ -12,7 +12,7 @@ from django.db import connection
 from django.db.models import Count, DecimalField, F, Q, Sum
 from django.db.models.functions import Cast, Round
 
-from compliance.bulk_write import insert_rows
+from common.bulk_insert import insert_rows
 from compliance.models import QuarterAggregate, QuarterResult
 from indicators import rules
 

@@ -6,6 +6,7 @@ default, keeps bulk_create."""
 
 from django.db import connection
 
+from common.bulk_insert import insert_rows
 from compliance.models import QuarterResult
 
 KEY = ["indicator_id", "fiscal_year", "quarter"]
@@ -24,18 +25,6 @@ def result_writer(fiscal_year, quarters, indicator_ids):
         QuarterResult.objects.filter(fiscal_year=fiscal_year, quarter__in=quarters).delete()
         return lambda rows: insert_rows(QuarterResult, COLUMNS, rows)
     return _upsert
-
-
-def insert_rows(model, columns, rows):
-    """Insert new rows (tuples in `columns` order, attribute names) into the model's table."""
-    if connection.vendor != "postgresql":
-        model.objects.bulk_create([model(**dict(zip(columns, row))) for row in rows], batch_size=2000)
-        return
-    # COPY is psycopg's own API: its errors are wrapped here as Django's are for every other query.
-    with connection.wrap_database_errors, connection.cursor() as cursor, cursor.copy(
-            f"COPY {model._meta.db_table} ({', '.join(columns)}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
 
 
 def _upsert(rows):

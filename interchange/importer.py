@@ -1,8 +1,10 @@
-"""Importing an interchange file, all or nothing (docs/flujo.md, docs/intercambio.md): validation pass,
-then the writing pass (interchange/writer.py) in one transaction, and the report."""
+"""Importing an interchange file, all or nothing (docs/flujo.md, docs/intercambio.md): one pass over
+the file that validates each row and writes it (interchange/writer.py), in one transaction, and the
+report."""
 
+import tempfile
 from collections import Counter
-from contextlib import nullcontext
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -13,12 +15,13 @@ from interchange.reader import FROM_SETTINGS, UnreadableFile, read_table
 from interchange.rejects import RejectsFile
 from interchange.selection import EVERY_ROW
 from interchange.validation import (
-    ALIAS, CONTROL_CHARACTERS_REMOVED, HACIENDA_COLUMNS, NBSP_REPLACED, UNKNOWN_COLUMN, FileChanged, ImportErrors,
-    rows_to_write, validate,
+    ALIAS, CONTROL_CHARACTERS_REMOVED, HACIENDA_COLUMNS, NBSP_REPLACED, UNKNOWN_COLUMN, ImportErrors,
+    spill_to, spilled_rows, validate, write_rejects,
 )
 from interchange.writer import Writer
 
 PROGRESS_EVERY = 1000  # rows between two calls of an import's on_progress
+READING, WRITING = "lectura", "escritura"  # the phases on_progress names
 
 __all__ = ["ImportErrors", "ImportReport", "NothingToImport", "UnreadableFile", "import_file"]
 
@@ -91,36 +94,39 @@ def import_file(path, dry_run=False, reason=None, recompute=True, max_bytes=FROM
     ejercicios are recomputed after commit. The limits are the reader's (settings by default, None for none).
     With `strict`, a value that disagrees with its own _NUM/_DEN is an error instead of an aviso.
     With `rejects_path`, rows with errors (with every row of their indicator) are left out and written
-    there, and the others are imported. `on_progress(written, total)` is called as the writing pass
-    goes (every PROGRESS_EVERY rows and at the end).
+    there, and the others are imported. `on_progress(phase, done, total)` is called as the import goes:
+    READING with the rows read and the share of the file read (None when unknown), then WRITING with
+    the rows written and the rows to write (every PROGRESS_EVERY rows and at the end).
 
-    Two passes over the file, neither keeping its rows: the first validates every row, the second
-    (only when the first raised no ImportErrors) writes them, inside one transaction."""
+    The file is read once, in one transaction: each row is validated and written as it comes, until
+    an error rules the file out; the validation goes on to list every error and then the transaction
+    is rolled back. With `rejects_path`, only the end of the file tells which rows are left out (a
+    later row may reject an earlier one's indicator): the parsed rows are spilled to a temporary file
+    and written from it after the validation."""
+    skip_bad_rows = rejects_path is not None
     limits = {"max_bytes": max_bytes, "max_rows": max_rows}
-    with read_table(path, **limits) as sheet:
-        validation = validate(sheet, selection, strict, skip_bad_rows=rejects_path is not None)
-    if not validation.rows and not validation.rejected:
-        left_out = f" (la selección {selection.described} omitió {validation.skipped})" if validation.skipped else ""
-        raise NothingToImport(f"0 filas: nada que importar{left_out}.")
-    report = ImportReport(encoding=sheet.encoding, rows=validation.rows, skipped=validation.skipped,
-                          selection=selection.described, rejected=len(validation.rejected),
-                          rejects_path=str(rejects_path or ""), dry_run=dry_run, notes=validation.notes,
-                          warnings=validation.warnings, more_warnings=validation.more_warnings)
-    writer = Writer(report, reason or f"Importación de {path}", validation.unknown_parents)
     try:
-        with transaction.atomic():
-            with read_table(path, **limits) as sheet, _rejects_file(rejects_path, sheet.header) as rejects:
-                for written, row in enumerate(rows_to_write(sheet, validation, selection, rejects), start=1):
-                    writer.write(row)
-                    if on_progress and written % PROGRESS_EVERY == 0:
-                        on_progress(written, validation.rows)
-                writer.flush()
-                if on_progress and validation.rows % PROGRESS_EVERY:  # else its last line said so
-                    on_progress(validation.rows, validation.rows)
-            if not validation.rows:
-                raise NothingToImport(f"0 filas: nada que importar ({report.rejected} filas rechazadas, "
-                                      f"en {rejects_path}).")
+        # The transaction begins with the first batch written: a file refused before it (by its size, its
+        # declared shape or a limit met while reading) never reaches the database.
+        with read_table(path, **limits) as sheet, tempfile.TemporaryFile() as spill, ExitStack() as scope:
+            writer = Writer(reason or f"Importación de {path}",
+                            begin=lambda: scope.enter_context(transaction.atomic()))
+            progress = on_progress and (lambda read: on_progress(READING, read, sheet.share_read()))
+            validation = validate(sheet, selection, strict, skip_bad_rows,
+                                  on_row=spill_to(spill) if skip_bad_rows else writer.write,
+                                  on_progress=progress, progress_every=PROGRESS_EVERY)
+            report = _report(sheet, validation, selection, rejects_path, dry_run)
+            if skip_bad_rows:
+                _reject(path, limits, sheet.header, validation, selection, rejects_path)
+                if not validation.rows:
+                    raise NothingToImport(f"0 filas: nada que importar ({report.rejected} filas rechazadas, "
+                                          f"en {rejects_path}).")
+                _write(spilled_rows(spill, validation), writer, validation.rows, on_progress)
+            writer.flush()
+            if on_progress and not skip_bad_rows:
+                on_progress(WRITING, validation.rows, validation.rows)
             writer.link_waiting_objectives()
+            report.counts, report.linked = writer.counts, writer.linked
             report.linked_previous = link_waiting_indicators(writer.fiscal_years, writer.reason)
             if dry_run:
                 raise _DryRunRollback
@@ -129,10 +135,32 @@ def import_file(path, dry_run=False, reason=None, recompute=True, max_bytes=FROM
                     schedule_year_recompute(fiscal_year)
     except _DryRunRollback:
         pass
-    except FileChanged as exc:
-        raise UnreadableFile(f"El archivo cambió mientras se importaba ({exc}); no se importó nada.") from exc
     return report
 
 
-def _rejects_file(path, header):
-    return RejectsFile(path, header) if path is not None else nullcontext()
+def _report(sheet, validation, selection, rejects_path, dry_run):
+    if not validation.rows and not validation.rejected:
+        left_out = f" (la selección {selection.described} omitió {validation.skipped})" if validation.skipped else ""
+        raise NothingToImport(f"0 filas: nada que importar{left_out}.")
+    return ImportReport(encoding=sheet.encoding, rows=validation.rows, skipped=validation.skipped,
+                        selection=selection.described, rejected=len(validation.rejected),
+                        rejects_path=str(rejects_path or ""), dry_run=dry_run, notes=validation.notes,
+                        warnings=validation.warnings, more_warnings=validation.more_warnings)
+
+
+def _reject(path, limits, header, validation, selection, rejects_path):
+    """The rejects file: the rejected rows as they were read, so the file once more, unparsed."""
+    with RejectsFile(rejects_path, header) as rejects:
+        if validation.rejected:
+            with read_table(path, **limits) as sheet:
+                write_rejects(sheet, validation, selection, rejects)
+
+
+def _write(rows, writer, total, on_progress):
+    for written, row in enumerate(rows, start=1):
+        writer.write(row)
+        if on_progress and written % PROGRESS_EVERY == 0:
+            on_progress(WRITING, written, total)
+    writer.flush()
+    if on_progress and total % PROGRESS_EVERY:  # else its last line said so
+        on_progress(WRITING, total, total)

@@ -21,16 +21,24 @@ def previous_ids(rows):
             if (year, external) in wanted}
 
 
-def kept_values(row, stored, previous):
+def kept_values(row, previous):
     """The values to write besides the ficha: the previous indicator the row names (None while it is not
-    stored: it is linked when it arrives) and the extra columns over the stored ones (an import never
-    deletes; a column the file no longer has keeps its value)."""
+    stored: it is linked when it arrives) and the extra columns the row gives."""
     values = {}
     if PREVIOUS in row.ficha:
         values["previous_id"] = previous.get((row.fiscal_year - 1, row.ficha[PREVIOUS]))
     if row.extra:
-        values["extra_columns"] = {**(stored.extra_columns if stored else {}), **row.extra}
+        values["extra_columns"] = row.extra
     return values
+
+
+def keep_stored_extra_columns(wanted, stored):
+    """An import never deletes: a stored extra column the row does not bring keeps its value. `wanted`
+    and `stored` are the writer's {key: values} (stored with the extra columns read)."""
+    for key, values in wanted.items():
+        current = stored.get(key)
+        if current is not None and "extra_columns" in values:
+            values["extra_columns"] = {**current["extra_columns"], **values["extra_columns"]}
 
 
 def link_waiting_indicators(fiscal_years, reason):

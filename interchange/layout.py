@@ -48,6 +48,9 @@ def month_columns(n):
     ]
 
 
+# Read for every month of every row of a file: built once.
+MONTH_COLUMNS = {n: tuple(month_columns(n)) for n in MONTHS}
+
 CP_COLUMNS = ["META_AJUSTADA_CP", "AVANCE_CP", "AVANCE_CAUSA_CP", "AVANCE_EFECTO_CP", "AVANCE_OTROS_MOTIVOS_CP"]
 
 # Columns of Hacienda's open-data file that SIMIR stores as published and exports (docs/intercambio.md,

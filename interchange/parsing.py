@@ -107,7 +107,9 @@ class RowReader:
     def decimal(self, column):
         """A number cell: text as written in Mexico (rules.parse_value, the capture's reader too);
         XLSX numeric cells arrive as their exact plain decimal text (reader._cell_text)."""
-        raw = self.cells.get(column, "")
+        raw = self.cells.get(column)
+        if raw is None:  # most cells of a wide file
+            return None
         try:
             return rules.parse_value(raw)
         except ValueError as exc:
@@ -142,6 +144,8 @@ class RowReader:
         return value
 
     def quantity(self, column, factor):
+        if column not in self.cells and f"{column}_NUM" not in self.cells and f"{column}_DEN" not in self.cells:
+            return None
         value = self.decimal(column)
         numerator = self.decimal(f"{column}_NUM")
         denominator = self.decimal(f"{column}_DEN")
@@ -317,7 +321,7 @@ def threshold_errors(reader, green_yellow, yellow_red):
 
 
 def parse_month(reader, month, frequency, factor):
-    given = [column for column in layout.month_columns(month) if reader.cells.get(column)]
+    given = [column for column in layout.MONTH_COLUMNS[month] if column in reader.cells]
     if not given:
         return None
     if frequency and not rules.is_period_month(frequency, month):

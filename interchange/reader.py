@@ -16,7 +16,7 @@ import openpyxl
 from django.conf import settings
 
 from common.formula_safety import restore
-from common.text import strip_control_characters
+from common.text import has_control_characters, strip_control_characters
 from interchange.layout import canonical_header
 from interchange.xlsx_inspection import EXCEL_MAX_ROWS, RefusedWorkbook, TooManyRows, XlsxLimits, inspect_xlsx
 
@@ -49,6 +49,11 @@ class Sheet:
     spaced: Counter = field(default_factory=Counter)
     renamed: dict = field(default_factory=dict)  # our column name → the alias the file wrote
     _release: object = field(default=None, repr=False)
+    _share_read: object = field(default=None, repr=False)
+
+    def share_read(self):
+        """The share of the file read so far (0 to 1), or None where the reader cannot tell (XLSX)."""
+        return self._share_read() if self._share_read else None
 
     def close(self):
         self.rows.close()
@@ -91,27 +96,42 @@ def _rows(records, header, max_rows, stripped, spaced, last_row=None):
     Control characters (NUL, …; not tab, LF or CR) carry nothing: they go, and `stripped` says where.
     A non-breaking space (Hacienda's texts have them) is a space to every reader: `spaced` says where.
     Line breaks inside a text are kept."""
-    columns = [(i, name) for i, name in enumerate(header) if name]
     for number, record in enumerate(records, start=2):
         if max_rows is not None and number - 1 > max_rows:
             raise UnreadableFile(too_many_rows(max_rows))
         if last_row is not None and number > last_row:
             raise UnreadableFile(f"La hoja tiene filas más allá de la {last_row:,}, el máximo de Excel.")
-        cells = {}
-        for i, name in columns:
-            if i < len(record):
-                raw = record[i]
-                clean = strip_control_characters(raw)
-                if clean != raw:
-                    stripped[name] += 1
-                if NBSP in clean:
-                    clean = clean.replace(NBSP, " ")
-                    spaced[name] += 1
-                text = restore(clean.strip())
-                if text:
-                    cells[name] = text
+        # Most of a wide file's cells are empty and most records clean: one look at the whole
+        # record decides whether any cell needs more than a strip.
+        whole = "".join(record)
+        if has_control_characters(whole) or NBSP in whole:
+            cells = _dirty_cells(record, header, stripped, spaced)
+        else:
+            cells = {}
+            for name, raw in zip(header, record):
+                if raw and name:
+                    text = raw.strip()
+                    if text:
+                        cells[name] = restore(text) if text[0] == "'" else text
         if cells:
             yield number, cells
+
+
+def _dirty_cells(record, header, stripped, spaced):
+    cells = {}
+    for name, raw in zip(header, record):
+        if not (raw and name):
+            continue
+        clean = strip_control_characters(raw)
+        if clean != raw:
+            stripped[name] += 1
+        if NBSP in clean:
+            clean = clean.replace(NBSP, " ")
+            spaced[name] += 1
+        text = restore(clean.strip())
+        if text:
+            cells[name] = text
+    return cells
 
 
 def _header(record):
@@ -210,8 +230,9 @@ def _open_csv(path, max_rows):
         raise
     stripped, spaced = Counter(), Counter()
     rows = _closing(_rows(records, header, max_rows, stripped, spaced), handle.close)
+    size = max(path.stat().st_size, 1)
     return Sheet(header=header, rows=rows, encoding=label, stripped=stripped, spaced=spaced, renamed=renamed,
-                 _release=handle.close)
+                 _release=handle.close, _share_read=lambda: min(handle.buffer.tell() / size, 1))
 
 
 def _closing(rows, release):

@@ -1,7 +1,9 @@
-"""The first pass over an interchange file: every row is validated as it is read and then dropped;
-only what the checks between rows need is kept (keys, not rows), so the file is never whole in
-memory. The importer reads the file a second time to write it (docs/intercambio.md)."""
+"""The pass over an interchange file: every row is validated as it is read and handed on, parsed, to
+be written (or spilled to a temporary file, when rows with errors are left out and only the end of the
+file tells which); in memory only what the checks between rows need is kept (keys, not rows), so the
+file is never whole in memory (docs/intercambio.md, «Lectura del archivo»)."""
 
+import pickle
 from collections import Counter, defaultdict
 
 from django.conf import settings
@@ -24,10 +26,6 @@ class ImportErrors(Exception):
         super().__init__(f"{'más de ' if truncated else ''}{len(errors)} errores")
         self.errors = errors
         self.truncated = truncated  # validation stopped at SIMIR_IMPORT_MAX_ERRORS
-
-
-class FileChanged(Exception):
-    """A row valid in the first pass is not in the second: the file changed while it was imported."""
 
 
 class _TooManyErrors(Exception):
@@ -66,7 +64,6 @@ class Validation:
         # avisos: imported as the file says; the first SIMIR_IMPORT_MAX_ERRORS are kept, the rest counted
         self._warnings = []  # (row, text)
         self.more_warnings = 0
-        self.unknown_parents = set()  # (*program key, parent): neither in the file nor stored
         self.rows = 0  # rows to import
         self.skipped = 0  # rows the selection left out
         # Kept per row for the whole pass, so kept small: the rows of an indicator beyond its first only
@@ -123,20 +120,16 @@ class Validation:
 
     def _check_programme_columns(self, row):
         """The Hacienda columns of a programme (MODALIDAD_PP, PND) are the programme's, repeated on each of
-        its rows: the first row that gives one decides it (the writing pass keeps it, so a reimport writes
-        nothing), and a later row that says otherwise is an aviso."""
+        its rows: the first row that gives one decides it (the row is written with the values so far, so a
+        reimport writes nothing), and a later row that says otherwise is an aviso. A row later rejected by
+        --omitir-filas-con-error counts too: the end of the file tells which are rejected."""
         seen = self._programme_columns[row.program_key]
         for name, value in row.program_hacienda.items():
             first, number = seen.setdefault(name, (value, row.number))
             if first != value:
                 self.warn(row.number, PROGRAM_COLUMN_OF[name], f"el programa {row.program_clave} {row.fiscal_year} "
                                                                f"trae «{first}» en la fila {number}; se guarda ese.")
-        row.program_hacienda = self.programme_columns(row.program_key)
-
-    def programme_columns(self, program_key):
-        """{field: value} of a programme's Hacienda columns, each from the first row that gave it (rows
-        later rejected by --omitir-filas-con-error included: the first pass does not know yet)."""
-        return {name: value for name, (value, _number) in self._programme_columns.get(program_key, {}).items()}
+        row.program_hacienda = {name: value for name, (value, _number) in seen.items()}
 
     def finish(self):
         self._reject()
@@ -160,38 +153,49 @@ class Validation:
         self.rows -= len(self.rejected)
 
     def _check_parents(self):
-        """A parent should be in the file (in a row imported) or already stored: one lookup per parent
-        named. One that is neither is an aviso (the layout makes ID_OBJETIVO_PADRE optional: a file may
-        hold only some levels); the objective waits for it (importer)."""
+        """A parent should be in the file (in a row imported) or already stored: one query for all the
+        parents named. One that is neither is an aviso (the layout makes ID_OBJETIVO_PADRE optional: a
+        file may hold only some levels); the objective waits for it (interchange/writer.py)."""
+        undeclared = {}
         for (*program_key, parent), rows in self._parent_refs.items():
             rows = [r for r in rows if r[3] not in self._rejected_keys]
             if self.skip_bad_rows:
                 declared = bool(self._declared_by.get((*program_key, parent), set()) - self._rejected_keys)
             else:
                 declared = (*program_key, parent) in self._objectives
-            if not rows or declared or stored_objective_exists(program_key, parent):
+            if rows and not declared:
+                undeclared[(*program_key, parent)] = rows
+        stored = stored_objectives(undeclared)
+        for (*program_key, parent), rows in undeclared.items():
+            if (*program_key, parent) in stored:
                 continue
-            self.unknown_parents.add((*program_key, parent))
             for number, program_clave, objective, _key in rows:
                 self.warn(number, "ID_OBJETIVO_PADRE", f"el objetivo padre {parent} no está en el archivo ni "
                                                        f"registrado para {program_clave} {program_key[0]}; el objetivo "
                                                        f"{objective} se guarda sin padre y se enlaza cuando se importe.")
 
 
-def validate(sheet, selection=EVERY_ROW, strict=False, skip_bad_rows=False):
-    """The first pass over the rows `selection` keeps: returns the Validation or raises ImportErrors
+def validate(sheet, selection=EVERY_ROW, strict=False, skip_bad_rows=False, on_row=None, on_progress=None,
+             progress_every=1000):
+    """The pass over the rows `selection` keeps: returns the Validation or raises ImportErrors
     listing every problem (the first SIMIR_IMPORT_MAX_ERRORS of them; with `skip_bad_rows`, only the
-    header's)."""
+    header's). Each parsed row is given to `on_row` while no error rules the file out;
+    `on_progress(rows read)` is called every `progress_every` rows."""
     validation = Validation(strict, skip_bad_rows)
     try:
         header_errors(sheet, validation)
         if validation.errors:
             raise ImportErrors(list(validation.errors))
-        for number, cells in sheet.rows:
+        for read, (number, cells) in enumerate(sheet.rows, start=1):
             if selection.matches(cells):
-                validation.add(parse_row(number, cells, validation))
+                row = parse_row(number, cells, validation)
+                validation.add(row)
+                if on_row is not None and not validation.errors:
+                    on_row(row)
             else:
                 validation.skipped += 1
+            if on_progress and read % progress_every == 0:
+                on_progress(read)
         validation.finish()
         validation.notes.update(
             {(CONTROL_CHARACTERS_REMOVED, column, "", ""): rows for column, rows in sheet.stripped.items()}
@@ -204,35 +208,28 @@ def validate(sheet, selection=EVERY_ROW, strict=False, skip_bad_rows=False):
     return validation
 
 
-class _SecondPass:
-    """The sink of the writing pass: its notes were counted by the first pass, and an error means the
-    file is not the one validated."""
-
-    def __init__(self, strict, extra_columns):
-        self.strict = strict
-        self.extra_columns = extra_columns
-        self.notes = Counter()
-
-    def error(self, number, column, message):
-        raise FileChanged(f"fila {number}, columna {column}: {message}")
-
-    def warn(self, number, column, message):
-        pass
+def spill_to(spill):
+    """An `on_row` for `validate` that keeps the parsed rows in the binary file `spill`."""
+    return lambda row: pickle.dump(row, spill, pickle.HIGHEST_PROTOCOL)
 
 
-def rows_to_write(sheet, validation, selection=EVERY_ROW, rejects=None):
-    """The second pass: the rows the first pass validated, parsed again one at a time; the rejected
-    ones go to `rejects` (a RejectsFile) as they were read."""
-    sink = _SecondPass(validation.strict, layout.extra_columns(sheet.header))
+def spilled_rows(spill, validation):
+    """The rows spilled by `spill_to`, in file order, but the rejected ones."""
+    spill.seek(0)
+    while True:
+        try:
+            row = pickle.load(spill)
+        except EOFError:
+            return
+        if row.number not in validation.rejected:
+            yield row
+
+
+def write_rejects(sheet, validation, selection, rejects):
+    """The rejected rows as they were read, with their problems, into `rejects` (a RejectsFile)."""
     for number, cells in sheet.rows:
-        if not selection.matches(cells):
-            continue
-        if number in validation.rejected:
+        if number in validation.rejected and selection.matches(cells):
             rejects.write(number, cells, validation.rejected[number])
-            continue
-        row = parse_row(number, cells, sink)
-        row.program_hacienda = validation.programme_columns(row.program_key)  # the same on all its rows
-        yield row
 
 
 def header_errors(sheet, validation):
@@ -256,12 +253,12 @@ def header_errors(sheet, validation):
         validation.notes[(UNKNOWN_COLUMN, name, "", "")] += 1
 
 
-def stored_objective_exists(program_key, clave):
-    fiscal_year, ramo, modalidad, number = program_key
-    return Objective.objects.filter(
-        matrix__program__fiscal_year=fiscal_year,
-        matrix__program__ramo__clave=ramo,
-        matrix__program__modalidad=modalidad,
-        matrix__program__number=number,
-        clave=clave,
-    ).exists()
+def stored_objectives(keys):
+    """Which of the (ejercicio, ramo, modalidad, número, clave) objectives are stored, in one query."""
+    if not keys:
+        return set()
+    found = Objective.objects.filter(
+        matrix__program__fiscal_year__in={key[0] for key in keys}, clave__in={key[4] for key in keys},
+    ).values_list("matrix__program__fiscal_year", "matrix__program__ramo__clave", "matrix__program__modalidad",
+                  "matrix__program__number", "clave")
+    return set(found) & set(keys)

@@ -1,120 +1,110 @@
 """Writing validated interchange rows (the import's second pass), inside the caller's transaction.
 
-The catalog rows a file repeats on every line (ramo, UR, programa, matriz) are written once per
-import and then taken from memory. Indicators, metas and avances go in batches of BATCH rows: one
-query reads what is stored for the batch, then new rows are inserted and changed ones updated in
-bulk, with their history (django-simple-history's bulk helpers) and the import's reason. A
-row-by-row upsert cost about 40 queries per file row."""
+Rows go in batches of BATCH. For each batch the catalog rows it names are resolved first
+(interchange/catalog_writer.py), then its objectives, indicators, metas and avances: one query reads
+what is stored for the batch as plain values, new rows are inserted in bulk with their history
+(common/bulk_insert.py: COPY on PostgreSQL) and changed ones updated with theirs, with the import's
+reason. A row equal to what is stored writes nothing. A row-by-row upsert cost about 40 queries per
+file row, and building model instances and INSERT statements most of the rest (docs/decisiones.md)."""
+
+from collections import Counter
 
 from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
-from common.upsert import upsert
+from common.bulk_insert import insert_with_history
 from indicators.choices import AdjustmentStatus, AdjustmentType
 from indicators.models import Indicator, Target, TargetAdjustment
-from interchange.kept import kept_values, previous_ids
+from interchange.catalog_writer import CREATED, UNCHANGED, UPDATED, CatalogTable
+from interchange.kept import keep_stored_extra_columns, kept_values, previous_ids
 from programs.models import Level, Matrix, Objective, Program, Ramo, ResponsibleUnit
 from reporting.choices import ProgressStatus
 from reporting.models import Progress
 
 BATCH = 500
-CREATED, UPDATED, UNCHANGED = "creados", "actualizados", "sin cambios"
+QUANTITY = ("value", "numerator", "denominator")
 
 
 class Writer:
-    def __init__(self, report, reason, unknown_parents):
-        self.report = report
-        self.unknown_parents = unknown_parents
+    def __init__(self, reason, begin):
+        self._begin = begin  # enters the import's transaction; called before the first write
+        self.counts = Counter()  # (kind, outcome) → n, for the import's report
+        self.linked = 0  # objectives that waited for their parent from an earlier import and got it
         self.reason = reason
         self.now = timezone.now()
         self.touched = set()
         self.fiscal_years = set()
-        self._catalog = {}  # (model, lookup) → (instance, values last written)
-        self._pending = []  # (row, matrix, objective, unit) waiting for the batch write
+        self._ramos = CatalogTable(Ramo, "ramos", self)
+        self._units = CatalogTable(ResponsibleUnit, "unidades responsables", self)
+        self._programs = CatalogTable(Program, "programas", self, history=True)
+        self._matrices = CatalogTable(Matrix, "matrices", self)
+        self._pending = []  # rows waiting for the batch write
+        self._waiting_here = []  # objectives this import left waiting for their parent
 
     def write(self, row):
         self.fiscal_years.add(row.fiscal_year)
-        ramo = self._cached(Ramo, {"clave": row.ramo}, "ramos", {"name": row.ramo_name}, {"name": row.ramo})
-        unit = self._cached(ResponsibleUnit, {"ramo": ramo, "clave": row.ur}, "unidades responsables",
-                            {"name": row.ur_name}, {"name": row.ur})
-        program = self._cached(
-            Program,
-            {"fiscal_year": row.fiscal_year, "ramo": ramo, "modalidad": row.modalidad, "number": row.program_number},
-            "programas",
-            {"name": row.program_name, "modalidad_name": row.modalidad_name, **row.program_hacienda},
-            {"name": row.program_clave, "responsible_unit": unit},
-        )
-        kind = Matrix.Kind.FID if row.level == Level.FID else Matrix.Kind.MIR
-        matrix = self._cached(Matrix, {"program": program, "kind": kind}, "matrices",
-                              {"fiscal_year": row.fiscal_year, "external_id": row.matrix_id, "name": row.matrix_name})
-        self._pending.append((row, matrix, unit))
+        self._pending.append(row)
         if len(self._pending) >= BATCH:
             self.flush()
 
     def flush(self):
-        """Write the objectives, indicators, metas and avances of the rows read so far."""
+        """Write the catalog rows, objectives, indicators, metas and avances of the rows read so far."""
+        if self._begin:
+            self._begin()
+            self._begin = None
         batch, self._pending = self._pending, []
         if not batch:
             return
-        objectives = self._objectives(batch)
-        indicators = self._indicators([(row, matrix, objectives[(matrix.pk, row.objective)], unit)
-                                       for row, matrix, unit in batch])
+        matrices, units = self._catalogs(batch)
+        objectives = self._objectives(list(zip(batch, matrices)))
+        indicators = self._indicators(batch, matrices, objectives, units)
         self._periods(batch, indicators)
+
+    def count(self, kind, key, outcome):
+        """Count each object once, with its first outcome, however many rows name it."""
+        if (kind, key) not in self.touched:
+            self.touched.add((kind, key))
+            self.counts[(kind, outcome)] += 1
+
+    def _catalogs(self, batch):
+        ramos = self._ramos.resolve([({"clave": row.ramo}, {"name": row.ramo_name}, {"name": row.ramo})
+                                     for row in batch])
+        units = self._units.resolve([({"ramo": ramo, "clave": row.ur}, {"name": row.ur_name}, {"name": row.ur})
+                                     for row, ramo in zip(batch, ramos)])
+        programs = self._programs.resolve([
+            ({"fiscal_year": row.fiscal_year, "ramo": ramo, "modalidad": row.modalidad, "number": row.program_number},
+             {"name": row.program_name, "modalidad_name": row.modalidad_name, **row.program_hacienda},
+             {"name": row.program_clave, "responsible_unit": unit})
+            for row, ramo, unit in zip(batch, ramos, units)
+        ])
+        matrices = self._matrices.resolve([
+            ({"program": program, "kind": Matrix.Kind.FID if row.level == Level.FID else Matrix.Kind.MIR},
+             {"fiscal_year": row.fiscal_year, "external_id": row.matrix_id, "name": row.matrix_name}, None)
+            for row, program in zip(batch, programs)
+        ])
+        return matrices, units
 
     def link_waiting_objectives(self):
         """Objectives stored without the parent their file named get it once it is stored (Objective
-        keeps no history, so one UPDATE does it)."""
+        keeps no history, so one UPDATE does it). The report counts those that waited for an earlier
+        import, not those whose parent came later in this file."""
         parents = Objective.objects.filter(matrix=OuterRef("matrix"), clave=OuterRef("pending_parent_clave"))
-        self.report.linked = Objective.objects.exclude(pending_parent_clave="").filter(Exists(parents)).update(
-            parent=Subquery(parents.values("pk")[:1]), pending_parent_clave="",
-        )
-
-    # --- Catalog rows and objectives, one at a time ----------------------------------------------
-
-    def _get(self, model, lookup, kind, values, create_defaults=None):
-        """Fetch or create an instance and set the values the row gives (empty cells keep what is stored)."""
-        given = _given(values)
-        instance, outcome = upsert(model, lookup, given, create_defaults, self.reason)
-        self._count(kind, instance.pk, outcome)
-        return instance
-
-    def _cached(self, model, lookup, kind, values, create_defaults=None):
-        """`_get`, skipped when an earlier row of this import already wrote the same values."""
-        key = (model, tuple((name, getattr(value, "pk", value)) for name, value in lookup.items()))
-        given = _given(values)
-        cached = self._catalog.get(key)
-        if cached and cached[1] == given:
-            return cached[0]
-        instance = self._get(model, lookup, kind, given, create_defaults)
-        self._catalog[key] = (instance, given)
-        return instance
-
-    def _count(self, kind, pk, outcome):
-        if (kind, pk) not in self.touched:  # count each object once however many rows name it
-            self.touched.add((kind, pk))
-            self.report.counts[(kind, outcome)] += 1
+        linking = Objective.objects.exclude(pending_parent_clave="").filter(Exists(parents))
+        self.linked = linking.exclude(pk__in=[o.pk for o in self._waiting_here]).count()
+        linking.update(parent=Subquery(parents.values("pk")[:1]), pending_parent_clave="")
 
     # --- Objectives, indicators, metas and avances, a batch at a time ---------------------------
 
     def _objectives(self, batch):
-        """{(matrix id, clave): objective} of the batch's rows and of the parents they name. A parent
-        declared by a later row is created now with the level above its child's, and that row fills
-        it in; one neither in the file nor stored is left waiting (`pending_parent_clave`)."""
+        """{(matrix id, clave): objective} of the batch's rows. One whose parent is not stored yet waits
+        for it (`pending_parent_clave`): a later row of the file, or a later import, brings it."""
         stored = {(o.matrix_id, o.clave): o for o in Objective.objects.filter(
-            matrix_id__in={matrix.pk for _, matrix, _ in batch}).order_by()}
-        new, placeholders, changed, relink, fields = {}, set(), {}, {}, set()
-        for row, matrix, _ in batch:
-            parent, waiting_for = None, ""
-            if row.parent_objective:
-                parent_key = (matrix.pk, row.parent_objective)
-                parent = stored.get(parent_key)
-                if parent is None and (*row.program_key, row.parent_objective) in self.unknown_parents:
-                    waiting_for = row.parent_objective
-                elif parent is None:
-                    parent = stored[parent_key] = new[parent_key] = Objective(
-                        matrix=matrix, clave=row.parent_objective, level=_parent_level(row.level))
-                    placeholders.add(parent_key)
+            matrix_id__in={matrix.pk for _, matrix in batch}).order_by()}
+        new, changed, relink, fields = {}, {}, {}, set()
+        for row, matrix in batch:
+            parent = stored.get((matrix.pk, row.parent_objective)) if row.parent_objective else None
+            waiting_for = row.parent_objective if row.parent_objective and parent is None else ""
             key = (matrix.pk, row.objective)
             values = _given({"level": row.level, "summary": row.objective_summary, "pending_parent_clave": waiting_for})
             objective = stored.get(key)
@@ -128,15 +118,13 @@ class Writer:
                 if differing and key not in new:
                     changed[key] = objective
                     fields.update(differing)
+            if waiting_for:
+                self._waiting_here.append(objective)
             # The parent is set once every objective has an id (it may be new too).
             if parent is not None and (key in new or parent.pk is None or objective.parent_id != parent.pk):
                 relink[key] = parent
-            if ("objetivos", key) not in self.touched:  # each once, however many rows name it
-                self.touched.add(("objetivos", key))
-                # A parent created for an earlier row counts as filled in, as if it had been stored.
-                outcome = CREATED if key in new and key not in placeholders else (
-                    UPDATED if differing or key in relink else UNCHANGED)
-                self.report.counts[("objetivos", outcome)] += 1
+            self.count("objetivos", key, CREATED if key in new else (
+                UPDATED if differing or key in relink else UNCHANGED))
         Objective.objects.bulk_create(list(new.values()), batch_size=BATCH)
         for key, parent in relink.items():
             stored[key].parent = parent
@@ -147,129 +135,116 @@ class Writer:
             Objective.objects.bulk_update(list(updated.values()), sorted(fields), batch_size=BATCH)
         return stored
 
-    # --- Indicators, metas and avances ------------------------------------------------------------
+    # --- Indicators, metas and avances, compared as plain values ---------------------------------
 
-    def _indicators(self, batch):
-        """{(ejercicio, ID_INDICADOR): indicator} of the batch, created or updated in bulk."""
-        stored = {(i.fiscal_year, i.external_id): i for i in Indicator.objects.filter(
-            fiscal_year__in={row.fiscal_year for row, *_ in batch},
-            external_id__in=[row.indicator_id for row, *_ in batch]).order_by()}
-        bulk = _Bulk(Indicator, "indicadores", self)
-        previous = previous_ids([row for row, *_ in batch])
-        for row, matrix, objective, unit in batch:
-            key = (row.fiscal_year, row.indicator_id)
-            values = _given({"matrix": matrix, "objective": objective, "responsible_unit": unit, **row.ficha, **row.cp})
-            values.update(kept_values(row, stored.get(key), previous))
-            stored[key] = bulk.add(stored.get(key), {"fiscal_year": row.fiscal_year, "external_id": row.indicator_id},
-                                   values)
-        bulk.save()
-        return stored
+    def _indicators(self, batch, matrices, objectives, units):
+        """{(ejercicio, ID_INDICADOR): indicator id} of the batch, created or updated."""
+        previous = previous_ids(batch)
+        wanted = {
+            (row.fiscal_year, row.indicator_id): {**_given({
+                "matrix_id": matrix.pk, "objective_id": objectives[(matrix.pk, row.objective)].pk,
+                "responsible_unit_id": unit.pk, **row.ficha, **row.cp,
+            }), **kept_values(row, previous)}
+            for row, matrix, unit in zip(batch, matrices, units)
+        }
+        fields = sorted(set().union(*wanted.values()))
+        stored = Indicator.objects.filter(
+            fiscal_year__in={year for year, _ in wanted}, external_id__in=[external for _, external in wanted],
+        ).order_by().values("id", "fiscal_year", "external_id", *fields)
+        stored = {(v["fiscal_year"], v["external_id"]): v for v in stored}
+        keep_stored_extra_columns(wanted, stored)
+        return self._write(Indicator, "indicadores", wanted, stored,
+                           lambda key: {"fiscal_year": key[0], "external_id": key[1]})
 
     def _periods(self, batch, indicators):
-        ids = [indicators[(row.fiscal_year, row.indicator_id)].pk for row, *_ in batch]
-        years = {row.fiscal_year for row, *_ in batch}
-        targets = {(t.indicator_id, t.fiscal_year, t.month): t for t in Target.objects.filter(
-            indicator_id__in=ids, fiscal_year__in=years).order_by()}
-        avances = {(p.indicator_id, p.fiscal_year, p.month): p for p in Progress.objects.filter(
-            indicator_id__in=ids, fiscal_year__in=years, state__isnull=True).order_by()}
-        metas, progress = _Bulk(Target, "metas", self), _Bulk(Progress, "avances", self, versioned=True)
-        adjusted = []
-        for row, *_ in batch:
+        """Metas and national avances of the batch's months. Metas and avances pass every quantity
+        (an empty value, 0 / 0, is meaningful); a justification only when given."""
+        metas, avances, adjusted = {}, {}, []
+        for row in batch:
             indicator = indicators[(row.fiscal_year, row.indicator_id)]
             for month, data in row.months.items():
-                key = (indicator.pk, row.fiscal_year, month)
-                period = {"indicator": indicator, "fiscal_year": row.fiscal_year, "month": month}
+                key = (indicator, row.fiscal_year, month)
                 if data.meta:
-                    targets[key] = metas.add(targets.get(key), period, _quantity_values(data.meta))
+                    metas[key] = _quantity_values(data.meta)
                 if data.adjusted:
-                    adjusted.append((key, period, data))
+                    adjusted.append((key, data))
                 if data.avance:
-                    values = {**_quantity_values(data.avance), "status": ProgressStatus.APROBADO}
-                    values.update(_given({"cause": data.cause, "effect": data.effect,
-                                          "other_reasons": data.other_reasons}))
-                    progress.add(avances.get(key), {**period, "state": None}, values,
-                                 create_defaults={"imported": True})
-        metas.save()
-        progress.save()
-        for key, period, data in adjusted:  # rare: one at a time, after the metas they hang from
-            target = targets.get(key) or Target.objects.get_or_create(**period)[0]
+                    avances[key] = {**_quantity_values(data.avance), "status": ProgressStatus.APROBADO, **_given(
+                        {"cause": data.cause, "effect": data.effect, "other_reasons": data.other_reasons})}
+        ids = {indicator for indicator, _, _ in [*metas, *avances]}
+        years = {row.fiscal_year for row in batch}
+        period = ("indicator_id", "fiscal_year", "month")
+
+        def lookup(key):
+            return dict(zip(period, key))
+
+        stored = Target.objects.filter(indicator_id__in=ids, fiscal_year__in=years).order_by().values("id", *period,
+                                                                                                     *QUANTITY)
+        targets = self._write(Target, "metas", metas, {tuple(v[n] for n in period): v for v in stored}, lookup)
+        fields = sorted(set().union(*avances.values()))
+        stored = Progress.objects.filter(indicator_id__in=ids, fiscal_year__in=years, state__isnull=True).order_by(
+        ).values("id", *period, *fields)
+        self._write(Progress, "avances", avances, {tuple(v[n] for n in period): v for v in stored}, lookup,
+                    create_defaults={"imported": True}, versioned=True)
+        for key, data in adjusted:  # rare: one at a time, after the metas they hang from
+            target = Target.objects.get(pk=targets[key]) if key in targets else Target.objects.get_or_create(
+                **lookup(key))[0]
             self._adjustment(target, data)
+
+    def _write(self, model, kind, wanted, stored, lookup, create_defaults=None, versioned=False):
+        """Insert the `wanted` rows ({key: values}) that are not `stored` ({key: stored values with
+        their id}), update those whose values differ, and return {key: id}."""
+        ids, new, changed = {}, [], {}
+        if not wanted:
+            return ids
+        for key, values in wanted.items():
+            current = stored.get(key)
+            if current is None:
+                new.append((key, {**lookup(key), **(create_defaults or {}), **values}))
+                self.counts[(kind, CREATED)] += 1
+                continue
+            ids[key] = current["id"]
+            differing = {name: value for name, value in values.items() if current[name] != value}
+            if differing:
+                changed[current["id"]] = differing
+            self.counts[(kind, UPDATED if differing else UNCHANGED)] += 1
+        created = insert_with_history(model, [values for _, values in new], self.reason, self.now)
+        ids.update(zip([key for key, _ in new], created))
+        if changed:
+            self._update(model, changed, versioned)
+        return ids
+
+    def _update(self, model, changed, versioned):
+        instances = model.objects.in_bulk(list(changed))
+        fields = set()
+        for pk, differing in changed.items():
+            for name, value in differing.items():
+                setattr(instances[pk], name, value)
+            fields.update(differing)
+        if versioned:  # what a capture screen saves over must know it changed (optimistic check)
+            for instance in instances.values():
+                instance.version += 1
+                instance.updated_at = self.now
+            fields |= {"version", "updated_at"}
+        bulk_update_with_history(list(instances.values()), model, sorted(fields), batch_size=BATCH,
+                                 default_change_reason=self.reason, default_date=self.now)
 
     def _adjustment(self, target, data):
         current = target.current_adjustment()
         values = {**_quantity_values(data.adjusted), "justification": data.adjustment_justification}
         if current and all(getattr(current, k) == v for k, v in values.items()):
-            self.report.counts[("metas ajustadas", UNCHANGED)] += 1
+            self.counts[("metas ajustadas", UNCHANGED)] += 1
             return
         TargetAdjustment.objects.create(
             target=target, adjustment_type=AdjustmentType.OFICIAL, status=AdjustmentStatus.APROBADO,
             decided_at=self.now, decision_note=self.reason, **values,
         )
-        self.report.counts[("metas ajustadas", CREATED)] += 1
-
-
-class _Bulk:
-    """The new and changed instances of one model in a batch, saved with two statements and their history."""
-
-    def __init__(self, model, kind, writer, versioned=False):
-        self.model, self.kind, self.writer, self.versioned = model, kind, writer, versioned
-        self.new, self.changed, self.fields = [], [], set()
-
-    def add(self, instance, lookup, values, create_defaults=None):
-        """Set `values` on the stored `instance` (or a new one built from `lookup`); return it. Metas and
-        avances pass every key (an empty value, 0 / 0, is meaningful); the ficha only what was given."""
-        if instance is None:
-            instance = self.model(**lookup, **(create_defaults or {}), **values)
-            self.new.append(instance)
-            self._count(CREATED)
-            return instance
-        changed = {name: value for name, value in values.items() if _stored(instance, name) != _comparable(value)}
-        for name, value in changed.items():
-            setattr(instance, name, value)
-        if changed:
-            self.changed.append(instance)
-            self.fields.update(changed)
-        self._count(UPDATED if changed else UNCHANGED)
-        return instance
-
-    def _count(self, outcome):
-        # Each instance once: a file names an indicator, and so each of its periods, in one row only.
-        self.writer.report.counts[(self.kind, outcome)] += 1
-
-    def save(self):
-        reason = self.writer.reason
-        if self.new:
-            bulk_create_with_history(self.new, self.model, batch_size=BATCH, default_change_reason=reason)
-        if self.changed:
-            fields = set(self.fields)
-            if self.versioned:  # what a capture screen saves over must know it changed (optimistic check)
-                for instance in self.changed:
-                    instance.version += 1
-                    instance.updated_at = self.writer.now
-                fields |= {"version", "updated_at"}
-            bulk_update_with_history(self.changed, self.model, sorted(fields), batch_size=BATCH,
-                                     default_change_reason=reason)
+        self.counts[("metas ajustadas", CREATED)] += 1
 
 
 def _given(values):
     return {name: value for name, value in values.items() if value not in ("", None)}
 
 
-def _stored(instance, name):
-    """A field's stored value, comparing relations by id (reading the related object costs a query)."""
-    field = instance._meta.get_field(name)
-    return getattr(instance, field.attname) if field.is_relation else getattr(instance, name)
-
-
-def _comparable(value):
-    return getattr(value, "pk", value)
-
-
 def _quantity_values(quantity):
-    return {"value": quantity.value, "numerator": quantity.numerator, "denominator": quantity.denominator}
-
-
-def _parent_level(level):
-    return {Level.ACTIVIDAD: Level.COMPONENTE, Level.COMPONENTE: Level.PROPOSITO, Level.PROPOSITO: Level.FIN}.get(
-        level, Level.FIN
-    )
+    return dict(zip(QUANTITY, (quantity.value, quantity.numerator, quantity.denominator)))

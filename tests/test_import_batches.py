@@ -2,6 +2,7 @@
 the rows of a programme, a batch boundary changes nothing, and what it updates keeps history."""
 
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -75,15 +76,24 @@ def test_a_reimport_that_changes_an_avance_updates_it_with_its_history_and_versi
     assert again.counts[("avances", "actualizados")] == 0 and avance.history.count() == 2
 
 
-def test_the_command_shows_the_writing_progress(tmp_path, monkeypatch):
+def test_the_command_shows_the_reading_and_writing_progress(tmp_path, monkeypatch):
     monkeypatch.setattr(importer, "PROGRESS_EVERY", 2)
     path = hacienda.write(tmp_path / "a.csv", programme_rows(4))  # 5 rows with the Componente
     err = io.StringIO()
     call_command("import_sed", str(path), stdout=io.StringIO(), stderr=err)
     lines = [line.split(" · ")[0] for line in err.getvalue().splitlines()]
-    assert lines == ["filas escritas: 2 / 5 (40 %)", "filas escritas: 4 / 5 (80 %)", "filas escritas: 5 / 5 (100 %)"]
-    monkeypatch.setattr(importer, "PROGRESS_EVERY", 5)  # the last row is a multiple: said once
-    err = io.StringIO()
-    call_command("import_sed", str(path), stdout=io.StringIO(), stderr=err)
-    assert [line.split(" · ")[0] for line in err.getvalue().splitlines()] == ["filas escritas: 5 / 5 (100 %)"]
+    # Each row is checked and written as it is read; the share is of the file's bytes read so far.
+    assert [line.split(" (")[0] for line in lines[:2]] == ["filas leídas: 2", "filas leídas: 4"]
+    assert all(re.fullmatch(r"filas leídas: \d \(\d+ % del archivo\)", line) for line in lines[:2])
+    assert lines[2:] == ["filas escritas: 5 / 5 (100 %)"]
     assert all(" filas/s · faltan " in line for line in err.getvalue().splitlines())
+
+
+def test_with_rejects_the_rows_are_written_after_the_reading_with_their_progress(tmp_path, monkeypatch):
+    monkeypatch.setattr(importer, "PROGRESS_EVERY", 2)
+    path = hacienda.write(tmp_path / "a.csv", programme_rows(4))
+    err = io.StringIO()
+    call_command("import_sed", str(path), "--omitir-filas-con-error", stdout=io.StringIO(), stderr=err)
+    lines = [line.split(" · ")[0] for line in err.getvalue().splitlines()]
+    assert [line.split(" (")[0] for line in lines[:2]] == ["filas leídas: 2", "filas leídas: 4"]
+    assert lines[2:] == ["filas escritas: 2 / 5 (40 %)", "filas escritas: 4 / 5 (80 %)", "filas escritas: 5 / 5 (100 %)"]

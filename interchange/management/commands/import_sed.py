@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from interchange.importer import ImportErrors, UnreadableFile, import_file
+from interchange.importer import READING, ImportErrors, UnreadableFile, import_file
 from interchange.selection import BadSelection, RowSelection
 
 
@@ -60,17 +60,26 @@ class Command(BaseCommand):
 
 
 class _Progress:
-    """«filas escritas: 5,000 / 20,000 (25 %) · 1,850 filas/s · faltan 8 s» on stderr while the import
-    writes; the rate counts from the start, validation pass included."""
+    """On stderr while the import goes, each phase timed from its own start:
+    «filas leídas: 5,000 (25 % del archivo) · 2,100 filas/s · faltan 7 s» (each checked and written as
+    it is read), then «filas escritas: 20,000 / 20,000 (100 %)» when the last batch is written; with
+    --omitir-filas-con-error the rows are written after the reading, with their own progress."""
 
     def __init__(self, stream):
         self.stream = stream
-        self.started = time.monotonic()
+        self.phase, self.started = None, time.monotonic()
 
-    def __call__(self, written, total):
+    def __call__(self, phase, done, total):
+        if phase != self.phase:
+            self.phase, self.started = phase, time.monotonic()
         elapsed = max(time.monotonic() - self.started, 1e-6)
-        rate = written / elapsed
-        left = (total - written) / rate if rate else 0
-        share = written * 100 // total if total else 100
-        self.stream.write(f"filas escritas: {written:,} / {total:,} ({share} %) · {rate:,.0f} filas/s · "
+        rate = done / elapsed
+        if phase == READING:
+            share = f" ({total * 100:.0f} % del archivo)" if total else ""
+            left = f" · faltan {elapsed * (1 - total) / total:,.0f} s" if total else ""
+            self.stream.write(f"filas leídas: {done:,}{share} · {rate:,.0f} filas/s{left}")
+            return
+        left = (total - done) / rate if rate else 0
+        share = done * 100 // total if total else 100
+        self.stream.write(f"filas escritas: {done:,} / {total:,} ({share} %) · {rate:,.0f} filas/s · "
                           f"faltan {left:,.0f} s")
