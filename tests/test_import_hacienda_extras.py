@@ -209,6 +209,14 @@ def test_last_years_file_imported_after_links_the_waiting_indicator(tmp_path):
     assert not changed(import_rows(tmp_path, [year_row(2023, "4001")], name="2023.csv")) and stored() == before
 
 
+def test_a_dry_run_says_what_it_would_link_and_links_nothing(tmp_path):
+    import_rows(tmp_path, [year_row(2024, "5001", "4001")], name="2024.csv")
+    report = import_rows(tmp_path, [year_row(2023, "4001")], name="2023.csv", dry_run=True)
+    assert ("indicadores enlazados con su indicador del ejercicio anterior, que llegó en esta importación: 1"
+            in list(report.lines()))
+    assert links() == [(2024, "5001", "4001", None)]
+
+
 def test_a_chain_in_one_file_links_whatever_the_row_order(tmp_path):
     import_rows(tmp_path, [year_row(2024, "5001", "4001"), year_row(2022, "3001"), year_row(2023, "4001", "3001")])
     assert links() == [(2022, "3001", "", None), (2023, "4001", "3001", "3001"), (2024, "5001", "4001", "4001")]
