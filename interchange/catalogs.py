@@ -1,6 +1,7 @@
 """Recognising accent/case variants of catalog values (docs/intercambio.md)."""
 
 import unicodedata
+from functools import lru_cache
 
 from indicators.choices import Accumulation, Dimension, Direction, Frequency, IndicatorType, ValueType
 from programs.models import LEVEL_BY_ID
@@ -47,6 +48,7 @@ KEPT_NOTES = {
 }
 
 
+@lru_cache(maxsize=4096)  # a file repeats a handful of spellings on every row
 def canonical(column, raw):
     """The canonical spelling of a catalog value ("" for a value that means empty), or None when it is
     not recognised."""

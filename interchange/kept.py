@@ -32,13 +32,19 @@ def kept_values(row, previous):
     return values
 
 
-def keep_stored_extra_columns(wanted, stored):
+def keep_stored_extra_columns(wanted):
     """An import never deletes: a stored extra column the row does not bring keeps its value. `wanted`
-    and `stored` are the writer's {key: values} (stored with the extra columns read)."""
-    for key, values in wanted.items():
-        current = stored.get(key)
-        if current is not None and "extra_columns" in values:
-            values["extra_columns"] = {**current["extra_columns"], **values["extra_columns"]}
+    is the writer's {(ejercicio, ID_INDICADOR): values}; one query when some row brings extra columns."""
+    bringing = {key: values for key, values in wanted.items() if "extra_columns" in values}
+    if not bringing:
+        return
+    stored = Indicator.objects.filter(
+        fiscal_year__in={year for year, _ in bringing}, external_id__in={external for _, external in bringing},
+    ).exclude(extra_columns={}).order_by().values_list("fiscal_year", "external_id", "extra_columns")
+    for year, external, extra in stored:
+        values = bringing.get((year, external))
+        if values is not None:
+            values["extra_columns"] = {**extra, **values["extra_columns"]}
 
 
 def link_waiting_indicators(fiscal_years, reason):

@@ -1,5 +1,7 @@
 """The SHCP interchange layout of docs/intercambio.md: column names and their order."""
 
+from typing import NamedTuple
+
 MONTHS = range(1, 13)
 
 FICHA_COLUMNS = [
@@ -48,8 +50,27 @@ def month_columns(n):
     ]
 
 
-# Read for every month of every row of a file: built once.
-MONTH_COLUMNS = {n: tuple(month_columns(n)) for n in MONTHS}
+class MonthColumns(NamedTuple):
+    """The columns of one month, in `month_columns` order, by role."""
+
+    meta: str
+    meta_num: str
+    meta_den: str
+    adjusted: str
+    adjusted_num: str
+    adjusted_den: str
+    adjustment_justification: str
+    avance: str
+    avance_num: str
+    avance_den: str
+    cause: str
+    effect: str
+    other_reasons: str
+
+
+# Read for every row of a file: built once.
+MONTH_COLUMNS = {n: MonthColumns(*month_columns(n)) for n in MONTHS}
+COLUMN_MONTH = {column: n for n, columns in MONTH_COLUMNS.items() for column in columns}
 
 CP_COLUMNS = ["META_AJUSTADA_CP", "AVANCE_CP", "AVANCE_CAUSA_CP", "AVANCE_EFECTO_CP", "AVANCE_OTROS_MOTIVOS_CP"]
 

@@ -270,7 +270,7 @@ def parse_row(number, cells, sink):
         ficha={key: value for key, value in ficha.items() if value not in (None, "")},
     )
     effective = rules.effective_factor(value_type, factor)
-    for month in layout.MONTHS:
+    for month in sorted({layout.COLUMN_MONTH[c] for c in cells if c in layout.COLUMN_MONTH}):
         data = parse_month(reader, month, frequency, effective)
         if data:
             row.months[month] = data
@@ -321,7 +321,8 @@ def threshold_errors(reader, green_yellow, yellow_red):
 
 
 def parse_month(reader, month, frequency, factor):
-    given = [column for column in layout.MONTH_COLUMNS[month] if column in reader.cells]
+    names, cells = layout.MONTH_COLUMNS[month], reader.cells
+    given = [column for column in names if column in cells]
     if not given:
         return None
     if frequency and not rules.is_period_month(frequency, month):
@@ -330,21 +331,18 @@ def parse_month(reader, month, frequency, factor):
             reader.error(column, f"el mes {month} no cierra un periodo de frecuencia {frequency}; los meses válidos son {months}.")
         return None
     data = MonthData(
-        meta=reader.quantity(layout.meta(month), factor),
-        adjusted=reader.quantity(layout.adjusted(month), factor),
-        adjustment_justification=reader.text(layout.adjustment_justification(month), max_length=JUSTIFICATION_MAX),
-        avance=reader.quantity(layout.avance(month), factor),
-        cause=reader.text(layout.cause(month), max_length=JUSTIFICATION_MAX),
-        effect=reader.text(layout.effect(month), max_length=JUSTIFICATION_MAX),
-        other_reasons=reader.text(layout.other_reasons(month), max_length=JUSTIFICATION_MAX),
+        meta=reader.quantity(names.meta, factor),
+        adjusted=reader.quantity(names.adjusted, factor),
+        adjustment_justification=reader.text(names.adjustment_justification, max_length=JUSTIFICATION_MAX),
+        avance=reader.quantity(names.avance, factor),
+        cause=reader.text(names.cause, max_length=JUSTIFICATION_MAX),
+        effect=reader.text(names.effect, max_length=JUSTIFICATION_MAX),
+        other_reasons=reader.text(names.other_reasons, max_length=JUSTIFICATION_MAX),
     )
-    avance_given = any(reader.cells.get(c) for c in (layout.avance(month), f"{layout.avance(month)}_NUM"))
-    if not avance_given:
-        for column in (layout.cause(month), layout.effect(month), layout.other_reasons(month)):
-            if reader.cells.get(column):
+    if names.avance not in cells and names.avance_num not in cells:
+        for column in (names.cause, names.effect, names.other_reasons):
+            if column in cells:
                 reader.error(column, f"hay justificación pero no hay avance en el mes {month}.")
-    if data.adjustment_justification and not any(
-        reader.cells.get(c) for c in (layout.adjusted(month), f"{layout.adjusted(month)}_NUM")
-    ):
-        reader.error(layout.adjustment_justification(month), f"hay justificación de ajuste pero no hay meta ajustada en el mes {month}.")
+    if data.adjustment_justification and names.adjusted not in cells and names.adjusted_num not in cells:
+        reader.error(names.adjustment_justification, f"hay justificación de ajuste pero no hay meta ajustada en el mes {month}.")
     return data

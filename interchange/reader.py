@@ -104,8 +104,9 @@ def _rows(records, header, max_rows, stripped, spaced, last_row=None):
         # Most of a wide file's cells are empty and most records clean: one look at the whole
         # record decides whether any cell needs more than a strip.
         whole = "".join(record)
-        if has_control_characters(whole) or NBSP in whole:
-            cells = _dirty_cells(record, header, stripped, spaced)
+        controls, spaces = has_control_characters(whole), NBSP in whole
+        if controls or spaces:
+            cells = _dirty_cells(record, header, stripped if controls else None, spaced if spaces else None)
         else:
             cells = {}
             for name, raw in zip(header, record):
@@ -118,14 +119,18 @@ def _rows(records, header, max_rows, stripped, spaced, last_row=None):
 
 
 def _dirty_cells(record, header, stripped, spaced):
+    """The cells of a record with control characters (`stripped` counts them, None if it has none) or
+    non-breaking spaces (`spaced`, likewise)."""
     cells = {}
     for name, raw in zip(header, record):
         if not (raw and name):
             continue
-        clean = strip_control_characters(raw)
-        if clean != raw:
-            stripped[name] += 1
-        if NBSP in clean:
+        clean = raw
+        if stripped is not None:
+            clean = strip_control_characters(raw)
+            if clean != raw:
+                stripped[name] += 1
+        if spaced is not None and NBSP in clean:
             clean = clean.replace(NBSP, " ")
             spaced[name] += 1
         text = restore(clean.strip())

@@ -1,4 +1,4 @@
-"""Writing validated interchange rows (the import's second pass), inside the caller's transaction.
+"""Writing validated interchange rows as the import reads them, inside its transaction.
 
 Rows go in batches of BATCH. For each batch the catalog rows it names are resolved first
 (interchange/catalog_writer.py), then its objectives, indicators, metas and avances: one query reads
@@ -23,7 +23,7 @@ from reporting.choices import ProgressStatus
 from reporting.models import Progress
 
 BATCH = 500
-QUANTITY = ("value", "numerator", "denominator")
+PERIOD = ("indicator_id", "fiscal_year", "month")
 
 
 class Writer:
@@ -120,14 +120,15 @@ class Writer:
                     fields.update(differing)
             if waiting_for:
                 self._waiting_here.append(objective)
-            # The parent is set once every objective has an id (it may be new too).
+            # A new objective is inserted with its parent; a stored one gets it in one UPDATE at the end.
             if parent is not None and (key in new or parent.pk is None or objective.parent_id != parent.pk):
                 relink[key] = parent
             self.count("objetivos", key, CREATED if key in new else (
                 UPDATED if differing or key in relink else UNCHANGED))
-        Objective.objects.bulk_create(list(new.values()), batch_size=BATCH)
         for key, parent in relink.items():
             stored[key].parent = parent
+        _create_parents_first(list(new.values()))
+        relink = {key: parent for key, parent in relink.items() if key not in new}
         if relink:
             fields.add("parent")
         updated = {**changed, **{key: stored[key] for key in relink}}
@@ -147,14 +148,10 @@ class Writer:
             }), **kept_values(row, previous)}
             for row, matrix, unit in zip(batch, matrices, units)
         }
-        fields = sorted(set().union(*wanted.values()))
+        keep_stored_extra_columns(wanted)
         stored = Indicator.objects.filter(
-            fiscal_year__in={year for year, _ in wanted}, external_id__in=[external for _, external in wanted],
-        ).order_by().values("id", "fiscal_year", "external_id", *fields)
-        stored = {(v["fiscal_year"], v["external_id"]): v for v in stored}
-        keep_stored_extra_columns(wanted, stored)
-        return self._write(Indicator, "indicadores", wanted, stored,
-                           lambda key: {"fiscal_year": key[0], "external_id": key[1]})
+            fiscal_year__in={year for year, _ in wanted}, external_id__in=[external for _, external in wanted])
+        return self._write(Indicator, "indicadores", wanted, stored, ("fiscal_year", "external_id"))
 
     def _periods(self, batch, indicators):
         """Metas and national avances of the batch's months. Metas and avances pass every quantity
@@ -173,40 +170,37 @@ class Writer:
                         {"cause": data.cause, "effect": data.effect, "other_reasons": data.other_reasons})}
         ids = {indicator for indicator, _, _ in [*metas, *avances]}
         years = {row.fiscal_year for row in batch}
-        period = ("indicator_id", "fiscal_year", "month")
-
-        def lookup(key):
-            return dict(zip(period, key))
-
-        stored = Target.objects.filter(indicator_id__in=ids, fiscal_year__in=years).order_by().values("id", *period,
-                                                                                                     *QUANTITY)
-        targets = self._write(Target, "metas", metas, {tuple(v[n] for n in period): v for v in stored}, lookup)
-        fields = sorted(set().union(*avances.values()))
-        stored = Progress.objects.filter(indicator_id__in=ids, fiscal_year__in=years, state__isnull=True).order_by(
-        ).values("id", *period, *fields)
-        self._write(Progress, "avances", avances, {tuple(v[n] for n in period): v for v in stored}, lookup,
+        targets = self._write(Target, "metas", metas, Target.objects.filter(indicator_id__in=ids, fiscal_year__in=years),
+                              PERIOD)
+        self._write(Progress, "avances", avances,
+                    Progress.objects.filter(indicator_id__in=ids, fiscal_year__in=years, state__isnull=True), PERIOD,
                     create_defaults={"imported": True}, versioned=True)
         for key, data in adjusted:  # rare: one at a time, after the metas they hang from
             target = Target.objects.get(pk=targets[key]) if key in targets else Target.objects.get_or_create(
-                **lookup(key))[0]
+                **dict(zip(PERIOD, key)))[0]
             self._adjustment(target, data)
 
-    def _write(self, model, kind, wanted, stored, lookup, create_defaults=None, versioned=False):
-        """Insert the `wanted` rows ({key: values}) that are not `stored` ({key: stored values with
-        their id}), update those whose values differ, and return {key: id}."""
+    def _write(self, model, kind, wanted, stored, key_fields, create_defaults=None, versioned=False):
+        """Insert the `wanted` rows ({key: values}, the key's values in `key_fields` order) that the
+        queryset `stored` does not hold, update those whose values differ, and return {key: id}.
+        What is stored is read as tuples: model instances, or dicts, cost more than the comparison."""
         ids, new, changed = {}, [], {}
         if not wanted:
             return ids
+        fields = sorted(set().union(*wanted.values()))
+        width = len(key_fields)
+        current_rows = {row[1:1 + width]: row for row in stored.order_by().values_list("id", *key_fields, *fields)}
+        position = {name: i for i, name in enumerate(fields, start=1 + width)}
         for key, values in wanted.items():
-            current = stored.get(key)
+            current = current_rows.get(key)
             if current is None:
-                new.append((key, {**lookup(key), **(create_defaults or {}), **values}))
+                new.append((key, {**dict(zip(key_fields, key)), **(create_defaults or {}), **values}))
                 self.counts[(kind, CREATED)] += 1
                 continue
-            ids[key] = current["id"]
-            differing = {name: value for name, value in values.items() if current[name] != value}
+            ids[key] = current[0]
+            differing = {name: value for name, value in values.items() if current[position[name]] != value}
             if differing:
-                changed[current["id"]] = differing
+                changed[current[0]] = differing
             self.counts[(kind, UPDATED if differing else UNCHANGED)] += 1
         created = insert_with_history(model, [values for _, values in new], self.reason, self.now)
         ids.update(zip([key for key, _ in new], created))
@@ -247,4 +241,22 @@ def _given(values):
 
 
 def _quantity_values(quantity):
-    return dict(zip(QUANTITY, (quantity.value, quantity.numerator, quantity.denominator)))
+    return {"value": quantity.value, "numerator": quantity.numerator, "denominator": quantity.denominator}
+
+
+def _create_parents_first(objectives):
+    """bulk_create the new objectives, a parent before its children, so that each is inserted with
+    its parent (an UPDATE of each child afterwards cost more than the inserts)."""
+    while objectives:
+        ready = [o for o in objectives if o.parent is None or o.parent.pk is not None]
+        if not ready:  # the file's parents go round in a circle: inserted without them, then linked
+            parents = [o.parent for o in objectives]
+            for objective in objectives:
+                objective.parent = None
+            Objective.objects.bulk_create(objectives, batch_size=BATCH)
+            for objective, parent in zip(objectives, parents):
+                objective.parent = parent
+            Objective.objects.bulk_update(objectives, ["parent"], batch_size=BATCH)
+            return
+        Objective.objects.bulk_create(ready, batch_size=BATCH)
+        objectives = [o for o in objectives if o.pk is None]

@@ -61,6 +61,37 @@ def test_a_batch_boundary_changes_nothing(tmp_path, monkeypatch):
     assert one_batch.counts[("objetivos", "creados")] == 8 and one_batch.counts[("avances", "creados")] == 47
 
 
+def test_an_error_after_batches_were_written_rolls_all_of_them_back(tmp_path, monkeypatch):
+    monkeypatch.setattr(writer, "BATCH", 4)  # 23 rows: five batches written before the last row is read
+    rows = programme_rows(22) + [hacienda.row(ID_INDICADOR="7777", SENTIDO="Lateral")]
+    with pytest.raises(importer.ImportErrors) as caught:
+        import_file(hacienda.write(tmp_path / "a.csv", rows), recompute=False)
+    assert caught.value.errors == [
+        "fila 25, columna SENTIDO: «Lateral» no es un valor válido; se admite: Ascendente, Descendente, Regular."]
+    assert not Objective.objects.exists() and not Target.objects.exists() and not Progress.objects.exists()
+    assert not Target.history.exists() and not Progress.history.exists()
+
+
+def test_a_child_before_its_parent_in_another_batch_is_linked_and_not_counted_as_waiting(tmp_path, monkeypatch):
+    monkeypatch.setattr(writer, "BATCH", 2)
+    rows = programme_rows(3)
+    report = import_file(hacienda.write(tmp_path / "a.csv", rows[1:] + rows[:1]), recompute=False)  # C1 last
+    assert set(Objective.objects.filter(clave__startswith="A").values_list("parent__clave", "pending_parent_clave")) \
+        == {("C1", "")}
+    assert report.linked == 0 and not [line for line in report.lines() if line.startswith("aviso")]
+
+
+def test_parents_in_a_circle_are_both_stored_and_linked(tmp_path):
+    rows = [hacienda.row(ID_NIVEL="3", DESC_NIVEL="Componente", ID_OBJETIVO="C1", ID_OBJETIVO_PADRE="C2"),
+            hacienda.row(ID_NIVEL="3", DESC_NIVEL="Componente", ID_OBJETIVO="C2", ID_OBJETIVO_PADRE="C1",
+                         ID_INDICADOR="5002"),
+            # C1 again, once C2 is known: both new objectives now name each other.
+            hacienda.row(ID_NIVEL="3", DESC_NIVEL="Componente", ID_OBJETIVO="C1", ID_OBJETIVO_PADRE="C2",
+                         ID_INDICADOR="5003")]
+    import_file(hacienda.write(tmp_path / "a.csv", rows), recompute=False)
+    assert sorted(Objective.objects.values_list("clave", "parent__clave")) == [("C1", "C2"), ("C2", "C1")]
+
+
 def test_a_reimport_that_changes_an_avance_updates_it_with_its_history_and_version(tmp_path):
     rows = programme_rows(3)
     import_file(hacienda.write(tmp_path / "a.csv", rows), recompute=False, reason="Carga 1")
