@@ -5,7 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from api import views
+from api import followup, views
 
 router = DefaultRouter()
 router.register("ramos", views.RamoViewSet, basename="ramo")
@@ -18,6 +18,8 @@ router.register("indicadores", views.IndicatorViewSet, basename="indicador")
 router.register("avances", views.ProgressViewSet, basename="avance")
 router.register("resultados", views.ResultViewSet, basename="resultado")
 router.register("agregados", views.AggregateViewSet, basename="agregado")
+router.register("compromisos", followup.CommitmentViewSet, basename="compromiso")
+router.register("reportes-seguimiento", followup.ReportViewSet, basename="reporte-seguimiento")
 
 urlpatterns = [
     path("", include(router.urls)),

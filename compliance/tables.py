@@ -229,8 +229,10 @@ class IndicatorTable(tables.Table):
 class AggregateTable(tables.Table):
     """A dashboard table (per programa or per UR) as exported: the same columns as on screen."""
 
-    indicadores = tables.Column(_("Indicadores"), accessor="indicators")
+    registrados = tables.Column(_("Registrados"), accessor="registered")
+    con_periodo = tables.Column(_("Con periodo"), accessor="indicators")
     con_meta = tables.Column(_("Con meta"), accessor="with_meta")
+    sin_meta = tables.Column(_("Sin meta"), accessor="sin_meta")
     reportados = tables.Column(_("Reportados"), accessor="reported")
     aprobados = tables.Column(_("Aprobados"), accessor="approved")
     verde = tables.Column(_("Verde"), accessor="verde")

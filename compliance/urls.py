@@ -1,10 +1,11 @@
-"""Review, dashboard and indicator screens (namespace `simir`, composed in config/urls.py)."""
+"""Home, review, dashboard and indicator screens (namespace `simir`, composed in config/urls.py)."""
 
 from django.urls import path
 
-from compliance.views import dashboard, indicator, review
+from compliance.views import dashboard, desk, indicator, review
 
 urlpatterns = [
+    path("", desk.desk, name="desk"),
     path("indicadores/", indicator.indicator_list, name="indicator_list"),
     path("indicadores/<id:pk>/", indicator.indicator_detail, name="indicator_detail"),
     path("revision/", review.review_queue, name="review_queue"),

@@ -17,6 +17,7 @@ from django.db import transaction
 
 from common.upsert import upsert
 from compliance.engine import compute_year
+from demo.followup import load_followup
 from indicators import rules
 from indicators.models import Indicator, Target, Variable
 from interchange.catalogs import canonical
@@ -64,6 +65,7 @@ def load_demo():
             _load_institutional_program(spec, unit, report)
         _load_users(report)
         _open_demo_window(data, report)
+        load_followup(DEMO_DIR, data["ejercicio"], report)
         computed = compute_year(data["ejercicio"])
     report.lines.append(
         "Resultados trimestrales calculados: " + ", ".join(f"T{q}: {n}" for q, n in computed.items()) + "."

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from django.utils.translation import gettext_lazy as _
 
 from common.numbers import parse_decimal
-from indicators.choices import Direction, Frequency, IndicatorType, ValueType
+from indicators.choices import Accumulation, Direction, Frequency, IndicatorType, ValueType
 
 MEXICO_CITY = ZoneInfo("America/Mexico_City")
 
@@ -128,8 +128,11 @@ def show(number):
 
 
 def period_months(frequency):
-    """End months of the periods of an ejercicio for a frecuencia."""
-    return PERIOD_END_MONTHS[Frequency(frequency)]
+    """End months of the periods of an ejercicio for a frecuencia (a Frequency or its text)."""
+    try:
+        return PERIOD_END_MONTHS[frequency]  # a member hashes as its text: no Frequency(…) per call
+    except KeyError:
+        raise ValueError(f"{frequency!r} is not a valid Frequency") from None
 
 
 def is_period_month(frequency, month):
@@ -428,3 +431,28 @@ def roll_up(quantities, factor):
         "Para sumar las entidades cada avance estatal necesita numerador y denominador "
         "(solo los valores absolutos se suman directamente)."
     )
+
+
+# --- Annual meta ----------------------------------------------------------------------------
+
+
+def annual_meta(accumulation, value_type, factor, periods):
+    """The year's meta from its periods' metas, by the ficha's accumulation. `periods`: in period
+    order, (value, numerador, denominador) or None for a period without meta.
+
+    A periodic indicator's periods add up: an absolute one sums its values; a relative one (a
+    percentage, a rate…) is the ratio of the summed numeradores and denominadores, since percentages
+    do not add (without them for every period, its last period stands for the year). An accumulated
+    indicator's last period already holds the year (so does a ficha that does not say)."""
+    given = [period for period in periods if period is not None and period[0] is not None]
+    if accumulation == Accumulation.PERIODICO and given:
+        if value_type == ValueType.ABSOLUTO:
+            return sum((value for value, _n, _d in given), Decimal(0))
+        if all(n is not None and d is not None for _v, n, d in given):
+            total_n, total_d = sum(n for _v, n, _d in given), sum(d for _v, _n, d in given)
+            try:
+                return ratio_value(total_n, total_d, effective_factor(value_type, factor))
+            except InvalidRatio:
+                return None
+    last = periods[-1] if periods else None
+    return last[0] if last else None

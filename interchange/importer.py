@@ -45,6 +45,8 @@ class ImportReport:
     more_warnings: int = 0
     linked: int = 0  # objectives that waited for their parent and got it
     linked_previous: int = 0  # indicators that waited for their previous ejercicio's and got it
+    rolled_up: int = 0  # national avances summed from the entidades' (the file had no national row)
+    state_metas: int = 0  # metas on entidad rows, not kept
 
     def lines(self):
         yield f"Codificación: {self.encoding}; filas de datos: {self.rows}."
@@ -70,10 +72,15 @@ class ImportReport:
         if self.more_warnings:
             yield f"aviso: … y {self.more_warnings} avisos más."
         for kind in ("ramos", "unidades responsables", "programas", "matrices", "objetivos", "indicadores",
-                     "metas", "metas ajustadas", "avances"):
+                     "metas", "metas ajustadas", "avances", "avances por entidad"):
             created, updated, unchanged = (self.counts[(kind, o)] for o in ("creados", "actualizados", "sin cambios"))
             if created or updated or unchanged:
                 yield f"{kind}: {created} creados, {updated} actualizados, {unchanged} sin cambios"
+        if self.rolled_up:
+            yield f"avances nacionales sumados de las entidades (el archivo no trae la fila nacional): {self.rolled_up}"
+        if self.state_metas:
+            yield (f"nota: {self.state_metas} metas de filas por entidad no se guardan: la meta es la del indicador "
+                   "(su fila nacional).")
         if self.linked:
             yield f"objetivos enlazados con su objetivo padre, que llegó en esta importación: {self.linked}"
         if self.linked_previous:
@@ -125,8 +132,11 @@ def import_file(path, dry_run=False, reason=None, recompute=True, max_bytes=FROM
             writer.flush()
             if on_progress and not skip_bad_rows:
                 on_progress(WRITING, validation.rows, validation.rows)
+            writer.roll_up_national()
             writer.link_waiting_objectives()
-            report.counts, report.linked = writer.counts, writer.linked
+            report.counts, report.linked, report.rolled_up = writer.counts, writer.linked, writer.rolled_up
+            report.state_metas = writer.state_metas
+            report.warnings += writer.warnings
             report.linked_previous = link_waiting_indicators(writer.fiscal_years, writer.reason)
             if dry_run:
                 raise _DryRunRollback

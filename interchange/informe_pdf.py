@@ -1,7 +1,9 @@
-"""The PDF informe, laid out a programme at a time and joined: WeasyPrint's time and memory follow
-the document it lays out, and one document for 1,000 programmes took 600 s and 7 GB. Page numbers
-and the contents' page references are known only once every programme is laid out, so the
-contents go in front at the end and the footers are laid over the joined pages."""
+"""The PDF informe, laid out a few programmes at a time and joined: WeasyPrint's time and memory
+follow the document it lays out, and one document for 1,000 programmes took 600 s and 7 GB. Within
+a part the programmes follow one another on the page; a new page starts only between parts (and
+before the annex). Page numbers and the contents' page references are known only once every
+programme is laid out, so the cover and contents go in front at the end and the footers are laid
+over the joined pages."""
 
 from io import BytesIO
 
@@ -10,6 +12,8 @@ from django.template.loader import render_to_string
 
 # Footer pages laid out at a time: a few hundred empty pages are cheap, the whole informe's are not.
 FOOTER_PAGES = 500
+# Indicators laid out together: a few dozen pages, small for WeasyPrint, and few part boundaries.
+PART_INDICATORS = 200
 
 
 def write_informe_pdf(context, output, on_progress=None):
@@ -27,15 +31,23 @@ def write_informe_pdf(context, output, on_progress=None):
 
     writer = PdfWriter()
     programs = context["programs"]
-    starts, outlines = [], []
-    for done, entry in enumerate(programs, start=1):
-        part = laid_out("reports/informe_pdf_part.html", entry=entry)
-        starts.append(len(writer.pages))
-        outlines += _outline(part, part.outline, len(writer.pages))
+    starts, outlines, done = [], [], 0
+    for part_entries in _parts(programs):
+        part = laid_out("reports/informe_pdf_part.html", part=part_entries)
+        part_outline = _outline(part, part.outline, len(writer.pages))
+        starts += [page for _title, page, _children in part_outline]  # one top bookmark per programme
+        outlines += part_outline
         writer.append(part, import_outline=False)
+        done += len(part_entries)
         if on_progress:
             on_progress(done, len(programs))
-    cover = _cover(laid_out, programs, starts)
+    annex_start = None
+    if context.get("with_sources"):
+        annex = laid_out("reports/informe_pdf_part.html", annex=True)
+        annex_start = len(writer.pages)
+        outlines += _outline(annex, annex.outline, annex_start)
+        writer.append(annex, import_outline=False)
+    cover = _cover(laid_out, programs, starts, annex_start)
     writer.merge(0, cover, import_outline=False)
     writer.add_metadata(cover.metadata)
     # As WeasyPrint outlines one document: the title, and under it the contents and the programmes.
@@ -50,15 +62,31 @@ def write_informe_pdf(context, output, on_progress=None):
     writer.write(output)
 
 
-def _cover(laid_out, programs, starts):
-    """The title and contents, each programme with the page it starts on. Those numbers depend on
-    the contents' own length, so it is laid out again until that length holds (once, in practice)."""
+def _parts(programs):
+    """The programmes in consecutive groups of about PART_INDICATORS indicators (a larger programme
+    is a part by itself)."""
+    part, size = [], 0
+    for entry in programs:
+        if part and size + len(entry["lines"]) > PART_INDICATORS:
+            yield part
+            part, size = [], 0
+        part.append(entry)
+        size += len(entry["lines"])
+    if part:
+        yield part
+
+
+def _cover(laid_out, programs, starts, annex_start):
+    """The cover, the summary and the contents, each programme with the page it starts on. Those
+    numbers depend on the front's own length, so it is laid out again until that length holds
+    (once, in practice)."""
     length, cover = 1, None
     while cover is None or len(cover.pages) != length:
         length = len(cover.pages) if cover else length
         for entry, start in zip(programs, starts):
             entry["page"] = length + start + 1
-        cover = laid_out("reports/informe_pdf_part.html")
+        annex_page = None if annex_start is None else length + annex_start + 1
+        cover = laid_out("reports/informe_pdf_part.html", annex_page=annex_page)
     return cover
 
 

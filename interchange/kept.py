@@ -21,15 +21,14 @@ def previous_ids(rows):
             if (year, external) in wanted}
 
 
-def kept_values(row, previous):
-    """The values to write besides the ficha: the previous indicator the row names (None while it is not
-    stored: it is linked when it arrives) and the extra columns the row gives."""
-    values = {}
+def add_kept_values(values, row, previous):
+    """Add to an indicator's `values` what the row gives besides the ficha: the previous indicator it
+    names (None while it is not stored: it is linked when it arrives) and its extra columns (over those
+    of the indicator's other rows, national and per entidad)."""
     if PREVIOUS in row.ficha:
         values["previous_id"] = previous.get((row.fiscal_year - 1, row.ficha[PREVIOUS]))
     if row.extra:
-        values["extra_columns"] = row.extra
-    return values
+        values["extra_columns"] = {**values.get("extra_columns", {}), **row.extra}
 
 
 def keep_stored_extra_columns(wanted):

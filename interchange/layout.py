@@ -72,6 +72,8 @@ class MonthColumns(NamedTuple):
 MONTH_COLUMNS = {n: MonthColumns(*month_columns(n)) for n in MONTHS}
 COLUMN_MONTH = {column: n for n, columns in MONTH_COLUMNS.items() for column in columns}
 
+STATE_COLUMN = "ID_ENTIDAD_FEDERATIVA"  # read on import; a row with it is that entidad's figure
+
 CP_COLUMNS = ["META_AJUSTADA_CP", "AVANCE_CP", "AVANCE_CAUSA_CP", "AVANCE_EFECTO_CP", "AVANCE_OTROS_MOTIVOS_CP"]
 
 # Columns of Hacienda's open-data file that SIMIR stores as published and exports (docs/intercambio.md,
@@ -122,11 +124,11 @@ COLUMN_ALIASES = {
     "AVANCE_ENERO_MAYO_OTROS_MOTIVO": "AVANCE_ENERO_MAYO_OTROS_MOTIVOS",
 }
 
-# Columns of Hacienda's open-data file that SIMIR reads past without storing (no error, one note): where
-# the row's figure is from, which the pending import of the rows by entidad will read.
-HACIENDA_COLUMNS = ["ID_ENTIDAD_FEDERATIVA", "ENTIDAD_FEDERATIVA", "ID_MUNICIPIO", "MUNICIPIO"]
+# Columns of Hacienda's open-data file that SIMIR reads past without storing (no error, one note): the
+# entidad's name (its clave, ID_ENTIDAD_FEDERATIVA, is read) and the municipio.
+HACIENDA_COLUMNS = ["ENTIDAD_FEDERATIVA", "ID_MUNICIPIO", "MUNICIPIO"]
 
-_READ = frozenset(COLUMNS) | frozenset(RESULT_COLUMNS) | frozenset(HACIENDA_COLUMNS)
+_READ = frozenset(COLUMNS) | frozenset(RESULT_COLUMNS) | frozenset(HACIENDA_COLUMNS) | {STATE_COLUMN}
 
 
 def extra_columns(header):

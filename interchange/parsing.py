@@ -14,6 +14,7 @@ from interchange import layout
 from interchange.catalogs import CLOSED_CATALOGS, KEPT, KEPT_NOTES, allowed_values, canonical
 from programs.models import LEVEL_BY_ID, Level
 
+STATES = 32  # entidades federativas, INEGI claves 01 to 32
 # Years an ejercicio or a línea base may have; beyond them a cell is a typing error, not a year.
 FIRST_YEAR, LAST_YEAR = 1900, 2200
 
@@ -58,6 +59,7 @@ class IndicatorRow:
     objective_summary: str
     indicator_id: str
     ficha: dict  # Indicator field name → value, only for cells that were given
+    state: str = ""  # the entidad's INEGI clave (01-32) of a state figure; empty for the national one
     months: dict = field(default_factory=dict)  # month → MonthData
     cp: dict = field(default_factory=dict)
     program_hacienda: dict = field(default_factory=dict)  # Program field name → value, only cells given
@@ -215,6 +217,20 @@ def parse_program(reader):
     return letter, int(match.group(2))
 
 
+def parse_state(reader):
+    """ID_ENTIDAD_FEDERATIVA: the INEGI clave of the entidad a row is the figure of (1 or 01 to 32);
+    empty for the national figure."""
+    raw = reader.text(layout.STATE_COLUMN)
+    if not raw:
+        return ""
+    number = parse_int(raw, minimum=1, maximum=STATES)
+    if number is None:
+        reader.error(layout.STATE_COLUMN, f"«{raw}» no es una entidad federativa: use su clave INEGI, de 1 (01) "
+                                              f"a {STATES}; vacía, la cifra nacional.")
+        return raw  # never written (the row has an error), but not taken for the national row either
+    return f"{number:02d}"
+
+
 def parse_row(number, cells, sink):
     reader = RowReader(number, cells, sink)
     fiscal_year = reader.year("CICLO", required=True)
@@ -268,6 +284,7 @@ def parse_row(number, cells, sink):
         objective_summary=reader.text("DESC_OBJETIVO"),
         indicator_id=reader.identifier("ID_INDICADOR", required=True, max_length=40),
         ficha={key: value for key, value in ficha.items() if value not in (None, "")},
+        state=parse_state(reader),
     )
     effective = rules.effective_factor(value_type, factor)
     for month in sorted({layout.COLUMN_MONTH[c] for c in cells if c in layout.COLUMN_MONTH}):

@@ -133,9 +133,9 @@ def _dirty_cells(record, header, stripped, spaced):
         if spaced is not None and NBSP in clean:
             clean = clean.replace(NBSP, " ")
             spaced[name] += 1
-        text = restore(clean.strip())
+        text = clean.strip()
         if text:
-            cells[name] = text
+            cells[name] = restore(text) if text[0] == "'" else text
     return cells
 
 

@@ -69,6 +69,7 @@ class Validation:
         # Kept per row for the whole pass, so kept small: the rows of an indicator beyond its first only
         # when there are any, and who declares an objective only when rows may be rejected.
         self._indicators = {}  # (ciclo, ID_INDICADOR) → first row
+        self._figures = {}  # (ciclo, ID_INDICADOR, entidad or "") → its row
         self._repeated = defaultdict(list)  # (ciclo, ID_INDICADOR) → its other rows
         self._objectives = {}  # (*program key, ID_OBJETIVO) → (level, parent, first row)
         self._declared_by = defaultdict(set)  # with skip_bad_rows: objective key → indicator keys of its rows
@@ -95,9 +96,14 @@ class Validation:
         """Checks that need earlier rows: repeated indicators, consistent objectives."""
         self.rows += 1
         key = (row.fiscal_year, row.indicator_id) if row.indicator_id else ("fila", row.number)
-        if key in self._indicators:
+        figure = (*key, row.state)  # an indicator has one national row and one per entidad
+        if figure in self._figures:
+            of_state = f" para la entidad {row.state}" if row.state else ""
             self.error(row.number, "ID_INDICADOR", f"el indicador {row.indicator_id} del ciclo {row.fiscal_year} "
-                                                   f"ya aparece en la fila {self._indicators[key]}.")
+                                                   f"ya aparece{of_state} en la fila {self._figures[figure]}.")
+        else:
+            self._figures[figure] = row.number
+        if key in self._indicators:
             self._repeated[key].append(row.number)
         else:
             self._indicators[key] = row.number

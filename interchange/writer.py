@@ -7,18 +7,19 @@ what is stored for the batch as plain values, new rows are inserted in bulk with
 reason. A row equal to what is stored writes nothing. A row-by-row upsert cost about 40 queries per
 file row, and building model instances and INSERT statements most of the rest (docs/decisiones.md)."""
 
-from collections import Counter
+from collections import Counter, defaultdict
 
 from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from common.bulk_insert import insert_with_history
+from indicators import rules
 from indicators.choices import AdjustmentStatus, AdjustmentType
 from indicators.models import Indicator, Target, TargetAdjustment
 from interchange.catalog_writer import CREATED, UNCHANGED, UPDATED, CatalogTable
-from interchange.kept import keep_stored_extra_columns, kept_values, previous_ids
-from programs.models import Level, Matrix, Objective, Program, Ramo, ResponsibleUnit
+from interchange.kept import add_kept_values, keep_stored_extra_columns, previous_ids
+from programs.models import Level, Matrix, Objective, Program, Ramo, ResponsibleUnit, State
 from reporting.choices import ProgressStatus
 from reporting.models import Progress
 
@@ -41,6 +42,11 @@ class Writer:
         self._matrices = CatalogTable(Matrix, "matrices", self)
         self._pending = []  # rows waiting for the batch write
         self._waiting_here = []  # objectives this import left waiting for their parent
+        self._states = dict(State.objects.values_list("clave", "pk"))
+        self._national, self._by_state = set(), set()  # ids of indicators with a national row, with an entidad's
+        self.state_metas = 0  # metas of entidad rows, not kept
+        self.rolled_up = 0  # national avances summed from the entidades
+        self.warnings = []
 
     def write(self, row):
         self.fiscal_years.add(row.fiscal_year)
@@ -139,51 +145,95 @@ class Writer:
     # --- Indicators, metas and avances, compared as plain values ---------------------------------
 
     def _indicators(self, batch, matrices, objectives, units):
-        """{(ejercicio, ID_INDICADOR): indicator id} of the batch, created or updated."""
+        """{(ejercicio, ID_INDICADOR): indicator id} of the batch, created or updated. The rows of an
+        indicator (national and per entidad) all carry its ficha; one with an entidad marks it as
+        captured by entidad."""
         previous = previous_ids(batch)
-        wanted = {
-            (row.fiscal_year, row.indicator_id): {**_given({
+        wanted = {}
+        for row, matrix, unit in zip(batch, matrices, units):
+            values = wanted.setdefault((row.fiscal_year, row.indicator_id), {})
+            values.update(_given({
                 "matrix_id": matrix.pk, "objective_id": objectives[(matrix.pk, row.objective)].pk,
-                "responsible_unit_id": unit.pk, **row.ficha, **row.cp,
-            }), **kept_values(row, previous)}
-            for row, matrix, unit in zip(batch, matrices, units)
-        }
+                "responsible_unit_id": unit.pk, **row.ficha, **row.cp, "captured_by_state": bool(row.state) or None,
+            }))
+            add_kept_values(values, row, previous)
         keep_stored_extra_columns(wanted)
         stored = Indicator.objects.filter(
             fiscal_year__in={year for year, _ in wanted}, external_id__in=[external for _, external in wanted])
-        return self._write(Indicator, "indicadores", wanted, stored, ("fiscal_year", "external_id"))
+        return self._write(Indicator, "indicadores", wanted, stored, ("fiscal_year", "external_id"), once=True)
 
     def _periods(self, batch, indicators):
-        """Metas and national avances of the batch's months. Metas and avances pass every quantity
-        (an empty value, 0 / 0, is meaningful); a justification only when given."""
-        metas, avances, adjusted = {}, {}, []
+        """Metas and avances of the batch's months, national or per entidad. Metas and avances pass
+        every quantity (an empty value, 0 / 0, is meaningful); a justification only when given. An
+        entidad's meta is not kept (a meta is the indicator's, national): the report says so."""
+        metas, avances, by_state, adjusted = {}, {}, {}, []
         for row in batch:
             indicator = indicators[(row.fiscal_year, row.indicator_id)]
+            (self._by_state if row.state else self._national).add(indicator)
+            state = self._states[row.state] if row.state else None
             for month, data in row.months.items():
                 key = (indicator, row.fiscal_year, month)
-                if data.meta:
+                if data.meta and state:
+                    self.state_metas += 1
+                elif data.meta:
                     metas[key] = _quantity_values(data.meta)
-                if data.adjusted:
+                if data.adjusted and not state:
                     adjusted.append((key, data))
                 if data.avance:
-                    avances[key] = {**_quantity_values(data.avance), "status": ProgressStatus.APROBADO, **_given(
+                    values = {**_quantity_values(data.avance), "status": ProgressStatus.APROBADO, **_given(
                         {"cause": data.cause, "effect": data.effect, "other_reasons": data.other_reasons})}
-        ids = {indicator for indicator, _, _ in [*metas, *avances]}
+                    if state:
+                        by_state[(*key, state)] = values
+                    else:
+                        avances[key] = values
+        ids = {indicator for indicator, *_ in [*metas, *avances, *by_state]}
         years = {row.fiscal_year for row in batch}
         targets = self._write(Target, "metas", metas, Target.objects.filter(indicator_id__in=ids, fiscal_year__in=years),
                               PERIOD)
-        self._write(Progress, "avances", avances,
-                    Progress.objects.filter(indicator_id__in=ids, fiscal_year__in=years, state__isnull=True), PERIOD,
-                    create_defaults={"imported": True}, versioned=True)
+        self._avances(avances, ids, years)
+        self._write(Progress, "avances por entidad", by_state,
+                    Progress.objects.filter(indicator_id__in=ids, fiscal_year__in=years, state__isnull=False),
+                    (*PERIOD, "state_id"), create_defaults={"imported": True}, versioned=True)
         for key, data in adjusted:  # rare: one at a time, after the metas they hang from
             target = Target.objects.get(pk=targets[key]) if key in targets else Target.objects.get_or_create(
                 **dict(zip(PERIOD, key)))[0]
             self._adjustment(target, data)
 
-    def _write(self, model, kind, wanted, stored, key_fields, create_defaults=None, versioned=False):
+    def _avances(self, avances, ids, years):
+        self._write(Progress, "avances", avances,
+                    Progress.objects.filter(indicator_id__in=ids, fiscal_year__in=years, state__isnull=True), PERIOD,
+                    create_defaults={"imported": True}, versioned=True)
+
+    def roll_up_national(self):
+        """The national avance of each indicator the file gives only per entidad, summed from all its
+        stored entidades by rules.roll_up (docs/reglas.md §14), period by period. One that cannot be
+        summed is an aviso and stays without a national avance."""
+        rolled = [pk for pk in self._by_state if pk not in self._national]
+        factors = {pk: rules.effective_factor(value_type, factor) for pk, value_type, factor in
+                   Indicator.objects.filter(pk__in=rolled).values_list("pk", "value_type", "factor")}
+        states = defaultdict(list)
+        for period in Progress.objects.filter(indicator_id__in=rolled, fiscal_year__in=self.fiscal_years,
+                                              state__isnull=False).order_by().values_list(
+                *PERIOD, "value", "numerator", "denominator", "indicator__external_id"):
+            states[period[:3]].append(period[3:])
+        wanted = {}
+        for key, quantities in states.items():
+            try:
+                value, numerator, denominator = rules.roll_up([q[:3] for q in quantities], factors[key[0]])
+            except (rules.CannotRollUp, rules.InvalidRatio) as exc:
+                self.warnings.append(f"indicador {quantities[0][3]} {key[1]}, mes {key[2]}: el avance nacional no se "
+                                     f"sumó de las entidades: {exc}")
+                continue
+            wanted[key] = {"value": value, "numerator": numerator, "denominator": denominator,
+                           "status": ProgressStatus.APROBADO}
+        self.rolled_up = len(wanted)
+        self._avances(wanted, rolled, self.fiscal_years)
+
+    def _write(self, model, kind, wanted, stored, key_fields, create_defaults=None, versioned=False, once=False):
         """Insert the `wanted` rows ({key: values}, the key's values in `key_fields` order) that the
         queryset `stored` does not hold, update those whose values differ, and return {key: id}.
-        What is stored is read as tuples: model instances, or dicts, cost more than the comparison."""
+        What is stored is read as tuples: model instances, or dicts, cost more than the comparison.
+        With `once`, an object that several batches name is counted once (indicators with rows per entidad)."""
         ids, new, changed = {}, [], {}
         if not wanted:
             return ids
@@ -195,13 +245,17 @@ class Writer:
             current = current_rows.get(key)
             if current is None:
                 new.append((key, {**dict(zip(key_fields, key)), **(create_defaults or {}), **values}))
-                self.counts[(kind, CREATED)] += 1
-                continue
-            ids[key] = current[0]
-            differing = {name: value for name, value in values.items() if current[position[name]] != value}
-            if differing:
-                changed[current[0]] = differing
-            self.counts[(kind, UPDATED if differing else UNCHANGED)] += 1
+                outcome = CREATED
+            else:
+                ids[key] = current[0]
+                differing = {name: value for name, value in values.items() if current[position[name]] != value}
+                if differing:
+                    changed[current[0]] = differing
+                outcome = UPDATED if differing else UNCHANGED
+            if once:
+                self.count(kind, key, outcome)
+            else:
+                self.counts[(kind, outcome)] += 1
         created = insert_with_history(model, [values for _, values in new], self.reason, self.now)
         ids.update(zip([key for key, _ in new], created))
         if changed:

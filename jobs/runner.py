@@ -96,14 +96,14 @@ def _export(job):
     with tempfile.TemporaryFile() as stream:
         export = render_export(params["ejercicio"], params["formato"], stream, params["trimestre"], programs,
                                params["solo_aprobados"], indicators=indicators_for(job.created_by),
-                               on_progress=progress)
+                               on_progress=progress, with_sources=params.get("con_fuentes", False))
         _set(job, progress=90)
         # The file appears under the job only once it is complete. Only that column is written: saving
         # the whole row would put back the progress it was read with.
         job.file.save(export.filename, File(stream, name=export.filename), save=False)
         _set(job, file=job.file.name)
     summary = ngettext("%(n)d indicador exportado.", "%(n)d indicadores exportados.", export.rows) % {"n": export.rows}
-    return "\n".join([summary, *export.warnings])
+    return "\n".join([summary, export.summary, *export.warnings])
 
 
 @contextmanager

@@ -20,8 +20,10 @@ def start_recompute(user, fiscal_year, quarters=rules.QUARTERS):
     return job
 
 
-def start_export(user, fiscal_year, output_format, quarter=None, programs=(), only_approved=False):
-    """An export of the user's scope as a background job; the file appears when it is complete."""
+def start_export(user, fiscal_year, output_format, quarter=None, programs=(), only_approved=False,
+                 with_sources=False):
+    """An export of the user's scope as a background job; the file appears when it is complete.
+    `with_sources`: the PDF informe's annex of source notes."""
     if output_format not in FORMATS:
         raise ValidationError({"formato": _("Formato no admitido; se admite: %(formatos)s.")
                                % {"formatos": ", ".join(FORMATS)}})
@@ -30,6 +32,7 @@ def start_export(user, fiscal_year, output_format, quarter=None, programs=(), on
     job = Job.objects.create(kind=Job.Kind.EXPORTACION, created_by=user, params={
         "ejercicio": fiscal_year, "formato": output_format, "trimestre": quarter,
         "programas": [p.pk for p in programs], "solo_aprobados": only_approved,
+        "con_fuentes": with_sources,
     })
     schedule_job(job.pk)
     return job

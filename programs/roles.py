@@ -18,6 +18,8 @@ MODELS = {
     "indicators": ("indicator", "variable", "target", "targetadjustment"),
     "reporting": ("progress", "evidence", "progresstransition", "capturewindow", "windowextension"),
     "compliance": ("quarterresult", "quarteraggregate"),
+    "followup": ("session", "commitment", "item", "sessionreading", "report", "itemupdate", "reportevidence",
+                 "reporttransition"),
 }
 ADMINISTERED_APPS = [*MODELS, "auth"]
 VIEW_ALL = {f"{app}.view_{model}" for app, models in MODELS.items() for model in models}

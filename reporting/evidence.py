@@ -33,10 +33,8 @@ def _content_matches(extension, head):
     return head.startswith(signatures)
 
 
-def attach_evidence(user, progress, upload, description=""):
-    """Attach a file to an avance the user may edit; type and size are checked on the server.
-    The stored file goes away again if the row's transaction rolls back: a caller whose other
-    writes share that transaction opens it with `common.files.atomic_with_files`."""
+def check_upload(upload):
+    """An evidence file's type (by extension and content) and size, for avances and follow-up reports."""
     extension = PurePath(upload.name).suffix.lower()
     if extension not in EVIDENCE_EXTENSIONS:
         raise ValidationError({"evidence": _("Tipo de archivo no admitido («%(extension)s»); se admite: %(admitidos)s.")
@@ -49,6 +47,13 @@ def attach_evidence(user, progress, upload, description=""):
     if not _content_matches(extension, head):
         raise ValidationError({"evidence": _("El contenido del archivo no corresponde a un %(extension)s.")
                                % {"extension": extension}})
+
+
+def attach_evidence(user, progress, upload, description=""):
+    """Attach a file to an avance the user may edit; type and size are checked on the server.
+    The stored file goes away again if the row's transaction rolls back: a caller whose other
+    writes share that transaction opens it with `common.files.atomic_with_files`."""
+    check_upload(upload)
     if progress.status not in EDITABLE:
         raise ValidationError({"evidence": _("Solo se anexan evidencias a avances en borrador o devueltos.")})
     with atomic_with_files():

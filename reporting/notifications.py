@@ -24,7 +24,8 @@ def render_text(template_name, context):
     return get_template(template_name).template.render(Context(context, autoescape=False))
 
 
-def _send(template, context, recipients):
+def send_notice(template, context, recipients):
+    """Render `emails/<template>.txt` (and its subject) and send it to each recipient with an e-mail."""
     recipients = sorted({user.email for user in recipients if user.email})
     if not recipients:
         return 0
@@ -34,7 +35,7 @@ def _send(template, context, recipients):
     return send_mass_mail([(subject, body, settings.DEFAULT_FROM_EMAIL, [to]) for to in recipients])
 
 
-def _people(role, units=(), programs=()):
+def people(role, units=(), programs=()):
     return get_user_model().objects.filter(
         Q(responsible_units__in=units) | Q(programs__in=programs), groups__name=role, is_active=True
     ).distinct()
@@ -48,16 +49,16 @@ def transition_notice(step_id):
     progress = step.progress
     recipients = [u for u in (progress.submitted_by, progress.created_by) if u]
     if not recipients:
-        recipients = _people(CAPTURISTA, units=[progress.indicator.responsible_unit_id])
-    return _send("avance_" + step.to_status, {"step": step, "progress": progress, "indicator": progress.indicator},
+        recipients = people(CAPTURISTA, units=[progress.indicator.responsible_unit_id])
+    return send_notice("avance_" + step.to_status, {"step": step, "progress": progress, "indicator": progress.indicator},
                  recipients)
 
 
 def quarter_submitted_notice(program_id, fiscal_year, quarter):
     """To the coordinadores of a programme once its whole quarter has been sent."""
     program = Program.objects.get(pk=program_id)
-    coordinators = _people(COORDINADOR, units=[program.responsible_unit_id], programs=[program.pk])
-    return _send("trimestre_enviado", {"program": program, "fiscal_year": fiscal_year, "quarter": quarter},
+    coordinators = people(COORDINADOR, units=[program.responsible_unit_id], programs=[program.pk])
+    return send_notice("trimestre_enviado", {"program": program, "fiscal_year": fiscal_year, "quarter": quarter},
                  coordinators)
 
 
@@ -73,8 +74,8 @@ def window_reminders(as_of=None, days=None):
         for indicator in pending:
             by_unit.setdefault(indicator.responsible_unit, []).append(indicator)
         for unit, indicators in by_unit.items():
-            sent += _send("recordatorio", {"window": window, "unit": unit, "indicators": indicators, "days": days},
-                          _people(CAPTURISTA, units=[unit.pk]))
+            sent += send_notice("recordatorio", {"window": window, "unit": unit, "indicators": indicators, "days": days},
+                          people(CAPTURISTA, units=[unit.pk]))
     return sent
 
 

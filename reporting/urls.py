@@ -2,10 +2,9 @@
 
 from django.urls import path
 
-from reporting.views import adjustments, audit, capture, desk, evidence, windows
+from reporting.views import adjustments, audit, capture, evidence, windows
 
 urlpatterns = [
-    path("", desk.desk, name="desk"),
     path("captura/<id:fiscal_year>/<id:quarter>/<id:program_id>/", capture.capture_page, name="capture"),
     path("captura/vista-previa/<id:pk>/", capture.capture_preview, name="capture_preview"),
     path("captura/vista-previa/<id:pk>/entidades/", capture.capture_rollup_preview, name="capture_rollup_preview"),

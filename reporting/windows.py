@@ -43,10 +43,16 @@ def _local(moment):
 def capture_state(indicator, fiscal_year, month, as_of=None, calendar=None):
     """(open?, Spanish explanation with the dates) for capturing one period of an indicator.
     Pass the ejercicio's `calendar` when judging many indicators at once."""
+    return quarter_state(fiscal_year, rules.quarter_of_month(month), indicator.responsible_unit_id,
+                         indicator.matrix.program_id, as_of, calendar)
+
+
+def quarter_state(fiscal_year, quarter, unit_id, program_id, as_of=None, calendar=None):
+    """(open?, Spanish explanation) for capturing what a UR (and programa) reports for a quarter: an
+    indicator's avances or a commitment's follow-up report, under the same windows and prórrogas."""
     as_of = as_of or timezone.now()
-    quarter = rules.quarter_of_month(month)
     calendar = calendar or WindowCalendar(fiscal_year, [quarter])
-    deadline = calendar.deadline(quarter, indicator.responsible_unit_id, indicator.matrix.program_id)
+    deadline = calendar.deadline(quarter, unit_id, program_id)
     opens_at = calendar.opens_at(quarter)
     label = f"T{quarter}-{fiscal_year}"
     last_moment = _local(deadline - timedelta(minutes=1))

@@ -7,6 +7,7 @@ import pytest
 from django.urls import URLPattern, get_resolver, reverse
 
 from compliance.models import QuarterAggregate, QuarterResult
+from followup.models import Commitment, Report
 from indicators.models import Indicator, TargetAdjustment
 from programs.models import Matrix, Objective, Program, Ramo, ResponsibleUnit, State
 from reporting.models import Progress
@@ -44,6 +45,10 @@ def foreign_objects(unit):
         "indicador": Indicator.objects.filter(responsible_unit__clave=unit).first(),
         "avance": Progress.objects.filter(indicator__responsible_unit__clave=unit).first(),
         "resultado": QuarterResult.objects.filter(indicator__responsible_unit__clave=unit).first(),
+        "compromiso": Commitment.objects.filter(responsible_unit__clave=unit).first(),
+        "reporte-seguimiento": Report.objects.get_or_create(
+            commitment=Commitment.objects.filter(responsible_unit__clave=unit).order_by("clave").first(),
+            fiscal_year=2023, quarter=4)[0],
     }
 
 
@@ -87,9 +92,10 @@ def test_no_api_route_leaks_the_other_unit(demo, django_user_model, username, ow
                     "indicador": ["No existe o está fuera de su alcance."]}
         else:
             url = reverse(f"api:{name}")
-            if "post" in actions:  # a draft on the other UR's indicator
+            if "post" in actions:  # a draft on the other UR's indicator or commitment
                 response = client.post(url, {"indicador": foreign["indicador"].pk, "ciclo": 2024, "mes": 3,
-                                             "valor": "1", "version": 0}, format="json")
+                                             "valor": "1", "version": 0, "compromiso": foreign["compromiso"].pk,
+                                             "ejercicio": 2024, "trimestre": 1, "texto": "Alcance"}, format="json")
                 assert response.status_code == 404, f"POST {url} para {username}"
             for params in ({}, {"format": "csv"}, {"por_pagina": 1000}):
                 response = client.get(url, params)

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from compliance.models import QuarterAggregate, QuarterResult
+from indicators.models import Indicator
 from compliance.scope import results_for
 from programs.models import Level, Matrix, Program, ResponsibleUnit
 from tests.factories import IndicatorFactory, ObjectiveFactory, ProgramFactory, ResponsibleUnitFactory
@@ -52,13 +53,19 @@ def percent(part, whole):
     return None if not whole else D(part) / D(whole) * 100
 
 
-def expected_cells(results):
-    """The row of a group of QuarterResult rows, counted straight from the results (docs/reglas.md)."""
+def registered(programs):
+    return Indicator.objects.filter(matrix__program__in=programs, matrix__kind__in=["MIR", "FID"]).count()
+
+
+def expected_cells(results, registered):
+    """The row of a group of QuarterResult rows, counted straight from the results (docs/reglas.md),
+    after its `registered` indicators."""
     with_meta = [r for r in results if r.status != "sin meta"]
     reported = [r for r in with_meta if r.reported]
     with_date = [r for r in reported if r.on_time is not None]
     compliances = [r.compliance for r in results if r.compliance is not None]
-    counts = [len(results), len(with_meta), len(reported), sum(r.approved for r in with_meta)]
+    counts = [registered, len(results), len(with_meta), len(results) - len(with_meta), len(reported),
+              sum(r.approved for r in with_meta)]
     counts += [sum(r.semaforo == light for r in results) for light in ("verde", "amarillo", "rojo", "gris")]
     return [str(n) for n in counts] + [
         text(sum(compliances) / len(compliances) if compliances else None),
@@ -85,7 +92,7 @@ def test_coordinador_sees_p999_and_u013_with_the_counts_of_their_results(demo, c
         for program in (p999, u013):
             results = list(QuarterResult.objects.filter(fiscal_year=2024, quarter=quarter, program=program))
             assert results, f"la demostración tiene resultados de {program.clave} en T{quarter}"
-            assert row_cells(html, f">{program.clave} · ") == expected_cells(results)
+            assert row_cells(html, f">{program.clave} · ") == expected_cells(results, registered([program]))
     p999_row = re.search(rf'<a href="\?programa={p999.pk}#detalle">P999 · .*?</th>', html, re.S).group(0)
     assert '<span class="badge ficticio">ficticio</span>' in p999_row
 
@@ -103,7 +110,8 @@ def test_totals_row_is_computed_from_the_rows_shown(demo, client):
         # The programa table partitions the results the coordinador sees: its totals are theirs.
         scoped = list(QuarterResult.objects.filter(fiscal_year=2024, quarter=quarter,
                                                    program__in=[r.program for r in page.context["program_rows"]]))
-        assert row_cells(page.content.decode(), "programas)") == expected_cells(scoped)
+        assert row_cells(page.content.decode(), "programas)") == expected_cells(
+            scoped, registered([r.program for r in page.context["program_rows"]]))
 
 
 def test_administrator_totals_equal_the_stored_overall_aggregate(demo, client):
@@ -232,29 +240,22 @@ def test_user_without_results_gets_a_page_not_a_redirect(db, client, django_user
 
 
 def _grow(n, p999, coordinador):
-    """n more programas (UR ZZZ, in the coordinador's scope) and URs with their aggregates, and n
-    more indicator results of P999 for the drill-down."""
+    """n more programas (UR ZZZ, in the coordinador's scope), each with an indicator of a new UR of
+    the coordinador and its result, and n more indicator results of P999 for the drill-down."""
     zzz = ResponsibleUnit.objects.get(clave="ZZZ")
     matrix = Matrix.objects.get(program=p999)
     now = timezone.now()
-    counters = dict(indicators=3, with_meta=2, reported=1, approved=1, verde=1, amarillo=0, rojo=0, gris=0,
-                    with_compliance=1, compliance_hundredths=9950, submitted=1, on_time=1,
-                    mean_compliance=D("99.50"), completeness=D("50.00"), timeliness=D("100.00"))
+    result = dict(fiscal_year=2024, quarter=1, level=Level.ACTIVIDAD, month=3, meta=D(50), avance=D(45),
+                  compliance=D("90.00"), semaforo="verde", status="con resultado", green_yellow=D(10),
+                  yellow_red=D(20), reported=True, approved=True, computed_at=now)
     for _ in range(n):
         program = ProgramFactory(ramo=zzz.ramo, responsible_unit=zzz)
-        QuarterAggregate.objects.create(fiscal_year=2024, quarter=1, scope="programa", program=program,
-                                        computed_at=now, **counters)
         unit = ResponsibleUnitFactory(ramo=zzz.ramo)
         unit.members.add(coordinador)
-        QuarterAggregate.objects.create(fiscal_year=2024, quarter=1, scope="ur", responsible_unit=unit,
-                                        computed_at=now, **counters)
+        indicator = IndicatorFactory(objective=ObjectiveFactory(matrix__program=program), responsible_unit=unit)
+        QuarterResult.objects.create(indicator=indicator, program=program, responsible_unit=unit, **result)
         indicator = IndicatorFactory(objective=ObjectiveFactory(matrix=matrix, clave=next(OBJECTIVE_CLAVES)))
-        QuarterResult.objects.create(
-            indicator=indicator, fiscal_year=2024, quarter=1, program=p999, responsible_unit=zzz,
-            level=Level.ACTIVIDAD, month=3, meta=D(50), avance=D(45), compliance=D("90.00"), semaforo="verde",
-            status="con resultado", green_yellow=D(10), yellow_red=D(20), reported=True, approved=True,
-            computed_at=now,
-        )
+        QuarterResult.objects.create(indicator=indicator, program=p999, responsible_unit=zzz, **result)
 
 
 def test_constant_number_of_queries_whatever_the_number_of_rows(demo, client, django_user_model,
@@ -309,7 +310,7 @@ def test_dashboard_tables_export_as_shown(client):
     assert client.login(username="capturista_zzz", password="simir-demo-2024")
     response = client.get("/tablero/2024/1/", {"_export": "csv", "tabla": "programas"})
     rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
-    assert rows[0][:4] == ["Programa", "Nombre", "UR", "Indicadores"]
-    assert [r[0] for r in rows[1:]] == ["P999"] and rows[1][3:6] == ["9", "9", "7"]
+    assert rows[0][:5] == ["Programa", "Nombre", "UR", "Registrados", "Con periodo"]
+    assert [r[0] for r in rows[1:]] == ["P999"] and rows[1][3:8] == ["12", "9", "9", "0", "7"]
     response = client.get("/tablero/2024/1/", {"_export": "xlsx", "tabla": "ur"})
     assert response["Content-Disposition"].endswith('tablero_2024_T1_ur.xlsx"')

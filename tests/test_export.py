@@ -142,8 +142,10 @@ def test_xlsx_report_cell_by_cell(demo, tmp_path):
                  stdout=io.StringIO(), stderr=io.StringIO())
     workbook = load_workbook(path)
     assert workbook.sheetnames == ["Resumen", "E001", "K011", "P999", "S200", "U013"]
-    summary = {row[0]: row for row in workbook["Resumen"].iter_rows(min_row=3, values_only=True)}
-    assert summary["P999"][2:10] == (12, 9, 7, 5, 2, 0, 0, 77.78)
+    summary = {row[0]: row for row in workbook["Resumen"].iter_rows(min_row=4, values_only=True)}
+    # registrados, con periodo, con meta, sin meta, reportados, aprobados, verde … gris, pendientes, sin reporte
+    assert summary["P999"][2:14] == (12, 9, 9, 0, 7, 7, 5, 2, 0, 0, 2, 0)
+    assert summary["P999"][14] == pytest.approx(0.7778)
     sheet = workbook["U013"]
     assert sheet["B5"].value.startswith("U013 ") and sheet["B2"].value == "Trimestre 1"
     assert [c.value for c in sheet[7]][:12] == [
@@ -152,14 +154,16 @@ def test_xlsx_report_cell_by_cell(demo, tmp_path):
         "Semáforo"]
     first = sheet[8]
     assert first[0].value == "Componente" and first[2].value.startswith("IB24-U013-01 · Transferencias")
-    assert (first[8].value, first[9].value, first[10].value, first[11].value) == (0, 12.724693, "N/A", "rojo")
-    assert first[9].number_format == "#,##0.00"
+    # Meta 0, avance > 0: no cumplimiento, so the numeric cell stays empty with a comment saying why.
+    assert (first[8].value, first[9].value, first[10].value, first[11].value) == (0, 12.724693, None, "rojo")
+    assert first[10].comment.text.startswith("Sin porcentaje de avance") and first[12].value == "con resultado"
+    assert first[9].number_format == "#,##0.00" and first[10].number_format == "0.00%"
     assert first[11].fill.fgColor.rgb.endswith("B42318")
-    assert first[12].value.startswith("Las metas para el ejercicio 2024 se mantiene en 0")
+    assert first[13].value.startswith("Las metas para el ejercicio 2024 se mantiene en 0")
     assert sheet.freeze_panes == "A8"
     assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 1
     p999 = workbook["P999"]
-    levels = [row[0] for row in p999.iter_rows(min_row=8, values_only=True)]
+    levels = [row[0] for row in p999.iter_rows(min_row=8, max_row=p999.max_row - 1, values_only=True)]
     assert levels == sorted(levels, key=["Fin", "Propósito", "Componente", "Actividad"].index)
 
 
@@ -170,12 +174,13 @@ def test_pdf_informe_text(demo, tmp_path):
                  "--programa", "S200", "--programa", "U013", stdout=io.StringIO(), stderr=io.StringIO())
     pages = [page.extract_text() for page in PdfReader(path).pages]
     text = " ".join(" ".join(pages).split())
-    assert "Contenido" in pages[0] and "Programa presupuestario S200 - Fortalecimiento a la atención médica" in text
+    assert "Generado el" in pages[0] and "Contenido" in pages[1] and "Programa presupuestario S200 - Fortalecimiento a la atención médica" in text
     assert "Indicador de ACTIVIDAD. Porcentaje de personal de salud itinerante completo" in text
     assert "Primer trimestre 2024" in text and "80.92" in text
     assert "Causa: La falta de notificación por el área de recursos humanos" in text
-    assert "N/A" in text  # U013: meta 0, avance > 0
+    assert "no calculable" in text and "N/A" not in text  # U013: meta 0, avance > 0
     assert f"Página 1 de {len(pages)}" in pages[0]
+    assert "Fuente:" not in text
 
 
 def test_entidades_roll_up_and_export_by_entidad(demo, tmp_path, django_user_model):

@@ -141,28 +141,33 @@ def test_catalog_csv_is_streamed_with_bom_and_neutralised_cells(client, django_u
         "Porcentaje,2024\r\n")
 
 
-def test_pdf_informe_is_laid_out_a_programme_at_a_time_and_joined(monkeypatch):
+def test_pdf_informe_is_laid_out_in_parts_and_joined(monkeypatch):
+    """Parts of whole programmes (E001 alone; S200 and U013 together): a part starts a page, the
+    programmes inside one follow each other on the page."""
     call_command("load_demo", stdout=io.StringIO(), stderr=io.StringIO())
-    monkeypatch.setattr(informe_pdf, "FOOTER_PAGES", 4)  # footers laid out in three runs
+    monkeypatch.setattr(informe_pdf, "FOOTER_PAGES", 4)  # footers laid out in two runs
+    monkeypatch.setattr(informe_pdf, "PART_INDICATORS", 4)  # E001 has 3 indicators, S200 and U013 2 each
     programs = [p for p in Program.objects.filter(fiscal_year=2024) if p.clave in ("S200", "U013", "E001")]
     output, calls = io.BytesIO(), []
     export = render_export(2024, "pdf", output, 1, programs, on_progress=lambda done, total: calls.append((done, total)))
-    assert (export.filename, export.rows, calls) == ("sed_2024_T1.pdf", 7, [(1, 3), (2, 3), (3, 3)])
+    assert (export.filename, export.rows, calls) == ("sed_2024_T1.pdf", 7, [(1, 3), (3, 3)])
     reader = PdfReader(output)
     pages = [" ".join(page.extract_text().split()) for page in reader.pages]
-    assert [page.endswith(f"Página {n} de 9") for n, page in enumerate(pages, start=1)] == [True] * 9
+    assert [page.endswith(f"Página {n} de 8") for n, page in enumerate(pages, start=1)] == [True] * 8
     starts = {clave: n for n, page in enumerate(pages, start=1) for clave in ("E001", "S200", "U013")
               if page.startswith(f"Programa presupuestario {clave} - ")}
-    assert starts == {"E001": 2, "S200": 5, "U013": 7}
-    assert "seguridad social ......... 2 Programa presupuestario S200" in pages[0]
-    assert "médica ................................. 5" in pages[0] and "laboral ....." in pages[0]
+    assert starts == {"E001": 3, "S200": 5}  # U013 follows S200 within page 6
+    assert "Programa presupuestario U013 - " in pages[5]
+    assert pages[0].startswith("47 ENTIDADES NO SECTORIZADAS") and "Generado el" in pages[0]
+    assert "seguridad social ......... 3 Programa presupuestario S200" in pages[1]
+    assert "médica ................................. 5" in pages[1] and "laboral ....." in pages[1]
     assert reader.metadata.title == "Sistema de Evaluación del Desempeño · Primer trimestre 2024"
     root, children = reader.outline
-    assert root.title.startswith("Sistema de Evaluación del Desempeño de los Programas presupuestarios")
+    assert root.title.startswith("Informe del Sistema de Evaluación del Desempeño de los Programas presupuestarios")
     top = [(item.title[:28], reader.get_destination_page_number(item) + 1) for item in children
            if not isinstance(item, list)]
-    assert top == [("Contenido", 1), ("Programa presupuestario E001", 2), ("Programa presupuestario S200", 5),
-                   ("Programa presupuestario U013", 7)]
+    assert top == [("Resumen por programa", 2), ("Contenido", 2), ("Programa presupuestario E001", 3),
+                   ("Programa presupuestario S200", 5), ("Programa presupuestario U013", 6)]
 
 
 def test_bench_exports_measures_two_sizes_and_leaves_nothing():

@@ -23,6 +23,7 @@ from common.formula_safety import FORMULA_START, append_row
 from common.formula_safety import NUMBER as FORMULA_NUMBER
 from common.numbers import plain_number
 from common.text import has_control_characters
+from followup.models import Commitment, ItemUpdate, Report
 from indicators import rules
 from indicators.models import Indicator, Target
 from interchange.exporter import write_csv
@@ -213,6 +214,31 @@ def test_review_form_never_errors_500(client, sent_once, action, note, status):
         assert (stored.status, ProgressTransition.objects.filter(progress=progress).count()) == (status, steps)
 
 
+@FUZZ
+@given(text=LONG_TEXT, percent=NASTY, state=st.sampled_from(["", "resuelto", "en_proceso", "pendiente", "otro"]),
+       item_percent=NASTY, note=LONG_TEXT, action=st.sampled_from(["guardar", "enviar"]))
+def test_followup_report_form_never_errors_500(client, demo_once, text, percent, state, item_percent, note, action):
+    """The quarterly report of a commitment: saved whole, or refused with nothing written."""
+    commitment = Commitment.objects.get(clave="FICT-PTCI-01")
+    item = commitment.items.get(number=2)
+    Report.objects.filter(commitment=commitment).delete()
+    client.force_login(demo_once.user)
+    posted = {"text": text, "reported_percent": percent, f"item-{item.pk}-state": state,
+              f"item-{item.pk}-percent": item_percent, f"item-{item.pk}-note": note, action: "1"}
+    response = client.post(reverse("simir:followup_report", args=[commitment.pk, 2024, 1]), posted)
+    report = Report.objects.filter(commitment=commitment).first()
+    if has_controls(*posted.values()):
+        assert response.status_code == 400 and report is None
+        return
+    assert response.status_code in (302, 400), response.status_code
+    if response.status_code == 400 and report is not None:  # saved as a draft; only the send was refused
+        assert action == "enviar" and report.status == "borrador"
+    if report is not None:  # written whole
+        assert report.text == text.strip()
+        update = ItemUpdate.objects.filter(report=report).first()
+        assert (update.state, update.note) == (state, note.strip()) if state else update is None
+
+
 def screen_urls(demo):
     """Every web screen reachable by GET, with valid ids of the demo."""
     indicator, program = demo.indicator, demo.program
@@ -224,6 +250,11 @@ def screen_urls(demo):
              reverse("simir:capture", args=[2024, 1, program.pk]), reverse("simir:dashboard", args=[2024, 1]),
              reverse("simir:informe_html", args=[2024, 1]), "/admin/", "/admin/indicators/indicator/",
              "/admin/reporting/progress/", reverse("login")]
+    commitment = Commitment.objects.get(clave="FICT-AUD-01")
+    urls += [reverse(name) for name in ("simir:followup_list", "simir:followup_board", "simir:followup_board_xlsx",
+                                        "simir:followup_overdue", "simir:followup_asm")]
+    urls += [reverse("simir:followup_detail", args=[commitment.pk]),
+             reverse("simir:followup_report", args=[commitment.pk, 2024, 1])]
     return urls
 
 

@@ -109,8 +109,7 @@ def test_hacienda_header_reads_aliases_and_keeps_the_columns_simir_does_not_mode
         "nota: columna desconocida FECHA_CORTE: se conserva por indicador y se vuelve a exportar.",
         "nota: columna desconocida INDICADOR_PND: se conserva por indicador y se vuelve a exportar.",
         "nota: columna desconocida OBSERVACIONES_SHCP: se conserva por indicador y se vuelve a exportar.",
-        "nota: columnas de Hacienda que SIMIR no guarda, se ignoran: ID_ENTIDAD_FEDERATIVA, ENTIDAD_FEDERATIVA, "
-        "ID_MUNICIPIO, MUNICIPIO.",
+        "nota: columnas de Hacienda que SIMIR no guarda, se ignoran: ENTIDAD_FEDERATIVA, ID_MUNICIPIO, MUNICIPIO.",
     ]
 
 

@@ -83,8 +83,8 @@ def test_programme_pnd_functional_and_january_may_columns_are_stored(tmp_path):
         "Servicios de salud")
     assert (indicator.jan_may_adjustment_justification, indicator.jan_may_cause, indicator.jan_may_effect,
             indicator.jan_may_other_reasons) == ("Se ajustó por el calendario", "Menos consultas", "Sin efecto", "Ninguno")
-    assert "nota: columnas de Hacienda que SIMIR no guarda, se ignoran: ID_ENTIDAD_FEDERATIVA, ENTIDAD_FEDERATIVA, " \
-           "ID_MUNICIPIO, MUNICIPIO." in list(report.lines())
+    assert ("nota: columnas de Hacienda que SIMIR no guarda, se ignoran: ENTIDAD_FEDERATIVA, ID_MUNICIPIO, MUNICIPIO."
+            in list(report.lines()))
 
 
 def test_an_empty_hacienda_cell_keeps_what_is_stored(tmp_path):

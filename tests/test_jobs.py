@@ -101,11 +101,13 @@ def test_informe_as_html_in_scope(demo, client):
     assert client.get(reverse("simir:informe_html", args=[2024, 5])).status_code == 404
 
 
-def test_pdf_export_job_reports_progress_per_programme(demo, client, django_capture_on_commit_callbacks):
+def test_pdf_export_job_reports_progress_per_programme(demo, client, django_capture_on_commit_callbacks,
+                                                      monkeypatch):
+    monkeypatch.setattr("interchange.informe_pdf.PART_INDICATORS", 1)  # each programme a part of its own
     assert client.login(username="coordinador", password=PASSWORD)
     with CaptureQueriesContext(connection) as captured, django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("simir:exports"), {"ejercicio": "2024", "formato": "pdf", "trimestre": "1"})
     written = [int(n) for q in captured for n in re.findall(r'UPDATE "jobs_job" SET .*"progress" = (\d+)', q["sql"])]
-    assert written == [0, 10, 26, 42, 58, 74, 90, 90, 100]  # one step per programme (5), saving, done
+    assert written == [0, 10, 26, 42, 58, 74, 90, 90, 100]  # one step per part (5), saving, done
     job = Job.objects.get()
     assert (job.status, job.file.read(4)) == ("terminado", b"%PDF")

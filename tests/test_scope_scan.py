@@ -20,6 +20,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from api.tokens import create_token
 from compliance.models import QuarterResult
+from followup.models import Commitment, Report, ReportEvidence
 from indicators import rules
 from indicators.models import Indicator, Target, TargetAdjustment
 from jobs.models import Job
@@ -32,9 +33,10 @@ from tests.factories import make_user
 pytestmark = pytest.mark.django_db
 PASSWORD = "simir-demo-2024"
 # What identifies each UR's data on a page.
-MARKERS = {"AYO": ["IB24-", "S200", "U013", "E001"], "ZZZ": ["99000", "99001", "P999", "ilustrativ"]}
+MARKERS = {"AYO": ["IB24-", "S200", "U013", "E001", "JG-3O2024", "Ecatepec"],
+           "ZZZ": ["99000", "99001", "P999", "ilustrativ", "FICT-"]}
 POST_ONLY = {"review_approve_many", "recompute", "adjustment_decide", "window_save", "extension_grant",
-             "upload_confirm", "api_token_revoke"}
+             "upload_confirm", "api_token_revoke", "followup_report_step"}
 
 
 def app_patterns():
@@ -58,6 +60,9 @@ def objects_of(unit, owner):
     adjustment = TargetAdjustment.objects.create(target=target, value=1, adjustment_type="meta", justification="x",
                                                  requested_by=owner)
     token, _key = create_token(owner, "Alcance")
+    commitment = Commitment.objects.filter(responsible_unit__clave=unit).order_by("clave").first()
+    report = Report.objects.create(commitment=commitment, fiscal_year=2023, quarter=4, text="Alcance")
+    report_evidence = ReportEvidence.objects.create(report=report, file=ContentFile(b"%PDF-1.4", name="r.pdf"))
     return {
         "pk": {"audit": indicator.pk, "audit_xlsx": indicator.pk, "indicator_detail": indicator.pk,
                "capture_preview": indicator.pk, "capture_rollup_preview": indicator.pk,
@@ -65,7 +70,9 @@ def objects_of(unit, owner):
                "job": job.pk, "job_status": job.pk, "export_download": job.pk,
                "adjustment_request": indicator.pk, "adjustment_detail": adjustment.pk,
                "adjustment_decide": adjustment.pk, "upload_review": upload.pk, "upload_confirm": upload.pk,
-               "upload_file": upload.pk, "api_token_revoke": token.pk},
+               "upload_file": upload.pk, "api_token_revoke": token.pk, "followup_detail": commitment.pk,
+               "followup_report": commitment.pk, "followup_report_step": report.pk,
+               "followup_evidence": report_evidence.pk},
         "program_id": Program.objects.get(responsible_unit__clave=unit, fiscal_year=2024,
                                           number=999 if unit == "ZZZ" else 200).pk,
         "fiscal_year": 2024, "quarter": 1,
@@ -380,3 +387,20 @@ def test_admin_refuses_every_page_and_write_to_staff_who_are_not_administrators(
         assert client.post(url, data).status_code == 403, f"POST {url} no es 403 para {username}"
     assert database_rows() == before, f"el admin escribió algo para {username}"
     assert len(writes) >= 3 * 2 * len(OWNER) + 5
+
+
+@USERS
+def test_followup_exports_hold_only_the_scope(demo, client, django_user_model, username, own, other):
+    """The Junta's list as XLSX and PDF: only the commitments of the user's URs."""
+    from pypdf import PdfReader
+
+    client.force_login(scan_user(django_user_model, username))
+    xlsx = client.get(reverse("simir:followup_board_xlsx"))
+    pdf = client.get(reverse("simir:followup_board_pdf"))
+    assert xlsx.status_code == pdf.status_code == 200
+    texts = {"xlsx": exported_text(xlsx),
+             "pdf": "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)}
+    for name, text in texts.items():
+        assert not [marker for marker in MARKERS[other] if marker in text], (name, username)
+    if own == "AYO":
+        assert "JG-3O2024-P7" in texts["xlsx"] and "JG-3O2024-P7" in texts["pdf"]

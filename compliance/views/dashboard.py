@@ -1,10 +1,9 @@
 """The dashboard (docs/pantallas.md): semáforo distribution, completeness and timeliness per programa
 and per UR for one quarter, with drill-down to a programa's indicator results.
 
-Everything comes from `aggregates_for` / `results_for`, so a user only ever sees their scope. The
-number of queries does not depend on the number of rows (each list is one query with its joins)."""
-
-from decimal import localcontext
+The counts come from the one selector (`compliance.counts.quarter_counts`) over the user's
+indicators, the drill-down from `results_for`, so a user only ever sees their scope. The number of
+queries does not depend on the number of rows."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -17,12 +16,13 @@ from django.utils.translation import gettext_lazy
 from common.ids import parse_id
 from common.numbers import plain_number
 from common.table_export import EXPORT_FORMATS, export_table
-from compliance.aggregates import COUNTERS, derived
-from compliance.models import QuarterAggregate
-from compliance.scope import aggregates_for, results_for
+from compliance.counts import quarter_counts
+from compliance.scope import results_for
 from compliance.tables import ProgramAggregateTable, UnitAggregateTable
 from indicators import rules
+from indicators.scope import indicators_for
 from programs.models import level_rank
+from programs.roles import is_administrator
 from programs.scope import get_program_for_user
 from reporting.models import CaptureWindow
 
@@ -30,16 +30,6 @@ PROGRAMS_PER_PAGE = 50
 MONTHS = [gettext_lazy("enero"), gettext_lazy("febrero"), gettext_lazy("marzo"), gettext_lazy("abril"),
           gettext_lazy("mayo"), gettext_lazy("junio"), gettext_lazy("julio"), gettext_lazy("agosto"),
           gettext_lazy("septiembre"), gettext_lazy("octubre"), gettext_lazy("noviembre"), gettext_lazy("diciembre")]
-
-
-def _totals(rows):
-    """Totals of the rows shown (not the stored overall aggregate, which may mix indicators outside
-    the user's scope). Percentages come from the summed counters through the same rules the
-    stored aggregates use, so a totals row is exact, never an average of averages."""
-    with localcontext() as context:  # the hundredths can have more digits than the default 28
-        context.prec = rules.WIDE_PRECISION
-        sums = {name: sum(getattr(row, name) for row in rows) for name in COUNTERS}
-    return {**sums, **derived(sums)}
 
 
 def _chart_data(program_rows):
@@ -97,17 +87,8 @@ def dashboard(request, fiscal_year, quarter):
     user = request.user
     # Each scope helper reads the user's URs and programas once; built once, reused below.
     scoped_results = results_for(user)
-    aggregates = aggregates_for(user).filter(fiscal_year=fiscal_year, quarter=quarter)
-    program_rows = list(
-        aggregates.filter(scope=QuarterAggregate.Scope.PROGRAMA)
-        .select_related("program__responsible_unit")
-        .order_by("program__ramo__clave", "program__modalidad", "program__number")
-    )
-    unit_rows = list(
-        aggregates.filter(scope=QuarterAggregate.Scope.UR)
-        .select_related("responsible_unit")
-        .order_by("responsible_unit__ramo__clave", "responsible_unit__clave")
-    )
+    counts = quarter_counts(fiscal_year, quarter, None if is_administrator(user) else indicators_for(user))
+    program_rows, unit_rows = counts.programs, counts.units
     export_format = request.GET.get("_export")
     if export_format in EXPORT_FORMATS:  # each table can be downloaded as shown
         table = UnitAggregateTable(unit_rows) if request.GET.get("tabla") == "ur" else ProgramAggregateTable(program_rows)
@@ -126,8 +107,9 @@ def dashboard(request, fiscal_year, quarter):
         # Each other ejercicio opens on its latest quarter with results.
         "years": sorted({year: q for year, q in periods}.items()),
         "program_rows": program_rows, "program_page": program_page,
-        "program_totals": _totals(program_rows) if program_rows else None,
-        "unit_rows": unit_rows, "unit_totals": _totals(unit_rows) if unit_rows else None,
+        # Both tables cover the same indicators: their totals are the scope's total.
+        "program_totals": counts.total if program_rows else None,
+        "unit_rows": unit_rows, "unit_totals": counts.total if unit_rows else None,
         "chart": _chart_data(program_page.object_list),
         "selected": selected, "results": results,
     })

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "compliance",
     "interchange",
     "jobs",
+    "followup",
     "api",
     "demo",
 ]

@@ -35,7 +35,8 @@ def exports_page(request):
             if fiscal_year is None or (raw_quarter and quarter is None):
                 raise ValueError
             job = start_export(request.user, fiscal_year, request.POST.get("formato", ""),
-                               quarter, selected, bool(request.POST.get("solo_aprobados")))
+                               quarter, selected, bool(request.POST.get("solo_aprobados")),
+                               bool(request.POST.get("con_fuentes")))
         except ValueError:
             messages.error(request, _("Indique el ejercicio y, si quiere, un trimestre de 1 a 4."))
         except ValidationError as exc:
@@ -59,8 +60,10 @@ def export_download(request, pk):
 
 @login_required
 def informe_html(request, fiscal_year, quarter):
-    """The PDF informe as a web page (same template), limited to the user's scope."""
+    """The PDF informe as a web page (same template), limited to the user's scope; `?con_fuentes=1`
+    adds the annex of source notes, as `--con-fuentes` does to the PDF."""
     if quarter not in rules.QUARTERS:
         raise Http404
     selected = export_indicators(fiscal_year, indicators=indicators_for(request.user))
-    return render(request, "reports/informe.html", informe_context(fiscal_year, quarter, selected))
+    return render(request, "reports/informe.html", informe_context(
+        fiscal_year, quarter, selected, with_sources=request.GET.get("con_fuentes") == "1"))

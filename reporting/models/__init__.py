@@ -1,6 +1,6 @@
 """Avances al periodo with their evidence and workflow transitions, and the capture windows."""
 
-from reporting.models.progress import Evidence, Progress, ProgressTransition, evidence_path
+from reporting.models.progress import Evidence, Progress, ProgressTransition, ReviewedRecord, evidence_path
 from reporting.models.windows import CaptureWindow, WindowExtension
 
-__all__ = ["CaptureWindow", "Evidence", "Progress", "ProgressTransition", "WindowExtension", "evidence_path"]
+__all__ = ["CaptureWindow", "Evidence", "Progress", "ProgressTransition", "ReviewedRecord", "WindowExtension", "evidence_path"]

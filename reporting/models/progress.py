@@ -103,6 +103,31 @@ class Progress(PeriodValue):
             raise ValidationError(errors)
 
 
+class ReviewedRecord(models.Model):
+    """The columns the shared workflow (reporting/flow.py) reads and writes, for records other than
+    avances (follow-up reports). Progress declares the same columns inline: its audit trail lists
+    changed fields in declaration order, and an abstract base would move them ahead of the figures."""
+
+    status = models.CharField(_("estado"), max_length=20, choices=ProgressStatus.choices, default=ProgressStatus.BORRADOR)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("enviado por"),
+    )
+    submitted_at = models.DateTimeField(_("enviado el"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("revisado por"),
+    )
+    reviewed_at = models.DateTimeField(_("revisado el"), null=True, blank=True)
+    review_note = models.TextField(_("observación del revisor"), blank=True)
+    version = models.PositiveIntegerField(
+        _("versión"), default=1, help_text=_("Sube con cada guardado: evita que dos personas se sobrescriban.")
+    )
+
+    class Meta:
+        abstract = True
+
+
 def evidence_path(instance, filename):
     progress = instance.progress
     return f"evidencias/{progress.fiscal_year}/{progress.indicator_id}/{progress.month:02d}/{filename}"

@@ -21,13 +21,15 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["csv", "xlsx", "pdf"], required=True, dest="output_format")
         parser.add_argument("-o", "--output", required=True, help="Archivo a escribir.")
         parser.add_argument("--solo-aprobados", action="store_true", help="Omite los avances enviados sin aprobar.")
+        parser.add_argument("--con-fuentes", action="store_true",
+                            help="PDF: agrega el anexo con la fuente y los supuestos de cada indicador.")
         parser.add_argument("--strict", action="store_true", help="Con algún aviso, no escribe nada y termina con error.")
         parser.add_argument("--encoding", choices=sorted(ENCODINGS), default="utf-8")
         parser.add_argument("--por-entidad", action="store_true",
                             help="csv: tras cada indicador, una fila por entidad federativa con avances.")
 
     def handle(self, *args, ejercicio, trimestre, programa, output_format, output, solo_aprobados, strict,
-               encoding, por_entidad, **options):
+               encoding, por_entidad, con_fuentes, **options):
         if trimestre is not None and trimestre not in rules.QUARTERS:
             raise CommandError(f"--trimestre debe ser 1, 2, 3 o 4 (se recibió {trimestre}).")
         programs = self._programs(ejercicio, programa)
@@ -36,7 +38,7 @@ class Command(BaseCommand):
         try:
             with partial.open("wb") as stream:
                 export = render_export(ejercicio, output_format, stream, trimestre, programs, solo_aprobados,
-                                       encoding, by_state=por_entidad)
+                                       encoding, by_state=por_entidad, with_sources=con_fuentes)
         except BaseException:
             partial.unlink(missing_ok=True)
             raise
@@ -48,6 +50,7 @@ class Command(BaseCommand):
             raise CommandError(f"{len(warnings)} avisos con --strict: no se escribió {output}.")
         partial.replace(target)  # never a half-written file under the final name
         self.stdout.write(f"{output}: {export.rows} indicadores, {len(warnings)} avisos.")
+        self.stdout.write(export.summary)
 
     def _programs(self, fiscal_year, claves):
         programs = []

@@ -1,21 +1,17 @@
-"""The home page: what is waiting for this user now (docs/pantallas.md)."""
+"""The home page: what is waiting for this user now (docs/pantallas.md). Here, not in `reporting`,
+because its counts are the one selector's (`compliance.counts`), as on the dashboard and in the reports."""
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from compliance.counts import quarter_counts
 from indicators import rules
 from indicators.scope import indicators_for, targets_for
 from programs.roles import can_capture, can_review
-from programs.scope import programs_for
 from reporting.choices import ProgressStatus
-from reporting.models import CaptureWindow, Progress
+from reporting.models import CaptureWindow
 from reporting.scope import progress_for
-
-SIN_CAPTURAR = "sin_capturar"
-# In the order the work goes: nothing yet, being written, sent back, waiting, done.
-COLUMNS = [SIN_CAPTURAR, ProgressStatus.BORRADOR, ProgressStatus.DEVUELTO, ProgressStatus.ENVIADO,
-           ProgressStatus.APROBADO]
 
 
 def desk_quarters(user, now):
@@ -36,30 +32,6 @@ def desk_quarters(user, now):
     return [(fiscal_year, quarter, CaptureWindow.objects.filter(fiscal_year=fiscal_year, quarter=quarter).first())]
 
 
-def pending_by_program(user, fiscal_year, quarter):
-    """Per programa, the indicators with a period in the quarter (the rows of its capture page) by
-    the state of their national avance: {program_id: {column: n}}."""
-    indicators = list(
-        indicators_for(user).filter(fiscal_year=fiscal_year)
-        .values_list("pk", "matrix__program", "frequency")
-    )
-    months = list(rules.quarter_months(quarter))
-    status = dict(
-        ((indicator_id, month), value) for indicator_id, month, value in
-        Progress.objects.filter(indicator__in=[pk for pk, *_rest in indicators], fiscal_year=fiscal_year,
-                                month__in=months, state__isnull=True)
-        .values_list("indicator", "month", "status")
-    )
-    counts = {}
-    for pk, program_id, frequency in indicators:
-        month = rules.quarter_period_month(frequency, quarter)
-        if month is None:
-            continue
-        row = counts.setdefault(program_id, dict.fromkeys(COLUMNS, 0))
-        row[status.get((pk, month), SIN_CAPTURAR)] += 1
-    return counts
-
-
 @login_required
 def desk(request):
     now = timezone.now()
@@ -68,16 +40,15 @@ def desk(request):
         return redirect("simir:dashboard_latest")
     quarters = []
     for fiscal_year, quarter, window in desk_quarters(user, now):
-        counts = pending_by_program(user, fiscal_year, quarter)
-        programs = (programs_for(user).filter(fiscal_year=fiscal_year, pk__in=list(counts))
-                    .select_related("responsible_unit").order_by("ramo__clave", "modalidad", "number"))
-        rows = [(p, counts[p.pk]) for p in programs]
+        counts = quarter_counts(fiscal_year, quarter, indicators_for(user), workflow=True)
+        # The programas with rows on their capture page: indicators with a period in the quarter.
+        rows = [row for row in counts.programs if row.indicators]
         closes_at = window.closes_at if window else rules.quarter_close(fiscal_year, quarter)
         quarters.append({
             "fiscal_year": fiscal_year, "quarter": quarter, "closes_at": closes_at,
             "is_open": (window.opens_at <= now < window.closes_at) if window else False,
             "days_left": (closes_at - now).days,
-            "programs": rows, "totals": {c: sum(r[c] for _p, r in rows) for c in COLUMNS},
+            "programs": rows, "totals": counts.total,
         })
     waiting = progress_for(user).filter(status=ProgressStatus.ENVIADO).count() if can_review(user) else None
     return render(request, "desk/desk.html", {
