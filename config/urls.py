@@ -6,6 +6,7 @@ from api.web_urls import urlpatterns as api_web_urls
 from compliance.urls import urlpatterns as compliance_urls
 from config.health import health
 from followup.urls import urlpatterns as followup_urls
+from institutional.urls import urlpatterns as institutional_urls
 from jobs.urls import urlpatterns as jobs_urls
 from reporting.urls import urlpatterns as reporting_urls
 
@@ -18,6 +19,7 @@ urlpatterns = [
     path("cuenta/salir/", auth_views.LogoutView.as_view(), name="logout"),
     # One namespace for the web screens, whichever app owns each.
     path("api/v1/", include(("api.urls", "api"))),
-    path("", include((reporting_urls + compliance_urls + jobs_urls + followup_urls + api_web_urls, "simir"))),
+    path("", include((reporting_urls + compliance_urls + institutional_urls + jobs_urls + followup_urls + api_web_urls,
+                      "simir"))),
     path("admin/", admin.site.urls),
 ]

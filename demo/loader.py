@@ -21,10 +21,11 @@ from demo.followup import load_followup
 from indicators import rules
 from indicators.models import Indicator, Target, Variable
 from interchange.catalogs import canonical
+from institutional.models import Figure, PublishedMark, mark_of
 from interchange.importer import import_file
 from programs.models import Level, Matrix, Objective, Program, Ramo, ResponsibleUnit
 from reporting.choices import ProgressStatus
-from reporting.models import CaptureWindow, Progress
+from reporting.models import AnnualWindow, CaptureWindow, Progress
 
 DEMO_DIR = Path(settings.BASE_DIR) / "demo"
 DEMO_PASSWORD = "simir-demo-2024"
@@ -66,6 +67,7 @@ def load_demo():
         _load_users(report)
         _open_demo_window(data, report)
         load_followup(DEMO_DIR, data["ejercicio"], report)
+        _open_demo_annual_window(data, report)
         computed = compute_year(data["ejercicio"])
     report.lines.append(
         "Resultados trimestrales calculados: " + ", ".join(f"T{q}: {n}" for q, n in computed.items()) + "."
@@ -186,9 +188,12 @@ def _load_ficha(matrix, objective, unit, spec, ficha):
 
 
 def _load_series(indicator, ficha):
-    """Yearly results become approved avances and yearly metas become programmed metas (month 12)."""
+    """Yearly results become approved avances and yearly metas become programmed metas (month 12);
+    an ND / NA in their place is kept as such, so the report says «no disponible» and never 0."""
+    _mark(indicator, Figure.LINEA_BASE, None, ficha.get("baseline_value"))
     for year, raw in (ficha.get("results") or {}).items():
         value = _number(raw)
+        _mark(indicator, Figure.RESULTADO, int(year), raw)
         if value is not None:
             upsert(
                 Progress, {"indicator": indicator, "fiscal_year": int(year), "month": 12, "state": None},
@@ -199,8 +204,16 @@ def _load_series(indicator, ficha):
         targets["2024"] = ficha["target_2024"]
     for year, raw in targets.items():
         value = _number(raw)
+        _mark(indicator, Figure.META, int(year), raw)
         if value is not None:
             upsert(Target, {"indicator": indicator, "fiscal_year": int(year), "month": 12}, {"value": value})
+
+
+def _mark(indicator, figure, year, raw):
+    mark = mark_of(raw)
+    if mark:
+        upsert(PublishedMark, {"indicator": indicator, "figure": figure, "fiscal_year": year},
+               {"mark": mark, "printed": raw})
 
 
 def _load_users(report):
@@ -246,3 +259,16 @@ def seed_check_warnings(checks):
                 f"Se carga como se imprimió. Fuente: {check['fuente']}."
             )
     return warnings
+
+
+def _open_demo_annual_window(data, report):
+    """The 2024 results of the Programa Institucional (ND in the seeds) can be captured and reviewed."""
+    spec = data["ventana_anual_demo"]
+    upsert(
+        AnnualWindow, {"fiscal_year": spec["anio"]},
+        {"opens_at": datetime.fromisoformat(spec["abre"]), "closes_at": datetime.fromisoformat(spec["cierra"]),
+         "note": spec["nota"]},
+    )
+    report.lines.append(
+        f"Ventana anual de demostración del Programa Institucional: {spec['anio']} hasta {spec['cierra']}."
+    )

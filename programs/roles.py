@@ -16,7 +16,7 @@ ROLES = [ADMINISTRADOR, COORDINADOR, CAPTURISTA, CONSULTA]
 MODELS = {
     "programs": ("ramo", "responsibleunit", "state", "program", "matrix", "objective"),
     "indicators": ("indicator", "variable", "target", "targetadjustment"),
-    "reporting": ("progress", "evidence", "progresstransition", "capturewindow", "windowextension"),
+    "reporting": ("progress", "evidence", "progresstransition", "capturewindow", "windowextension", "annualwindow"),
     "compliance": ("quarterresult", "quarteraggregate"),
     "followup": ("session", "commitment", "item", "sessionreading", "report", "itemupdate", "reportevidence",
                  "reporttransition"),

@@ -11,9 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from indicators.admin import IndicatorAdmin
 from indicators.models import Indicator
 from programs.admin_scope import HistoryAdmin, ReadOnlyAdmin, ReadOnlyInline, ScopedAdmin
-from reporting.models import CaptureWindow, Evidence, Progress, ProgressTransition, WindowExtension
+from reporting.models import AnnualWindow, CaptureWindow, Evidence, Progress, ProgressTransition, WindowExtension
 from reporting.scope import progress_for, transitions_for
-from reporting.services import grant_extension, set_capture_window
+from reporting.services import grant_extension, set_annual_window, set_capture_window
 
 
 class ProgressInline(ReadOnlyInline, admin.TabularInline):
@@ -91,6 +91,22 @@ class CaptureWindowAdmin(HistoryAdmin):
         window = set_capture_window(request.user, obj.fiscal_year, obj.quarter, obj.opens_at, obj.closes_at,
                                     obj.note)
         obj.pk = window.pk
+
+
+@admin.register(AnnualWindow)
+class AnnualWindowAdmin(HistoryAdmin):
+    """Opened or moved by set_annual_window, like a quarter's window."""
+
+    list_display = ["__str__", "opens_at", "closes_at", "note"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["fiscal_year"] if obj else []  # the service finds a window by its year
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        obj.pk = set_annual_window(request.user, obj.fiscal_year, obj.opens_at, obj.closes_at, obj.note).pk
 
 
 @admin.register(WindowExtension)

@@ -16,7 +16,7 @@ from indicators.signals import results_outdated
 from programs.roles import can_capture, can_review, is_administrator
 from programs.scope import programs_for, units_and_programs
 from reporting.choices import ProgressStatus
-from reporting.models import CaptureWindow, Progress, WindowExtension
+from reporting.models import AnnualWindow, CaptureWindow, Progress, WindowExtension
 from reporting.signals import deadline_changed
 from reporting.tasks import notify_quarter_submitted
 from reporting.windows import capture_state
@@ -207,6 +207,19 @@ def set_capture_window(user, fiscal_year, quarter, opens_at, closes_at, note="")
     window._change_reason, window._history_user = note or "Ventana de captura", user
     window.save()
     deadline_changed.send(sender=CaptureWindow, fiscal_year=fiscal_year, quarter=quarter, closes_at=closes_at)
+    return window
+
+
+@transaction.atomic
+def set_annual_window(user, fiscal_year, opens_at, closes_at, note=""):
+    """Open or move the window for the Programa Institucional results of a year."""
+    if not can_review(user):
+        raise PermissionDenied(_("Solo la coordinación administra las ventanas de captura."))
+    window = AnnualWindow.objects.filter(fiscal_year=fiscal_year).first() or AnnualWindow(fiscal_year=fiscal_year)
+    window.opens_at, window.closes_at, window.note = opens_at, closes_at, note
+    window.full_clean()
+    window._change_reason, window._history_user = note or "Ventana anual", user
+    window.save()
     return window
 
 

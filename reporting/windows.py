@@ -7,7 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indicators import rules
-from reporting.models import CaptureWindow, WindowExtension
+from programs.models import Matrix
+from reporting.models import AnnualWindow, CaptureWindow, WindowExtension
 
 
 class WindowCalendar:
@@ -43,6 +44,8 @@ def _local(moment):
 def capture_state(indicator, fiscal_year, month, as_of=None, calendar=None):
     """(open?, Spanish explanation with the dates) for capturing one period of an indicator.
     Pass the ejercicio's `calendar` when judging many indicators at once."""
+    if indicator.matrix.kind == Matrix.Kind.PI:
+        return annual_capture_state(fiscal_year, as_of)
     return quarter_state(fiscal_year, rules.quarter_of_month(month), indicator.responsible_unit_id,
                          indicator.matrix.program_id, as_of, calendar)
 
@@ -63,3 +66,22 @@ def quarter_state(fiscal_year, quarter, unit_id, program_id, as_of=None, calenda
         return False, _("La captura del %(periodo)s abre el %(abre)s.") % {"periodo": label, "abre": _local(opens_at)}
     return False, _("La captura del %(periodo)s cerró el %(cierre)s; pida una prórroga a la coordinación.") % {
         "periodo": label, "cierre": last_moment}
+
+
+def annual_capture_state(fiscal_year, as_of=None):
+    """(open?, Spanish explanation) for capturing a Programa Institucional result of a year. Without
+    its annual window the year is closed: a yearly result has no default close like a quarter's."""
+    as_of = as_of or timezone.now()
+    window = AnnualWindow.objects.filter(fiscal_year=fiscal_year).first()
+    if window is None:
+        return False, _("La captura de los resultados %(anio)s del Programa Institucional no está abierta; "
+                        "la coordinación abre su ventana anual.") % {"anio": fiscal_year}
+    last_moment = _local(window.closes_at - timedelta(minutes=1))
+    if rules.capture_open(as_of, window.opens_at, window.closes_at):
+        return True, _("La captura de los resultados %(anio)s está abierta hasta el %(hasta)s.") % {
+            "anio": fiscal_year, "hasta": last_moment}
+    if as_of < window.opens_at:
+        return False, _("La captura de los resultados %(anio)s abre el %(abre)s.") % {
+            "anio": fiscal_year, "abre": _local(window.opens_at)}
+    return False, _("La captura de los resultados %(anio)s cerró el %(cierre)s.") % {
+        "anio": fiscal_year, "cierre": last_moment}

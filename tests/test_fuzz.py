@@ -239,6 +239,32 @@ def test_followup_report_form_never_errors_500(client, demo_once, text, percent,
         assert (update.state, update.note) == (state, note.strip()) if state else update is None
 
 
+@given(value=NASTY, numerator=NASTY, denominator=NASTY, cause=LONG_TEXT, effect=LONG_TEXT,
+       version=st.one_of(st.just("loaded"), NASTY), action=st.sampled_from(["guardar", "enviar", "", "x"]))
+def test_institutional_result_form_never_errors_500(client, demo_once, django_user_model, value, numerator,
+                                                    denominator, cause, effect, version, action):
+    """The yearly result of a Programa Institucional indicator: saved whole, or refused with its reason."""
+    indicator = Indicator.objects.get(external_id="PI23-2.1")
+    client.force_login(django_user_model.objects.get(username="capturista_ayo"))
+    Progress.objects.filter(indicator=indicator, fiscal_year=2024).update(status="borrador")
+    fields = ("value", "numerator", "version", "cause", "effect", "status")
+    before = Progress.objects.filter(indicator=indicator, fiscal_year=2024).values_list(*fields).first()
+    if version == "loaded":
+        version = before[2] if before else 0
+    posted = {"value": value, "numerator": numerator, "denominator": denominator, "cause": cause, "effect": effect,
+              "version": version, "action": action}
+    response = client.post(reverse("simir:institutional_capture", args=[indicator.pk, 2024]), posted)
+    after = Progress.objects.filter(indicator=indicator, fiscal_year=2024).values_list(*fields).first()
+    if has_controls(*posted.values()):
+        assert response.status_code == 400 and after == before
+        return
+    assert response.status_code in (200, 302)
+    if response.status_code == 200:  # refused: nothing written, and the reason is on the page
+        assert after == before and 'class="error"' in response.content.decode()
+    else:  # saved whole (and perhaps sent): the texts as posted, trimmed
+        assert after[3:5] == (cause.strip(), effect.strip())
+
+
 def screen_urls(demo):
     """Every web screen reachable by GET, with valid ids of the demo."""
     indicator, program = demo.indicator, demo.program
@@ -255,6 +281,11 @@ def screen_urls(demo):
                                         "simir:followup_overdue", "simir:followup_asm")]
     urls += [reverse("simir:followup_detail", args=[commitment.pk]),
              reverse("simir:followup_report", args=[commitment.pk, 2024, 1])]
+    institutional = Indicator.objects.get(external_id="PI23-2.1")
+    urls += [reverse("simir:institutional_index"),
+             reverse("simir:institutional_capture", args=[institutional.pk, 2024]),
+             reverse("simir:institutional_report", args=[institutional.matrix_id]),
+             reverse("simir:institutional_report_xlsx", args=[institutional.matrix_id])]
     return urls
 
 

@@ -33,10 +33,10 @@ from tests.factories import make_user
 pytestmark = pytest.mark.django_db
 PASSWORD = "simir-demo-2024"
 # What identifies each UR's data on a page.
-MARKERS = {"AYO": ["IB24-", "S200", "U013", "E001", "JG-3O2024", "Ecatepec"],
+MARKERS = {"AYO": ["IB24-", "S200", "U013", "E001", "JG-3O2024", "Ecatepec", "PI23-", "PI25-"],
            "ZZZ": ["99000", "99001", "P999", "ilustrativ", "FICT-"]}
 POST_ONLY = {"review_approve_many", "recompute", "adjustment_decide", "window_save", "extension_grant",
-             "upload_confirm", "api_token_revoke", "followup_report_step"}
+             "upload_confirm", "api_token_revoke", "followup_report_step", "institutional_window_save"}
 
 
 def app_patterns():
@@ -63,6 +63,8 @@ def objects_of(unit, owner):
     commitment = Commitment.objects.filter(responsible_unit__clave=unit).order_by("clave").first()
     report = Report.objects.create(commitment=commitment, fiscal_year=2023, quarter=4, text="Alcance")
     report_evidence = ReportEvidence.objects.create(report=report, file=ContentFile(b"%PDF-1.4", name="r.pdf"))
+    institutional = Indicator.objects.filter(responsible_unit__clave=unit, matrix__kind=Matrix.Kind.PI,
+                                             matrix__fiscal_year=2023).first()
     return {
         "pk": {"audit": indicator.pk, "audit_xlsx": indicator.pk, "indicator_detail": indicator.pk,
                "capture_preview": indicator.pk, "capture_rollup_preview": indicator.pk,
@@ -72,7 +74,10 @@ def objects_of(unit, owner):
                "adjustment_decide": adjustment.pk, "upload_review": upload.pk, "upload_confirm": upload.pk,
                "upload_file": upload.pk, "api_token_revoke": token.pk, "followup_detail": commitment.pk,
                "followup_report": commitment.pk, "followup_report_step": report.pk,
-               "followup_evidence": report_evidence.pk},
+               "followup_evidence": report_evidence.pk,
+               "institutional_capture": institutional.pk, "institutional_report": institutional.matrix_id,
+               "institutional_report_xlsx": institutional.matrix_id,
+               "institutional_report_pdf": institutional.matrix_id},
         "program_id": Program.objects.get(responsible_unit__clave=unit, fiscal_year=2024,
                                           number=999 if unit == "ZZZ" else 200).pk,
         "fiscal_year": 2024, "quarter": 1,
@@ -86,9 +91,21 @@ def url_for(pattern, values):
     return reverse(f"simir:{pattern.name}", kwargs=kwargs)
 
 
+def illustrative_institutional_programme():
+    """The demo's Programa Institucional is all AYO's: an illustrative one of ZZZ's, to look for from AYO."""
+    unit = ResponsibleUnit.objects.get(clave="ZZZ")
+    matrix = Matrix.objects.create(kind=Matrix.Kind.PI, fiscal_year=2023, last_year=2024, responsible_unit=unit,
+                                   name="Programa Institucional ilustrativo")
+    objective = Objective.objects.create(matrix=matrix, level="Objetivo prioritario", clave="1", summary="ilustrativo")
+    Indicator.objects.create(matrix=matrix, objective=objective, responsible_unit=unit, fiscal_year=2023,
+                             external_id="99001-PI", name="Indicador ilustrativo PI", frequency="Anual",
+                             direction="Ascendente")
+
+
 @pytest.fixture
 def demo(db, django_user_model):
     call_command("load_demo", stdout=io.StringIO(), stderr=io.StringIO())
+    illustrative_institutional_programme()
     admin_user = django_user_model.objects.get(username="admin")
     for unit in MARKERS:  # a workflow step of each UR, so its admin pages can be tried too
         progress = Progress.objects.filter(indicator__responsible_unit__clave=unit).first()
@@ -153,6 +170,20 @@ def exported_text(response):
     with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
         return "".join(archive.read(name).decode() for name in archive.namelist()
                        if name.startswith("xl/worksheets/") or name == "xl/sharedStrings.xml")
+
+
+@USERS
+def test_a_shared_institutional_report_shows_only_the_scope(demo, client, django_user_model, username, own, other):
+    """A Programa Institucional with indicators of both URs: each sees it, with only its own, on the
+    screen, in the XLSX and in the PDF's text."""
+    shared = Matrix.objects.get(kind=Matrix.Kind.PI, fiscal_year=2023, responsible_unit__clave="AYO")
+    Indicator.objects.filter(external_id="99001-PI").update(matrix=shared, objective=shared.objectives.first())
+    client.force_login(scan_user(django_user_model, username))
+    page = client.get(reverse("simir:institutional_report", args=[shared.pk]))
+    assert page.status_code == 200
+    assert not leaked_markers(page, other) and set(leaked_markers(page, own)) & {"PI23-", "ilustrativ"}
+    workbook = client.get(reverse("simir:institutional_report_xlsx", args=[shared.pk]))
+    assert not [m for m in MARKERS[other] if m in exported_text(workbook)]
 
 
 TABLE_EXPORTS = [("indicator_list", [], {}), ("review_queue", [], {"estado": ""}), ("dashboard", [2024, 1], {}),

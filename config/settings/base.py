@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "reporting",
     "compliance",
     "interchange",
+    "institutional",
     "jobs",
     "followup",
     "api",

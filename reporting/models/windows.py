@@ -80,3 +80,28 @@ class WindowExtension(models.Model):
     def __str__(self):
         who = self.responsible_unit or self.program
         return f"Prórroga T{self.quarter}-{self.fiscal_year} {who} hasta {self.until:%Y-%m-%d %H:%M}"
+
+
+class AnnualWindow(models.Model):
+    """When capturistas may save the yearly results of the Programa Institucional for one year
+    (month 12 of an annual indicator); the quarterly windows are for the MIR and FID avances."""
+
+    fiscal_year = models.PositiveSmallIntegerField(_("año del resultado"), unique=True)
+    opens_at = models.DateTimeField(_("abre"))
+    closes_at = models.DateTimeField(_("cierra"), help_text=_("Primer instante en que ya no se puede capturar."))
+    note = models.CharField(_("nota"), max_length=255, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("ventana anual del Programa Institucional")
+        verbose_name_plural = _("ventanas anuales del Programa Institucional")
+        ordering = ["fiscal_year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(opens_at__lt=models.F("closes_at")), name="annual_window_opens_before_closing",
+                violation_error_message=_("La ventana debe abrir antes de cerrar."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"Ventana anual {self.fiscal_year}"
