@@ -73,7 +73,9 @@ class IndicatorAdmin(ScopedAdmin, Undeletable, AnnouncesResults, HistoryAdmin):
     search_fields = ["external_id", "name", "definition"]
     list_select_related = ["objective", "matrix__program", "responsible_unit"]
     autocomplete_fields = ["objective"]
-    readonly_fields = ["effective_factor_display"]
+    # The link and the columns not modelled come from imported files (interchange/kept.py): an edit here
+    # would not relink nor reach the file they came from.
+    readonly_fields = ["effective_factor_display", "previous_external_id", "previous", "extra_columns"]
     inlines = [VariableInline, TargetInline]
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
@@ -91,6 +93,11 @@ class IndicatorAdmin(ScopedAdmin, Undeletable, AnnouncesResults, HistoryAdmin):
         ]}),
         ("Cuenta Pública", {"classes": ["collapse"], "fields": [
             "cp_adjusted_target", "cp_progress", "cp_cause", "cp_effect", "cp_other_reasons"]}),
+        ("Datos de Hacienda", {"classes": ["collapse"], "fields": [
+            ("functional_group", "functional_group_name"), ("function", "function_name"),
+            ("subfunction", "subfunction_name"), ("institutional_activity", "institutional_activity_name"),
+            "jan_may_adjustment_justification", "jan_may_cause", "jan_may_effect", "jan_may_other_reasons",
+            ("previous_external_id", "previous"), "extra_columns"]}),
         ("Programa Institucional", {"classes": ["collapse"], "fields": [
             "pi_category", "disaggregation", "collection_period", "information_availability",
             "associated_right", "observations"]}),

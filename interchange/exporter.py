@@ -87,8 +87,9 @@ def build_rows(fiscal_year, ids, quarter=None, only_approved=False, by_state=Fal
     so those cells stay empty)."""
     months = range(1, 3 * quarter + 1) if quarter else layout.MONTHS
     header = layout.FICHA_COLUMNS + (STATE_COLUMNS if by_state else [])
-    header += [c for n in months for c in layout.month_columns(n)] + layout.CP_COLUMNS
+    header += [c for n in months for c in layout.month_columns(n)] + layout.CP_COLUMNS + layout.HACIENDA_KEPT_COLUMNS
     header += [c for n in months for c in (f"CUMPLIMIENTO_MES{n}", f"SEMAFORO_MES{n}")]
+    header += extra_headers(ids, header)
     warnings = []
     rows = _rows(fiscal_year, ids, months, header, only_approved, by_state, warnings)
     return header, rows, warnings
@@ -109,6 +110,7 @@ def _rows(fiscal_year, ids, months, header, only_approved, by_state, warnings):
                 results[month] = period_outcome(indicator, target, item, policy)
                 warnings.extend(_warnings(indicator, fiscal_year, month, target, item, results[month]))
             cells.update(_cp_cells(indicator))
+            cells.update(hacienda_cells(indicator))
             for month, outcome in results.items():
                 cells[f"CUMPLIMIENTO_MES{month}"] = _compliance_text(outcome)
                 cells[f"SEMAFORO_MES{month}"] = outcome.semaforo or "" if outcome else ""
@@ -134,7 +136,8 @@ def _state_progress(fiscal_year, indicators, months, statuses):
 def _state_rows(indicator, by_state, header):
     rows = []
     for state in sorted(by_state, key=lambda s: s.clave):
-        cells = {**ficha_cells(indicator), "ID_ENTIDAD_FEDERATIVA": state.clave, "ENTIDAD_FEDERATIVA": state.name}
+        cells = {**ficha_cells(indicator), **hacienda_cells(indicator), "ID_ENTIDAD_FEDERATIVA": state.clave,
+                 "ENTIDAD_FEDERATIVA": state.name}
         for month, item in by_state[state].items():
             cells.update(month_cells(month, None, item))
         rows.append([cells.get(column, "") for column in header])
@@ -168,6 +171,28 @@ def ficha_cells(indicator):
         "UMBRAL_VERDE_AMARILLO": _text(indicator.threshold_green_yellow),
         "UMBRAL_AMARILLO_ROJO": _text(indicator.threshold_yellow_red), "FACTOR": _text(indicator.factor),
     }
+
+
+def hacienda_cells(indicator):
+    """The Hacienda columns SIMIR keeps (its programme's and its own) and the columns of its imported
+    file that SIMIR does not model, as they were read."""
+    program = indicator.matrix.program
+    cells = {column: getattr(program, name) for column, name in layout.PROGRAM_HACIENDA_COLUMNS.items()}
+    cells.update({column: getattr(indicator, name) for column, name in layout.INDICATOR_HACIENDA_COLUMNS.items()})
+    cells[layout.PREVIOUS_INDICATOR] = indicator.previous_external_id
+    cells.update(indicator.extra_columns)
+    return cells
+
+
+def extra_headers(ids, header):
+    """The columns not modelled that the indicators of `ids` brought from their files, in alphabetical
+    order (PostgreSQL does not keep a JSON object's key order), without those `header` already has."""
+    names = set()
+    for start in range(0, len(ids), BATCH):
+        for extra in Indicator.objects.filter(pk__in=ids[start:start + BATCH]).exclude(extra_columns={}).values_list(
+                "extra_columns", flat=True):
+            names.update(extra)
+    return sorted(names - set(header))
 
 
 def _quantity(prefix, holder):

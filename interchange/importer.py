@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from compliance.tasks import schedule_year_recompute
+from interchange.kept import link_waiting_indicators
 from interchange.reader import FROM_SETTINGS, UnreadableFile, read_table
 from interchange.rejects import RejectsFile
 from interchange.selection import EVERY_ROW
@@ -43,6 +44,7 @@ class ImportReport:
     warnings: list = field(default_factory=list)
     more_warnings: int = 0
     linked: int = 0  # objectives that waited for their parent and got it
+    linked_previous: int = 0  # indicators that waited for their previous ejercicio's and got it
     rolled_up: int = 0  # national avances summed from the entidades' (the file had no national row)
     state_metas: int = 0  # metas on entidad rows, not kept
 
@@ -56,7 +58,7 @@ class ImportReport:
             if what == "normalizado":
                 yield f"normalizado: {column} «{raw}» → {f'«{value}»' if value else 'vacío'} (filas: {count})"
             elif what == UNKNOWN_COLUMN:
-                yield f"nota: columna desconocida {column}, se ignora."
+                yield f"nota: columna desconocida {column}: se conserva por indicador y se vuelve a exportar."
             elif what == ALIAS:
                 yield f"nota: la columna {raw} se lee como {column}."
             elif what == HACIENDA_COLUMNS:
@@ -81,6 +83,9 @@ class ImportReport:
                    "(su fila nacional).")
         if self.linked:
             yield f"objetivos enlazados con su objetivo padre, que llegó en esta importación: {self.linked}"
+        if self.linked_previous:
+            yield ("indicadores enlazados con su indicador del ejercicio anterior, que llegó en esta importación: "
+                   f"{self.linked_previous}")
         if self.dry_run:
             yield "Simulación (--dry-run): no se escribió nada."
 
@@ -132,6 +137,7 @@ def import_file(path, dry_run=False, reason=None, recompute=True, max_bytes=FROM
             report.counts, report.linked, report.rolled_up = writer.counts, writer.linked, writer.rolled_up
             report.state_metas = writer.state_metas
             report.warnings += writer.warnings
+            report.linked_previous = link_waiting_indicators(writer.fiscal_years, writer.reason)
             if dry_run:
                 raise _DryRunRollback
             if recompute:

@@ -76,7 +76,36 @@ STATE_COLUMN = "ID_ENTIDAD_FEDERATIVA"  # read on import; a row with it is that 
 
 CP_COLUMNS = ["META_AJUSTADA_CP", "AVANCE_CP", "AVANCE_CAUSA_CP", "AVANCE_EFECTO_CP", "AVANCE_OTROS_MOTIVOS_CP"]
 
-COLUMNS = FICHA_COLUMNS + [c for n in MONTHS for c in month_columns(n)] + CP_COLUMNS
+# Columns of Hacienda's open-data file that SIMIR stores as published and exports (docs/intercambio.md,
+# «Columnas de Hacienda que se guardan»): column → field. Those of the programme go on the Program;
+# the functional classification (the programmatic key of the row's UR), the link to the previous
+# ejercicio and the January-May justifications go on the Indicator.
+PROGRAM_HACIENDA_COLUMNS = {
+    "MODALIDAD_PP": "modalidad_pp",
+    "ID_PND": "pnd_id", "DESC_PND": "pnd_name", "OBJETIVO_PND": "pnd_objective",
+    "PROGRAMA_PND": "pnd_program", "DESC_PROGRAMA_PND": "pnd_program_name",
+    "OBJETIVO_PROGRAMA_PND": "pnd_program_objective", "DESC_OBJETIVO_PROGRAMA_PND": "pnd_program_objective_name",
+    "OBJETIVO_ESTRATEGICO": "strategic_objective",
+}
+INDICATOR_HACIENDA_COLUMNS = {
+    "GPO_FUNCIONAL": "functional_group", "DESC_GPO_FUNCIONAL": "functional_group_name",
+    "ID_FUNCION": "function", "DESC_FUNCION": "function_name",
+    "ID_SUBFUNCION": "subfunction", "DESC_SUBFUNCION": "subfunction_name",
+    "ID_AI": "institutional_activity", "DESC_AI": "institutional_activity_name",
+    "JUSTIFICACION_AJUSTE_ENERO_MAY": "jan_may_adjustment_justification",
+    "AVANCE_ENERO_MAYO_CAUSA": "jan_may_cause", "AVANCE_ENERO_MAYO_EFECTO": "jan_may_effect",
+    "AVANCE_ENERO_MAYO_OTROS_MOTIVOS": "jan_may_other_reasons",
+}
+PREVIOUS_INDICATOR = "ID_INDICADOR_CICLO_ANTERIOR"
+# In the order of Hacienda's file.
+HACIENDA_KEPT_COLUMNS = [
+    "GPO_FUNCIONAL", "DESC_GPO_FUNCIONAL", "ID_FUNCION", "DESC_FUNCION", "ID_SUBFUNCION", "DESC_SUBFUNCION",
+    "ID_AI", "DESC_AI", *PROGRAM_HACIENDA_COLUMNS, PREVIOUS_INDICATOR,
+    "JUSTIFICACION_AJUSTE_ENERO_MAY", "AVANCE_ENERO_MAYO_CAUSA", "AVANCE_ENERO_MAYO_EFECTO",
+    "AVANCE_ENERO_MAYO_OTROS_MOTIVOS",
+]
+
+COLUMNS = FICHA_COLUMNS + [c for n in MONTHS for c in month_columns(n)] + CP_COLUMNS + HACIENDA_KEPT_COLUMNS
 
 # Appended by our export, ignored on import.
 RESULT_COLUMNS = [c for n in MONTHS for c in (f"CUMPLIMIENTO_MES{n}", f"SEMAFORO_MES{n}")]
@@ -95,16 +124,16 @@ COLUMN_ALIASES = {
     "AVANCE_ENERO_MAYO_OTROS_MOTIVO": "AVANCE_ENERO_MAYO_OTROS_MOTIVOS",
 }
 
-# Columns of Hacienda's open-data file that SIMIR reads past without storing (no error, one note).
-HACIENDA_COLUMNS = [
-    "ENTIDAD_FEDERATIVA", "ID_MUNICIPIO", "MUNICIPIO",
-    "GPO_FUNCIONAL", "DESC_GPO_FUNCIONAL", "ID_FUNCION", "DESC_FUNCION", "ID_SUBFUNCION", "DESC_SUBFUNCION",
-    "ID_AI", "DESC_AI", "MODALIDAD_PP",
-    "ID_PND", "DESC_PND", "OBJETIVO_PND", "PROGRAMA_PND", "DESC_PROGRAMA_PND", "OBJETIVO_PROGRAMA_PND",
-    "DESC_OBJETIVO_PROGRAMA_PND", "OBJETIVO_ESTRATEGICO", "INDICADOR_PND", "ID_INDICADOR_CICLO_ANTERIOR",
-    "JUSTIFICACION_AJUSTE_ENERO_MAY", "AVANCE_ENERO_MAYO_CAUSA", "AVANCE_ENERO_MAYO_EFECTO",
-    "AVANCE_ENERO_MAYO_OTROS_MOTIVOS",
-]
+# Columns of Hacienda's open-data file that SIMIR reads past without storing (no error, one note): the
+# entidad's name (its clave, ID_ENTIDAD_FEDERATIVA, is read) and the municipio.
+HACIENDA_COLUMNS = ["ENTIDAD_FEDERATIVA", "ID_MUNICIPIO", "MUNICIPIO"]
+
+_READ = frozenset(COLUMNS) | frozenset(RESULT_COLUMNS) | frozenset(HACIENDA_COLUMNS) | {STATE_COLUMN}
+
+
+def extra_columns(header):
+    """The columns of a header that SIMIR does not model: kept per indicator as written and exported back."""
+    return tuple(name for name in header if name and name not in _READ)
 
 
 def canonical_header(names):

@@ -62,6 +62,8 @@ class IndicatorRow:
     state: str = ""  # the entidad's INEGI clave (01-32) of a state figure; empty for the national one
     months: dict = field(default_factory=dict)  # month → MonthData
     cp: dict = field(default_factory=dict)
+    program_hacienda: dict = field(default_factory=dict)  # Program field name → value, only cells given
+    extra: dict = field(default_factory=dict)  # header → value of the columns SIMIR does not model
 
     @property
     def program_key(self):
@@ -75,7 +77,8 @@ class IndicatorRow:
 class RowReader:
     """Reads the cells of one row, recording an error per bad cell instead of stopping. `sink` takes
     the errors (`error(number, column, message)`) and avisos (`warn`), counts the normalisations
-    (`notes`) and says whether a source's own arithmetic must agree (`strict`)."""
+    (`notes`), says whether a source's own arithmetic must agree (`strict`) and, for parse_row, which
+    columns of the header SIMIR does not model (`extra_columns`)."""
 
     def __init__(self, number, cells, sink):
         self.number = number
@@ -299,7 +302,24 @@ def parse_row(number, cells, sink):
         }.items()
         if value not in (None, "")
     }
+    row.ficha.update(hacienda_values(reader, layout.INDICATOR_HACIENDA_COLUMNS))
+    previous = reader.identifier(layout.PREVIOUS_INDICATOR, max_length=40)
+    if previous:
+        row.ficha["previous_external_id"] = previous
+    row.program_hacienda = hacienda_values(reader, layout.PROGRAM_HACIENDA_COLUMNS)
+    row.extra = {column: cells[column] for column in sink.extra_columns if column in cells}
     return row
+
+
+def hacienda_values(reader, columns):
+    """{field: text} of the Hacienda columns SIMIR keeps as published (layout.*_HACIENDA_COLUMNS), only
+    those given: an empty cell keeps what is stored."""
+    values = {}
+    for column, name in columns.items():
+        value = reader.text(column, max_length=JUSTIFICATION_MAX)
+        if value:
+            values[name] = value
+    return values
 
 
 def threshold_errors(reader, green_yellow, yellow_red):

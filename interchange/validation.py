@@ -17,7 +17,8 @@ CONTROL_CHARACTERS_REMOVED = "se quitaron caracteres de control"
 NBSP_REPLACED = "espacios no separables → espacios"
 ALIAS = "alias de columna"
 HACIENDA_COLUMNS = "columnas de Hacienda que SIMIR no guarda"
-UNKNOWN_COLUMN = "columna desconocida, se ignora"
+UNKNOWN_COLUMN = "columna desconocida, se conserva"
+PROGRAM_COLUMN_OF = {name: column for column, name in layout.PROGRAM_HACIENDA_COLUMNS.items()}
 
 
 class ImportErrors(Exception):
@@ -55,6 +56,7 @@ class Validation:
     def __init__(self, strict=False, skip_bad_rows=False):
         self.strict = strict  # a value that disagrees with its own _NUM/_DEN is an error, not an aviso
         self.skip_bad_rows = skip_bad_rows
+        self.extra_columns = ()  # of the header: kept per indicator (layout.extra_columns)
         self.errors = _Errors(settings.SIMIR_IMPORT_MAX_ERRORS)
         self.row_errors = defaultdict(list)  # with skip_bad_rows: row → [(column, message)], not capped
         self.rejected = {}  # with skip_bad_rows, after finish(): row → [(column, message)]
@@ -72,6 +74,7 @@ class Validation:
         self._objectives = {}  # (*program key, ID_OBJETIVO) → (level, parent, first row)
         self._declared_by = defaultdict(set)  # with skip_bad_rows: objective key → indicator keys of its rows
         self._parent_refs = defaultdict(list)  # (*program key, parent) → (row, …, indicator key) naming it
+        self._programme_columns = defaultdict(dict)  # program key → {field: (value, first row giving it)}
 
     def error(self, number, column, message):
         if self.skip_bad_rows and number > 1:
@@ -115,9 +118,24 @@ class Validation:
             elif row.parent_objective and seen[1] and seen[1] != row.parent_objective:
                 self.error(row.number, "ID_OBJETIVO_PADRE", f"el objetivo {row.objective} tiene padre "
                                                             f"{seen[1]} en la fila {seen[2]} y aquí {row.parent_objective}.")
+        if row.program_number is not None:
+            self._check_programme_columns(row)
         if row.parent_objective and row.program_number is not None and row.fiscal_year is not None:
             self._parent_refs[(*row.program_key, row.parent_objective)].append(
                 (row.number, row.program_clave, row.objective, key))
+
+    def _check_programme_columns(self, row):
+        """The Hacienda columns of a programme (MODALIDAD_PP, PND) are the programme's, repeated on each of
+        its rows: the first row that gives one decides it (the row is written with the values so far, so a
+        reimport writes nothing), and a later row that says otherwise is an aviso. A row later rejected by
+        --omitir-filas-con-error counts too: the end of the file tells which are rejected."""
+        seen = self._programme_columns[row.program_key]
+        for name, value in row.program_hacienda.items():
+            first, number = seen.setdefault(name, (value, row.number))
+            if first != value:
+                self.warn(row.number, PROGRAM_COLUMN_OF[name], f"el programa {row.program_clave} {row.fiscal_year} "
+                                                               f"trae «{first}» en la fila {number}; se guarda ese.")
+        row.program_hacienda = {name: value for name, (value, _number) in seen.items()}
 
     def finish(self):
         self._reject()
@@ -236,10 +254,9 @@ def header_errors(sheet, validation):
     hacienda = [name for name in header if name in layout.HACIENDA_COLUMNS]
     if hacienda:
         validation.notes[(HACIENDA_COLUMNS, ", ".join(hacienda), "", "")] += 1
-    known = set(layout.COLUMNS) | set(layout.RESULT_COLUMNS) | set(layout.HACIENDA_COLUMNS) | {layout.STATE_COLUMN}
-    for name in header:
-        if name and name not in known:
-            validation.notes[(UNKNOWN_COLUMN, name, "", "")] += 1
+    validation.extra_columns = layout.extra_columns(header)
+    for name in validation.extra_columns:
+        validation.notes[(UNKNOWN_COLUMN, name, "", "")] += 1
 
 
 def stored_objectives(keys):

@@ -18,6 +18,7 @@ from indicators import rules
 from indicators.choices import AdjustmentStatus, AdjustmentType
 from indicators.models import Indicator, Target, TargetAdjustment
 from interchange.catalog_writer import CREATED, UNCHANGED, UPDATED, CatalogTable
+from interchange.kept import add_kept_values, keep_stored_extra_columns, previous_ids
 from programs.models import Level, Matrix, Objective, Program, Ramo, ResponsibleUnit, State
 from reporting.choices import ProgressStatus
 from reporting.models import Progress
@@ -80,7 +81,7 @@ class Writer:
                                      for row, ramo in zip(batch, ramos)])
         programs = self._programs.resolve([
             ({"fiscal_year": row.fiscal_year, "ramo": ramo, "modalidad": row.modalidad, "number": row.program_number},
-             {"name": row.program_name, "modalidad_name": row.modalidad_name},
+             {"name": row.program_name, "modalidad_name": row.modalidad_name, **row.program_hacienda},
              {"name": row.program_clave, "responsible_unit": unit})
             for row, ramo, unit in zip(batch, ramos, units)
         ])
@@ -148,12 +149,16 @@ class Writer:
         """{(ejercicio, ID_INDICADOR): indicator id} of the batch, created or updated. The rows of an
         indicator (national and per entidad) all carry its ficha; one with an entidad marks it as
         captured by entidad."""
+        previous = previous_ids(batch)
         wanted = {}
         for row, matrix, unit in zip(batch, matrices, units):
-            wanted.setdefault((row.fiscal_year, row.indicator_id), {}).update(_given({
+            values = wanted.setdefault((row.fiscal_year, row.indicator_id), {})
+            values.update(_given({
                 "matrix_id": matrix.pk, "objective_id": objectives[(matrix.pk, row.objective)].pk,
                 "responsible_unit_id": unit.pk, **row.ficha, **row.cp, "captured_by_state": bool(row.state) or None,
             }))
+            add_kept_values(values, row, previous)
+        keep_stored_extra_columns(wanted)
         stored = Indicator.objects.filter(
             fiscal_year__in={year for year, _ in wanted}, external_id__in=[external for _, external in wanted])
         return self._write(Indicator, "indicadores", wanted, stored, ("fiscal_year", "external_id"), once=True)

@@ -117,6 +117,17 @@ class Program(models.Model):
         _("ficticio"), default=False, help_text=_("Programa ilustrativo de la demostración, no real.")
     )
     source_note = models.TextField(_("fuente"), blank=True)
+    # Hacienda's open-data columns of the programme (docs/intercambio.md, «Columnas de Hacienda que se
+    # guardan»): kept as published and exported, used by no rule.
+    modalidad_pp = models.TextField(_("MODALIDAD_PP"), blank=True)
+    pnd_id = models.TextField(_("PND (ID_PND)"), blank=True)
+    pnd_name = models.TextField(_("descripción del PND"), blank=True)
+    pnd_objective = models.TextField(_("objetivo del PND"), blank=True)
+    pnd_program = models.TextField(_("programa derivado del PND"), blank=True)
+    pnd_program_name = models.TextField(_("descripción del programa derivado del PND"), blank=True)
+    pnd_program_objective = models.TextField(_("objetivo del programa derivado del PND"), blank=True)
+    pnd_program_objective_name = models.TextField(_("descripción del objetivo del programa derivado del PND"), blank=True)
+    strategic_objective = models.TextField(_("objetivo estratégico"), blank=True)
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="programs", verbose_name=_("usuarios"),
         help_text=_("Usuarios cuyo alcance incluye este programa (además de los de sus URs)."),

@@ -147,7 +147,7 @@ def test_open_data_file_without_our_columns_imports(tmp_path, capsys):
     row = base_row(AVANCE_MES6="12.5", COLUMNA_RARA="x", CUMPLIMIENTO_MES6="99", ID_PP="E001", ID_MODALIDAD="")
     call_command("import_sed", str(write_csv(tmp_path / "f.csv", [row], header=header)))
     out = capsys.readouterr().out
-    assert "nota: columna desconocida COLUMNA_RARA, se ignora." in out
+    assert "nota: columna desconocida COLUMNA_RARA: se conserva por indicador y se vuelve a exportar." in out
     assert "CUMPLIMIENTO_MES6" not in out
     assert Program.objects.get().clave == "E001"
     assert Progress.objects.get().value == Decimal("12.5")

@@ -99,21 +99,17 @@ def hacienda_import(tmp_path, rows, **options):
     return import_file(path, recompute=False, **options)
 
 
-def test_hacienda_header_reads_aliases_and_ignores_the_columns_simir_does_not_store(tmp_path):
+def test_hacienda_header_reads_aliases_and_keeps_the_columns_simir_does_not_model(tmp_path):
     report = hacienda_import(tmp_path, [hacienda.row()])
     assert Indicator.objects.get().name == "Porcentaje de consultas otorgadas"
-    assert list(report.lines())[:6] == [
+    assert list(report.lines())[:7] == [
         "Codificación: Windows-1252; filas de datos: 1.",
         "nota: la columna AVANCE_ENERO_MAYO_OTROS_MOTIVO se lee como AVANCE_ENERO_MAYO_OTROS_MOTIVOS.",
         "nota: la columna NOMBRE_DEL_INDICADOR se lee como NOMBRE_INDICADOR.",
-        "nota: columna desconocida FECHA_CORTE, se ignora.",
-        "nota: columna desconocida OBSERVACIONES_SHCP, se ignora.",
-        "nota: columnas de Hacienda que SIMIR no guarda, se ignoran: ENTIDAD_FEDERATIVA, "
-        "ID_MUNICIPIO, MUNICIPIO, GPO_FUNCIONAL, DESC_GPO_FUNCIONAL, ID_FUNCION, DESC_FUNCION, ID_SUBFUNCION, "
-        "DESC_SUBFUNCION, ID_AI, DESC_AI, MODALIDAD_PP, ID_PND, DESC_PND, OBJETIVO_PND, PROGRAMA_PND, "
-        "DESC_PROGRAMA_PND, OBJETIVO_PROGRAMA_PND, DESC_OBJETIVO_PROGRAMA_PND, OBJETIVO_ESTRATEGICO, "
-        "INDICADOR_PND, ID_INDICADOR_CICLO_ANTERIOR, JUSTIFICACION_AJUSTE_ENERO_MAY, "
-        "AVANCE_ENERO_MAYO_CAUSA, AVANCE_ENERO_MAYO_EFECTO, AVANCE_ENERO_MAYO_OTROS_MOTIVOS.",
+        "nota: columna desconocida FECHA_CORTE: se conserva por indicador y se vuelve a exportar.",
+        "nota: columna desconocida INDICADOR_PND: se conserva por indicador y se vuelve a exportar.",
+        "nota: columna desconocida OBSERVACIONES_SHCP: se conserva por indicador y se vuelve a exportar.",
+        "nota: columnas de Hacienda que SIMIR no guarda, se ignoran: ENTIDAD_FEDERATIVA, ID_MUNICIPIO, MUNICIPIO.",
     ]
 
 
@@ -129,7 +125,8 @@ def test_an_alias_beside_our_own_column_is_ignored(tmp_path):
     header = [*hacienda.HEADER, "NOMBRE_INDICADOR"]
     report = hacienda_import_with(tmp_path, header, NOMBRE_INDICADOR="El nuestro")
     assert Indicator.objects.get().name == "El nuestro"
-    assert "nota: columna desconocida NOMBRE_DEL_INDICADOR, se ignora." in list(report.lines())
+    assert ("nota: columna desconocida NOMBRE_DEL_INDICADOR: se conserva por indicador y se vuelve a exportar."
+            in list(report.lines()))
 
 
 def hacienda_import_with(tmp_path, header, **cells):

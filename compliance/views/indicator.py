@@ -9,6 +9,7 @@ from common.paging import configure_table
 from common.table_export import EXPORT_FORMATS, export_table
 from compliance.filters import IndicatorFilter
 from compliance.models import QuarterResult, ResultFailure
+from compliance.series import year_series
 from compliance.tables import IndicatorTable
 from indicators import rules
 from indicators.models import FiscalYearPolicy, Target
@@ -62,7 +63,7 @@ def indicator_detail(request, pk):
     return render(request, "indicators/detail.html", {
         "indicator": indicator, "series": series, "results": results, "chart": chart, "failures": failures,
         "targets": [targets[key] for key in sorted(targets)],
-        "variables": indicator.variables.all(),
+        "variables": indicator.variables.all(), "years": year_series(indicator, indicators_for(request.user)),
     })
 
 

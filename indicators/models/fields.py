@@ -39,6 +39,11 @@ def justification_field(verbose_name):
     )
 
 
+def hacienda_text_field(verbose_name):
+    """A column of Hacienda's open-data file kept as published (docs/intercambio.md); not used by any rule."""
+    return models.TextField(verbose_name, blank=True)
+
+
 def ratio_constraints(prefix):
     """numerador and denominador come together, and x / 0 only exists for x = 0."""
     return [

@@ -17,7 +17,7 @@ from indicators.choices import (
     Frequency,
     IndicatorType,
 )
-from indicators.models.fields import justification_field, value_field
+from indicators.models.fields import hacienda_text_field, justification_field, value_field
 from programs.models import Level, Matrix, Objective, ResponsibleUnit
 
 
@@ -82,6 +82,35 @@ class Indicator(models.Model):
     cp_cause = justification_field(_("causa (Cuenta Pública)"))
     cp_effect = justification_field(_("efecto (Cuenta Pública)"))
     cp_other_reasons = justification_field(_("otros motivos (Cuenta Pública)"))
+    # Hacienda's open-data columns (docs/intercambio.md, «Columnas de Hacienda que se guardan»), stored and
+    # exported, not used by the rules. The functional classification is part of the programmatic key of
+    # the row's UR, so it is the indicator's, not the programme's (a programme may span several URs).
+    functional_group = hacienda_text_field(_("grupo funcional (GPO_FUNCIONAL)"))
+    functional_group_name = hacienda_text_field(_("descripción del grupo funcional"))
+    function = hacienda_text_field(_("función (ID_FUNCION)"))
+    function_name = hacienda_text_field(_("descripción de la función"))
+    subfunction = hacienda_text_field(_("subfunción (ID_SUBFUNCION)"))
+    subfunction_name = hacienda_text_field(_("descripción de la subfunción"))
+    institutional_activity = hacienda_text_field(_("actividad institucional (ID_AI)"))
+    institutional_activity_name = hacienda_text_field(_("descripción de la actividad institucional"))
+    jan_may_adjustment_justification = justification_field(_("justificación del ajuste de enero a mayo"))
+    jan_may_cause = justification_field(_("causa del avance de enero a mayo"))
+    jan_may_effect = justification_field(_("efecto del avance de enero a mayo"))
+    jan_may_other_reasons = justification_field(_("otros motivos del avance de enero a mayo"))
+    # ID_INDICADOR_CICLO_ANTERIOR as the file gave it; `previous` is that indicator once it is stored
+    # (the import links it whichever of the two ejercicios arrives first).
+    previous_external_id = models.CharField(
+        _("ID del indicador en el ejercicio anterior"), max_length=40, blank=True, validators=[validate_single_line],
+    )
+    previous = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="next_indicators",
+        verbose_name=_("indicador del ejercicio anterior"),
+    )
+    # Columns of an imported file that SIMIR does not model, header → value, written back on export.
+    extra_columns = models.JSONField(
+        _("otras columnas del archivo importado"), default=dict, blank=True,
+        help_text=_("Encabezado → valor de las columnas que SIMIR no modela; la exportación las vuelve a escribir."),
+    )
     # Fields of the Programa Institucional fichas (seeds 001/002).
     pi_category = models.CharField(
         _("categoría (PI)"), max_length=60, blank=True, help_text=_("Meta para el bienestar, Parámetro o Indicador.")
@@ -150,6 +179,9 @@ class Indicator(models.Model):
             )
         if self.factor is not None and self.factor == 0:
             errors["factor"] = _("El factor no puede ser 0.")
+        if self.previous_id and self.fiscal_year and self.previous.fiscal_year != self.fiscal_year - 1:
+            errors["previous"] = _("El indicador del ejercicio anterior debe ser del ejercicio %(year)s.") % {
+                "year": self.fiscal_year - 1}
         if self.matrix_id and self.objective_id and self.matrix.kind == Matrix.Kind.FID and self.objective.level != Level.FID:
             errors["objective"] = _("Los indicadores de una FID van en una fila de nivel FID.")
         if errors:
