@@ -1,16 +1,24 @@
 """Producing an export (CSV layout, XLSX report, PDF informe) — the one code path the command,
 the web and the background job share."""
 
-from collections import deque
+from collections import Counter, deque
 from dataclasses import dataclass, field
 
-from interchange.exporter import build_rows, export_indicator_ids, load_indicators, write_csv
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from interchange.exporter import ENCODING, NO_JUSTIFICATION, NO_META, NOT_APPROVED, build_rows, export_indicator_ids, load_indicators, write_csv
 from interchange.informe_pdf import write_informe_pdf
 from interchange.reports import informe_context, latest_quarter_with_avances, report_workbook
 
 FORMATS = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
            "pdf": "application/pdf"}
 ENCODINGS = {"utf-8": "utf-8-sig", "latin-1": "latin-1"}
+EXAMPLES = 3  # avisos of each kind quoted in a summary
+KIND_LABELS = {NO_META: gettext_lazy("sin meta para un periodo que su frecuencia exige"),
+               NOT_APPROVED: gettext_lazy("avance aún no aprobado"),
+               NO_JUSTIFICATION: gettext_lazy("semáforo que exige justificación, sin causa y efecto"),
+               ENCODING: gettext_lazy("caracteres sin equivalente en la codificación")}
 
 
 @dataclass
@@ -40,3 +48,20 @@ def render_export(fiscal_year, output_format, output, quarter=None, programs=Non
             write_informe_pdf(informe_context(fiscal_year, shown, selected, only_approved), output, on_progress)
     suffix = f"_T{quarter}" if quarter else ""
     return Export(f"sed_{fiscal_year}{suffix}.{output_format}", len(ids), warnings)
+
+
+def summarize_warnings(warnings):
+    """A few lines for thousands of avisos (45,000 for the APF): how many of each kind, with the
+    first few of each. The whole list goes to the command's stderr or the job's log."""
+    if not warnings:
+        return []
+    counts = Counter(warning.kind for warning in warnings)
+    examples = {kind: [] for kind in counts}
+    for warning in warnings:
+        if len(examples[warning.kind]) < EXAMPLES:
+            examples[warning.kind].append(warning)
+    lines = [ngettext("%(n)d aviso:", "%(n)d avisos:", len(warnings)) % {"n": len(warnings)}]
+    for kind in sorted(counts, key=list(KIND_LABELS).index):
+        lines.append(f"{counts[kind]} × {KIND_LABELS[kind]}; " + _("por ejemplo:"))
+        lines += [f"  {warning}" for warning in examples[kind]]
+    return lines
