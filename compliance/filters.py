@@ -5,8 +5,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from common.search import fold, folded
-from compliance.models import QuarterResult
-from compliance.tables import readings_for
+from compliance.progress_readings import READ_FIELDS, computed_readings, kept_reading, own_result
 from indicators import rules
 from indicators.choices import Direction, Frequency
 from programs.models import Level, Program, ResponsibleUnit
@@ -15,9 +14,6 @@ from reporting.choices import ProgressStatus
 NO_META = "sin-meta"
 QUARTER_CHOICES = [(q, f"T{q}") for q in rules.QUARTERS]
 SEMAFORO_CHOICES = [*rules.Semaforo.CHOICES, (NO_META, _("Sin meta"))]
-# What readings_for reads of an avance and its indicator: the queue's other relations are not loaded.
-READ_FIELDS = ["fiscal_year", "month", "value", "state", "indicator__indicator_type", "indicator__direction",
-               "indicator__threshold_green_yellow", "indicator__threshold_yellow_red"]
 
 
 class ReviewFilter(django_filters.FilterSet):
@@ -40,7 +36,7 @@ class ReviewFilter(django_filters.FilterSet):
         field_name="status", label=_("Estado"), choices=ProgressStatus.choices, empty_label=_("Todos")
     )
     # Declared last on purpose: filters run in this order, and the avances without a stored result
-    # of their own are read in Python, so it should only see what the other filters left.
+    # or reading are read in Python, so it should only see what the other filters left.
     semaforo = django_filters.ChoiceFilter(
         label=_("Semáforo"), choices=SEMAFORO_CHOICES, method="filter_semaforo", empty_label=_("Todos")
     )
@@ -61,15 +57,17 @@ class ReviewFilter(django_filters.FilterSet):
         return queryset.filter(month__in=rules.quarter_months(int(value)))
 
     def filter_semaforo(self, queryset, name, value):
-        """The same reading as `readings_for`: an avance its quarterly result was computed from is
-        filtered in SQL on that result; only the others (drafts, months inside the quarter,
-        entidades, results not recomputed yet) are read one by one."""
+        """The same reading as `readings_for`, in SQL: on the avance's own quarterly result, else on
+        its stored reading (every avance waiting for review has one after its recompute). Only the
+        rest — saved since their last recompute, or in another estado — are read with the rules."""
         wanted = None if value == NO_META else value
-        own = QuarterResult.objects.filter(progress=OuterRef("pk"), month=OuterRef("month"))
-        rest = list(queryset.filter(~Exists(own)).select_related(None).select_related("indicator").only(*READ_FIELDS))
-        readings = readings_for(rest)
-        computed = [p.pk for p in rest if readings[p.pk].semaforo == wanted]
-        return queryset.filter(Exists(own.filter(semaforo=wanted or "")) | Q(pk__in=computed))
+        light = wanted or ""
+        own, kept = own_result(), kept_reading()
+        rest = list(queryset.filter(~Exists(own), ~Exists(kept)).select_related(None).select_related("indicator")
+                    .only(*READ_FIELDS))
+        computed = [pk for pk, reading in computed_readings(rest).items() if reading.semaforo == wanted]
+        return queryset.filter(Exists(own.filter(semaforo=light)) | (~Exists(own) & Exists(kept.filter(semaforo=light)))
+                               | Q(pk__in=computed))
 
 
 class IndicatorFilter(django_filters.FilterSet):
