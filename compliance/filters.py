@@ -1,11 +1,11 @@
 """Filters of the review queue (django-filter). Choices only offer what the scoped queryset holds."""
 
 import django_filters
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from common.search import fold, folded
-from compliance.progress_readings import READ_FIELDS, computed_readings, kept_reading, own_result
+from compliance.progress_readings import READ_FIELDS, kept_reading, own_result, readings_for
 from indicators import rules
 from indicators.choices import Direction, Frequency
 from programs.models import Level, Program, ResponsibleUnit
@@ -57,17 +57,16 @@ class ReviewFilter(django_filters.FilterSet):
         return queryset.filter(month__in=rules.quarter_months(int(value)))
 
     def filter_semaforo(self, queryset, name, value):
-        """The same reading as `readings_for`, in SQL: on the avance's own quarterly result, else on
-        its stored reading (every avance waiting for review has one after its recompute). Only the
-        rest — saved since their last recompute, or in another estado — are read with the rules."""
+        """The same reading as `readings_for`, in SQL: on the avance's stored reading (every avance
+        waiting for review has one after its recompute), else on its own quarterly result. Only
+        the rest — saved since their last recompute, or not a period's figure — are read one by one."""
         wanted = None if value == NO_META else value
         light = wanted or ""
-        own, kept = own_result(), kept_reading()
-        rest = list(queryset.filter(~Exists(own), ~Exists(kept)).select_related(None).select_related("indicator")
+        kept = kept_reading()
+        rest = list(queryset.filter(~kept, ~own_result()).order_by().select_related(None).select_related("indicator")
                     .only(*READ_FIELDS))
-        computed = [pk for pk, reading in computed_readings(rest).items() if reading.semaforo == wanted]
-        return queryset.filter(Exists(own.filter(semaforo=light)) | (~Exists(own) & Exists(kept.filter(semaforo=light)))
-                               | Q(pk__in=computed))
+        computed = [pk for pk, reading in readings_for(rest).items() if reading.semaforo == wanted]
+        return queryset.filter(kept_reading(light) | (~kept & own_result(light)) | Q(pk__in=computed))
 
 
 class IndicatorFilter(django_filters.FilterSet):

@@ -66,8 +66,8 @@ class ProgressReading(models.Model):
     every recompute of its indicator, so the review queue filters on it in SQL; it holds for the
     value it was read with only (`compliance/progress_readings.py`)."""
 
-    progress = models.OneToOneField(Progress, on_delete=models.CASCADE, primary_key=True, related_name="+",
-                                    verbose_name=_("avance"))
+    progress = models.OneToOneField(Progress, on_delete=models.CASCADE, primary_key=True,
+                                    related_name="stored_reading", verbose_name=_("avance"))
     value = value_field(_("valor leído"))
     meta = value_field(_("meta vigente"))
     compliance = models.DecimalField(_("cumplimiento %"), max_digits=rules.COMPLIANCE_MAX_DIGITS, decimal_places=2,

@@ -4,13 +4,13 @@ let the queue filter by semáforo in SQL.
 `readings_for` is shared by the queue, its filter and the review page so that the three always
 agree. Every reading comes from the same rules: a stored quarterly result computed from this very
 avance, or else the meta vigente (`indicators.metas`) and `reporting.readings.outcome_against`, the
-rules of the capture screen and the submission check. The second kind is stored as a
-`ProgressReading` for each avance waiting for review by every recompute of its indicator."""
+rules of the capture screen and the submission check. Every recompute of an indicator stores the
+latter as a `ProgressReading` for each of its avances waiting for review."""
 
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef, Q
 
 from compliance.bulk_write import insert_rows
 from compliance.models import ProgressReading, QuarterResult
@@ -36,19 +36,23 @@ class Reading:
     semaforo: str | None = None
 
 
-def own_result():
-    """The stored quarterly result computed from the outer avance (same month, the national figure)."""
-    return QuarterResult.objects.filter(progress=OuterRef("pk"), month=OuterRef("month"))
+def own_result(light=None):
+    """A condition on avances: a stored quarterly result was computed from them (same month, the
+    national figure) and, with `light`, gives that semáforo ("" is no meta)."""
+    results = QuarterResult.objects.filter(progress=OuterRef("pk"), month=OuterRef("month"))
+    return Exists(results if light is None else results.filter(semaforo=light))
 
 
-def kept_reading():
-    """The stored reading of the outer avance, if it was read with the value the avance has now."""
-    return ProgressReading.objects.filter(progress=OuterRef("pk"), value=OuterRef("value"))
+def kept_reading(light=None):
+    """A condition on avances: their stored reading was read with the value they have now (and, with
+    `light`, gives that semáforo; "" is no meta). A join on the avance's row, not a subquery."""
+    kept = Q(stored_reading__value=F("value"))
+    return kept if light is None else kept & Q(stored_reading__semaforo=light)
 
 
 def readings_for(progress_list):
-    """{avance pk: Reading} in a constant number of queries, whatever the number of avances: the
-    avance's own quarterly result, else its stored reading for its current value, else computed."""
+    """{avance pk: Reading} in a constant number of queries, whatever the number of avances: its
+    stored reading for its current value, else its own quarterly result, else computed."""
     progress_list = list(progress_list)
     if not progress_list:
         return {}
@@ -62,10 +66,10 @@ def readings_for(progress_list):
     readings, pending = {}, []
     for progress in progress_list:
         result, reading = results.get(progress.pk), kept.get(progress.pk)
-        if result is not None and result.month == progress.month:
-            readings[progress.pk] = Reading(result.meta, result.compliance, result.semaforo or None)
-        elif reading is not None and progress.value is not None and reading.value == progress.value:
+        if reading is not None and progress.value is not None and reading.value == progress.value:
             readings[progress.pk] = Reading(reading.meta, reading.compliance, reading.semaforo or None)
+        elif result is not None and result.month == progress.month:
+            readings[progress.pk] = Reading(result.meta, result.compliance, result.semaforo or None)
         else:
             pending.append(progress)
     readings.update(computed_readings(pending))
@@ -93,16 +97,16 @@ def computed_readings(progress_list):
 
 def store_readings(fiscal_year, indicator_ids, computed_at):
     """Replace the stored readings of the ejercicio's avances (or only those of `indicator_ids`):
-    one for each avance waiting for review that no quarterly result was computed from. Called by
-    the recompute after its results are written, so a meta, ficha or policy change that recomputes
-    refreshes them; an avance saved since reads live until its own recompute."""
+    one for each avance waiting for review. Called by the recompute, so a meta, ficha or policy
+    change that recomputes refreshes them; an avance saved since reads as before until its own
+    recompute. The rules give an avance a quarterly result was computed from the same semáforo."""
     stored = ProgressReading.objects.filter(progress__fiscal_year=fiscal_year)
     waiting = Progress.objects.filter(fiscal_year=fiscal_year, status=ProgressStatus.ENVIADO, value__isnull=False)
     if indicator_ids is not None:
         stored = stored.filter(progress__indicator_id__in=indicator_ids)
         waiting = waiting.filter(indicator_id__in=indicator_ids)
     stored.delete()
-    waiting = waiting.filter(~Exists(own_result())).select_related("indicator").only(*READ_FIELDS).order_by()
+    waiting = waiting.select_related("indicator").only(*READ_FIELDS).order_by()
     chunk = []
     for progress in waiting.iterator(chunk_size=STORE_CHUNK):
         chunk.append(progress)

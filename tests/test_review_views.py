@@ -400,9 +400,8 @@ def test_detail_explains_the_semaforo_with_the_avance_numbers(world, client):
 
 
 def test_semaforo_filter_lists_exactly_the_avances_of_that_semaforo_stored_or_not(world, client):
-    """After a recompute every avance waiting for review has a stored result or reading and is
-    filtered in SQL; one sent since, one whose value changed since, and drafts are read with the
-    rules. Each filtered page is exactly what `avance_semaforo` (rules.py) says."""
+    """After a recompute every avance waiting for review has a stored reading and is filtered in
+    SQL; one sent since, one whose value changed since, and drafts are read as `readings_for` does. Each filtered page is exactly what `avance_semaforo` (rules.py) says."""
     from compliance.engine import compute_year
     from compliance.models import ProgressReading
     from indicators.choices import Frequency
@@ -421,7 +420,7 @@ def test_semaforo_filter_lists_exactly_the_avances_of_that_semaforo_stored_or_no
     sent(world, second, month=2, value=D(90))  # no meta for February
     sent(world, world.ind_a, value=D(70))
     compute_year(2024)
-    assert ProgressReading.objects.count() == 4  # January and February; March avances have their result
+    assert ProgressReading.objects.count() == 6  # every avance waiting for review
     later = monthly({1: D(80)})
     sent(world, later, month=1, value=D(70))  # after the recompute: no stored reading yet
     changed = first.progress.get(month=1)
