@@ -137,10 +137,10 @@ class _Copier:
         return copied
 
     def copy(self, obj):
-        if isinstance(obj, IndirectObject):
-            return _ref(self.number(obj))
-        if isinstance(obj, DecodedStreamObject) and not obj.get("/Filter"):
-            obj = obj.flate_encode()  # a merged page's content comes back uncompressed
+        if isinstance(obj, IndirectObject):  # one of ours (pdf None) is already numbered
+            return obj if obj.pdf is None else _ref(self.number(obj))
+        if isinstance(obj, DecodedStreamObject):
+            obj = _compressed(obj)  # a merged page's content comes back uncompressed
         if isinstance(obj, StreamObject):
             copied = obj.__class__()
             copied._data = obj._data  # the stream's bytes as stored (encoded), copied as they are
@@ -190,6 +190,14 @@ def _ref(number):
 
 def _count(items):
     return len(items) + sum(_count(children) for _title, _page, children in items)
+
+
+def _compressed(stream):
+    """A decoded stream (a merged page's content, built from its operations) as a Flate-encoded one."""
+    plain = DecodedStreamObject()
+    plain.set_data(stream.get_data())
+    plain.update({key: value for key, value in stream.items() if key not in ("/Filter", "/DecodeParms", "/Length")})
+    return plain.flate_encode()
 
 
 def _serialized(obj):

@@ -163,6 +163,10 @@ def test_pdf_informe_is_laid_out_a_programme_at_a_time_and_joined(monkeypatch):
            if not isinstance(item, list)]
     assert top == [("Contenido", 1), ("Programa presupuestario E001", 2), ("Programa presupuestario S200", 5),
                    ("Programa presupuestario U013", 7)]
+    # Each contents line is a link (a box per line of text) that jumps to its programme's first page.
+    jumps = [reader.get_page_number(link.get_object()["/Dest"][0].get_object()) + 1
+             for link in reader.pages[0]["/Annots"]]
+    assert list(dict.fromkeys(jumps)) == [2, 5, 7]
 
 
 def test_bench_exports_measures_two_sizes_and_leaves_nothing():
