@@ -21,9 +21,10 @@ FOOTER_PAGES = 500
 COLLECT_EVERY = 20
 
 
-def write_informe_pdf(context, output, on_progress=None):
+def write_informe_pdf(context, output, on_progress=None, entries=None):
     """Write the informe of `informe_context` into the binary file `output`; `on_progress(done,
-    total)` after each programme is laid out."""
+    total)` after each programme is laid out. `entries`, when given, yields each programme's full
+    entry as it is laid out, and `context["programs"]` need only name the programmes (the contents)."""
     # Imported here: WeasyPrint takes a noticeable moment to load, and only PDF exports need it.
     from pypdf import PdfReader, PdfWriter
     from weasyprint import CSS, HTML
@@ -42,9 +43,10 @@ def write_informe_pdf(context, output, on_progress=None):
     programs = context["programs"]
     with tempfile.TemporaryDirectory(prefix="informe-") as folder:
         parts, starts, outlines, total = [], [], [], 0
-        for done, entry in enumerate(programs, start=1):
+        for done, entry in enumerate(entries if entries is not None else programs, start=1):
             path = Path(folder) / f"{done}.pdf"
             lay_out("reports/informe_pdf_part.html", path, entry=entry)
+            del entry
             part = PdfReader(path)
             parts.append(path)
             starts.append(total)
