@@ -174,7 +174,8 @@ def test_bench_exports_measures_two_sizes_and_leaves_nothing():
     call_command("bench_exports", "--indicators", "20", "--json", "--pdf", stdout=out, stderr=io.StringIO())
     figures = json.loads(out.getvalue())
     assert sorted(figures) == ["2", "20", "flat"]
-    assert list(figures["flat"]) == ["export_sed_csv_peak_mb", "informe_pdf_peak_rss_mb"]
+    assert list(figures["flat"]) == ["export_sed_csv_peak_mb", "informe_pdf_rss_growth_mb"]
     assert sorted(figures["20"]) == ["catalog_xlsx_peak_mb", "catalog_xlsx_s", "export_sed_csv_peak_mb",
-                                     "export_sed_csv_s", "informe_pdf_peak_rss_mb", "informe_pdf_s"]
+                                     "export_sed_csv_s", "informe_pdf_peak_rss_mb", "informe_pdf_rss_growth_mb",
+                                     "informe_pdf_s"]
     assert not Indicator.objects.filter(fiscal_year__in=(2097, 2098)).exists()
