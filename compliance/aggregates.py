@@ -104,7 +104,8 @@ def apply_difference(fiscal_year, before, after, computed_at):
             values = counters(result)
             for key in _groups_of(result):
                 _add(delta[key], values, sign)
-    delta = {key: values for key, values in delta.items() if any(values.values())}
+    # Groups whose counters did not move are rewritten too: their computed_at is the dashboard's
+    # cache stamp, and a result's own numbers (its cumplimiento in the drill-down) may have changed.
     if not delta:
         return
     stored = QuarterAggregate.objects.filter(fiscal_year=fiscal_year).filter(

@@ -16,6 +16,7 @@ from common.numbers import plain_number, two_decimals
 from compliance import aggregates
 from compliance.bulk_write import result_writer
 from compliance.models import QuarterAggregate, QuarterResult, ResultFailure
+from compliance.progress_readings import store_readings
 from indicators import rules
 from indicators.choices import AdjustmentStatus, Frequency
 from indicators.models import FiscalYearPolicy, Indicator, Target, TargetAdjustment
@@ -77,6 +78,7 @@ def compute_quarters(fiscal_year, quarters=rules.QUARTERS, as_of=None, indicator
             stale = stale.filter(indicator_id__in=indicator_ids)
         stale.exclude(computed_at=computed_at).delete()
         _store_failures(fiscal_year, quarters, indicator_ids, failures)
+        store_readings(fiscal_year, indicator_ids, computed_at)
         if indicator_ids is None:
             aggregates.store_all(fiscal_year, quarters, computed_at)
         else:

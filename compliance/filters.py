@@ -1,12 +1,11 @@
 """Filters of the review queue (django-filter). Choices only offer what the scoped queryset holds."""
 
 import django_filters
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from common.search import fold, folded
-from compliance.models import QuarterResult
-from compliance.tables import readings_for
+from compliance.progress_readings import READ_FIELDS, kept_reading, own_result, readings_for
 from indicators import rules
 from indicators.choices import Direction, Frequency
 from programs.models import Level, Program, ResponsibleUnit
@@ -15,9 +14,6 @@ from reporting.choices import ProgressStatus
 NO_META = "sin-meta"
 QUARTER_CHOICES = [(q, f"T{q}") for q in rules.QUARTERS]
 SEMAFORO_CHOICES = [*rules.Semaforo.CHOICES, (NO_META, _("Sin meta"))]
-# What readings_for reads of an avance and its indicator: the queue's other relations are not loaded.
-READ_FIELDS = ["fiscal_year", "month", "value", "state", "indicator__indicator_type", "indicator__direction",
-               "indicator__threshold_green_yellow", "indicator__threshold_yellow_red"]
 
 
 class ReviewFilter(django_filters.FilterSet):
@@ -40,7 +36,7 @@ class ReviewFilter(django_filters.FilterSet):
         field_name="status", label=_("Estado"), choices=ProgressStatus.choices, empty_label=_("Todos")
     )
     # Declared last on purpose: filters run in this order, and the avances without a stored result
-    # of their own are read in Python, so it should only see what the other filters left.
+    # or reading are read in Python, so it should only see what the other filters left.
     semaforo = django_filters.ChoiceFilter(
         label=_("Semáforo"), choices=SEMAFORO_CHOICES, method="filter_semaforo", empty_label=_("Todos")
     )
@@ -61,15 +57,16 @@ class ReviewFilter(django_filters.FilterSet):
         return queryset.filter(month__in=rules.quarter_months(int(value)))
 
     def filter_semaforo(self, queryset, name, value):
-        """The same reading as `readings_for`: an avance its quarterly result was computed from is
-        filtered in SQL on that result; only the others (drafts, months inside the quarter,
-        entidades, results not recomputed yet) are read one by one."""
+        """The same reading as `readings_for`, in SQL: on the avance's stored reading (every avance
+        waiting for review has one after its recompute), else on its own quarterly result. Only
+        the rest — saved since their last recompute, or not a period's figure — are read one by one."""
         wanted = None if value == NO_META else value
-        own = QuarterResult.objects.filter(progress=OuterRef("pk"), month=OuterRef("month"))
-        rest = list(queryset.filter(~Exists(own)).select_related(None).select_related("indicator").only(*READ_FIELDS))
-        readings = readings_for(rest)
-        computed = [p.pk for p in rest if readings[p.pk].semaforo == wanted]
-        return queryset.filter(Exists(own.filter(semaforo=wanted or "")) | Q(pk__in=computed))
+        light = wanted or ""
+        kept = kept_reading()
+        rest = list(queryset.filter(~kept, ~own_result()).order_by().select_related(None).select_related("indicator")
+                    .only(*READ_FIELDS))
+        computed = [pk for pk, reading in readings_for(rest).items() if reading.semaforo == wanted]
+        return queryset.filter(kept_reading(light) | (~kept & own_result(light)) | Q(pk__in=computed))
 
 
 class IndicatorFilter(django_filters.FilterSet):

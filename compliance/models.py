@@ -60,6 +60,29 @@ class QuarterResult(models.Model):
         return f"{self.indicator.external_id} T{self.quarter}-{self.fiscal_year}: {self.status}"
 
 
+class ProgressReading(models.Model):
+    """The semáforo an avance waiting for review gets against its period's meta vigente, when no
+    quarterly result was computed from it (a month inside the quarter, an entidad). Written by
+    every recompute of its indicator, so the review queue filters on it in SQL; it holds for the
+    value it was read with only (`compliance/progress_readings.py`)."""
+
+    progress = models.OneToOneField(Progress, on_delete=models.CASCADE, primary_key=True,
+                                    related_name="stored_reading", verbose_name=_("avance"))
+    value = value_field(_("valor leído"))
+    meta = value_field(_("meta vigente"))
+    compliance = models.DecimalField(_("cumplimiento %"), max_digits=rules.COMPLIANCE_MAX_DIGITS, decimal_places=2,
+                                     null=True, blank=True)
+    semaforo = models.CharField(_("semáforo"), max_length=10, choices=rules.Semaforo.CHOICES, blank=True)
+    computed_at = models.DateTimeField(_("calculado el"))
+
+    class Meta:
+        verbose_name = _("lectura de avance")
+        verbose_name_plural = _("lecturas de avances")
+
+    def __str__(self):
+        return f"{self.progress_id}: {self.semaforo or 'sin meta'}"
+
+
 class QuarterAggregate(models.Model):
     """Quarterly aggregates per programa, per UR, per nivel and overall (docs/reglas.md)."""
 

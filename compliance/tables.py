@@ -1,10 +1,6 @@
-"""Tables of the review screens (django-tables2) and the semáforo reading they show.
-
-`readings_for` is shared by the queue, its filter and the review page so that the three always
-agree on the semáforo of an avance."""
-from dataclasses import dataclass
+"""Tables of the review screens (django-tables2); the semáforo they show is
+`progress_readings.readings_for`'s, as in the queue's filter and the review page."""
 from itertools import islice
-from decimal import Decimal
 
 import django_tables2 as tables
 from django.db.models import Case, IntegerField, Value, When
@@ -14,61 +10,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from compliance.models import QuarterResult
-from indicators.metas import metas_vigentes
-from indicators.models import FiscalYearPolicy
+from compliance.progress_readings import Reading, readings_for
 from programs.models import MIR_ORDER
-from reporting.readings import outcome_against
 
 NUMBER = {"th": {"class": "num"}, "td": {"class": "num"}}
 READING_CHUNK = 500  # avances whose semáforo is read together (ReviewTable.reading)
-
-
-@dataclass(frozen=True)
-class Reading:
-    """How an avance scores against its period's meta vigente; all None when there is no meta."""
-
-    meta: Decimal | None = None
-    compliance: Decimal | None = None
-    semaforo: str | None = None
-
-
-def readings_for(progress_list):
-    """{avance pk: Reading} in a constant number of queries, whatever the number of avances.
-
-    The stored quarterly result is used when it was computed from this very avance (which means the
-    same month and the national figure); otherwise — a month inside the quarter, an entidad, or a
-    result not recomputed yet — the reading comes from the meta vigente (`indicators.metas`) and
-    `reporting.readings.outcome_against`, the rules the capture screen and the submission check use."""
-    progress_list = list(progress_list)
-    if not progress_list:
-        return {}
-    stored = {
-        result.progress_id: result
-        for result in QuarterResult.objects.filter(progress__in=[p.pk for p in progress_list]).only(
-            "progress_id", "month", "meta", "compliance", "semaforo"
-        )
-    }
-    readings, pending = {}, []
-    for progress in progress_list:
-        result = stored.get(progress.pk)
-        if result is not None and result.month == progress.month:
-            readings[progress.pk] = Reading(result.meta, result.compliance, result.semaforo or None)
-        else:
-            pending.append(progress)
-    if pending:
-        # The metas of every pending period in two queries (what preview() would read one by one).
-        metas = metas_vigentes((p.indicator_id, p.fiscal_year, p.month) for p in pending)
-        policies = {
-            policy.fiscal_year: policy
-            for policy in FiscalYearPolicy.objects.filter(fiscal_year__in={p.fiscal_year for p in pending})
-        }
-        for progress in pending:
-            policy = policies.get(progress.fiscal_year) or FiscalYearPolicy(fiscal_year=progress.fiscal_year)
-            meta = metas.get((progress.indicator_id, progress.fiscal_year, progress.month))
-            outcome = outcome_against(progress.indicator, progress.fiscal_year, meta, progress.value, policy)
-            readings[progress.pk] = Reading(meta, outcome.cumplimiento, outcome.semaforo)
-    return readings
 
 
 def semaforo_badge(light):

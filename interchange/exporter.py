@@ -242,18 +242,33 @@ def _compliance_text(outcome):
     return "N/A" if outcome.cumplimiento is None else two_decimals(outcome.cumplimiento)
 
 
+class Notice(str):
+    """An aviso: its text, and its kind so that thousands of them can be counted by kind."""
+
+    def __new__(cls, kind, text):
+        notice = super().__new__(cls, text)
+        notice.kind = kind
+        return notice
+
+
+# The kinds of aviso, in the order a summary lists them.
+NO_META, NOT_APPROVED, NO_JUSTIFICATION, ENCODING = "sin meta", "no aprobado", "sin justificación", "codificación"
+
+
 def _warnings(indicator, fiscal_year, month, target, progress, outcome):
     """What would make the file unacceptable to Hacienda, or should be said about it."""
     where = f"{indicator.external_id} {fiscal_year}-{month:02d}"
     found = []
     if rules.is_period_month(indicator.frequency, month) and (target is None or target.current_value is None):
         if rules.measured_in_year(indicator.frequency, False):
-            found.append(f"aviso: {where}: sin meta para un periodo que su frecuencia ({indicator.frequency}) exige.")
+            found.append(Notice(NO_META, f"aviso: {where}: sin meta para un periodo que su frecuencia "
+                                         f"({indicator.frequency}) exige."))
     if progress is not None:
         if progress.status != ProgressStatus.APROBADO:
-            found.append(f"aviso: {where}: el avance está {progress.get_status_display().lower()}, aún no aprobado.")
+            found.append(Notice(NOT_APPROVED, f"aviso: {where}: el avance está "
+                                              f"{progress.get_status_display().lower()}, aún no aprobado."))
         if outcome and rules.justification_required(outcome.semaforo) and not (progress.cause and progress.effect):
-            found.append(f"aviso: {where}: semáforo {outcome.semaforo} sin causa y efecto.")
+            found.append(Notice(NO_JUSTIFICATION, f"aviso: {where}: semáforo {outcome.semaforo} sin causa y efecto."))
     return found
 
 
@@ -265,7 +280,9 @@ def write_csv(header, rows, stream, encoding="utf-8-sig"):
     writer = csv_writer(sink, lineterminator="\r\n")
     writer.writerow(header)
     writer.writerows(rows)
-    return [f"aviso: hay caracteres sin equivalente en {encoding}; se escribieron como «?»."] if sink.replaced else []
+    if not sink.replaced:
+        return []
+    return [Notice(ENCODING, f"aviso: hay caracteres sin equivalente en {encoding}; se escribieron como «?».")]
 
 
 class _EncodedSink:

@@ -69,13 +69,18 @@ def _vigente(target):
     return version.value, version.numerator, version.denominator
 
 
+def institutions(programs):
+    """Who answers for the programmes, as the informe's cover names them: their ramos and URs."""
+    return sorted({f"{p.ramo.clave} {p.ramo.name} · {p.responsible_unit.clave} {p.responsible_unit.name}"
+                   for p in programs})
+
+
 def informe_context(fiscal_year, quarter, indicators, only_approved=False, with_sources=False):
     """The informe as seed 000's SED section presents it: a cover, a summary per programa (the
     selector's counts), each programa's indicators; source notes only in an annex, on request."""
     entries, counts = report_programs(fiscal_year, quarter, indicators, only_approved)
     # The institution is who answers for the programas: their ramos and unidades responsables.
-    institutions = sorted({f"{p.ramo.clave} {p.ramo.name} · {p.responsible_unit.clave} {p.responsible_unit.name}"
-                           for p in (entry["program"] for entry in entries)})
-    return {"institutions": institutions,"fiscal_year": fiscal_year, "quarter": quarter, "quarter_name": QUARTER_NAMES[quarter],
+    return {"institutions": institutions([entry["program"] for entry in entries]), "fiscal_year": fiscal_year,
+            "quarter": quarter, "quarter_name": QUARTER_NAMES[quarter],
             "programs": entries, "counts": counts, "only_approved": only_approved,
             "with_sources": with_sources, "generated_at": timezone.localtime()}

@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 from compliance.engine import compute_year
 from compliance.models import ResultFailure
 from indicators.scope import indicators_for
-from interchange.exports import render_export
+from interchange.exports import render_export, summarize_warnings
 from interchange.upload import apply_upload
 from jobs.models import Job
 from programs.models import Program
@@ -103,7 +103,10 @@ def _export(job):
         job.file.save(export.filename, File(stream, name=export.filename), save=False)
         _set(job, file=job.file.name)
     summary = ngettext("%(n)d indicador exportado.", "%(n)d indicadores exportados.", export.rows) % {"n": export.rows}
-    return "\n".join([summary, export.summary, *export.warnings])
+    if export.warnings:
+        # The message shows counts and examples; the whole list (tens of thousands for the APF) is logged.
+        logger.info("Avisos de la exportación %s:\n%s", job.pk, "\n".join(export.warnings))
+    return "\n".join([summary, export.summary, *summarize_warnings(export.warnings)])
 
 
 @contextmanager

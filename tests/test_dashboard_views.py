@@ -9,12 +9,14 @@ from decimal import ROUND_HALF_UP
 from decimal import Decimal as D
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from compliance.engine import compute_quarters, compute_year
 from compliance.models import QuarterAggregate, QuarterResult
 from indicators.models import Indicator
 from compliance.scope import results_for
@@ -268,12 +270,14 @@ def test_constant_number_of_queries_whatever_the_number_of_rows(demo, client, dj
     client.get(pages[0])  # warm-up: session, content types
     counts, sizes = [], []
     for page in pages:
+        cache.clear()  # the queries of building the page, not of reusing it
         with CaptureQueriesContext(connection) as few:
             response = client.get(page)
         counts.append(len(few.captured_queries))
         sizes.append((len(response.context["program_rows"]), len(response.context["results"] or [])))
     _grow(12, p999, coordinador)
     for page, count, (programs, results) in zip(pages, counts, sizes):
+        cache.clear()
         with django_assert_num_queries(count):
             response = client.get(page)
         assert len(response.context["program_rows"]) == programs + 12
@@ -314,3 +318,33 @@ def test_dashboard_tables_export_as_shown(client):
     assert [r[0] for r in rows[1:]] == ["P999"] and rows[1][3:8] == ["12", "9", "9", "0", "7"]
     response = client.get("/tablero/2024/1/", {"_export": "xlsx", "tabla": "ur"})
     assert response["Content-Disposition"].endswith('tablero_2024_T1_ur.xlsx"')
+
+
+def test_page_is_reused_until_a_recompute_moves_the_aggregates_stamp(demo, client):
+    p999, _ = demo
+    login(client, "coordinador")
+    cache.clear()
+    sample = Indicator.objects.filter(matrix__program=p999, fiscal_year=2024).first()
+
+    def shown():  # the P999 row of the programmes' table, as the page shows it
+        html = client.get(url(1)).content.decode()
+        return re.search(r"P999 · [^<]*</a>.*?</tr>", html, re.S).group(0)
+
+    with CaptureQueriesContext(connection) as built:
+        before = shown()
+    extra = IndicatorFactory(matrix=sample.matrix, objective=sample.objective, fiscal_year=2024,
+                             responsible_unit=sample.responsible_unit)  # registered, not a recompute: the stamp stays
+    with CaptureQueriesContext(connection) as reused:
+        assert shown() == before
+    assert len(reused.captured_queries) < len(built.captured_queries)
+    # A recompute of one indicator that changes no counter still stamps its groups anew: the page is
+    # built again, and counts the indicator registered since.
+    compute_quarters(2024, [1], indicator_ids=[sample.pk])
+    assert shown() != before
+    extra.delete()
+    compute_year(2024)
+    assert shown() == before
+    # Another user's scope never gets this page.
+    client.logout()
+    login(client, "capturista_ayo")
+    assert client.get(url(1), {"programa": p999.pk}).status_code == 404

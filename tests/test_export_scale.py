@@ -168,13 +168,19 @@ def test_pdf_informe_is_laid_out_in_parts_and_joined(monkeypatch):
            if not isinstance(item, list)]
     assert top == [("Resumen por programa", 2), ("Contenido", 2), ("Programa presupuestario E001", 3),
                    ("Programa presupuestario S200", 5), ("Programa presupuestario U013", 6)]
+    # Each contents line is a link (a box per line of text) that jumps to its programme's first page.
+    jumps = [reader.get_page_number(link.get_object()["/Dest"][0].get_object()) + 1
+             for link in reader.pages[1]["/Annots"]]
+    assert list(dict.fromkeys(jumps)) == [3, 5, 6]
 
 
 def test_bench_exports_measures_two_sizes_and_leaves_nothing():
     out = io.StringIO()
-    call_command("bench_exports", "--indicators", "20", "--json", stdout=out, stderr=io.StringIO())
+    call_command("bench_exports", "--indicators", "20", "--json", "--pdf", stdout=out, stderr=io.StringIO())
     figures = json.loads(out.getvalue())
-    assert sorted(figures) == ["2", "20", "flat"] and list(figures["flat"]) == ["export_sed_csv_peak_mb"]
+    assert sorted(figures) == ["2", "20", "flat"]
+    assert list(figures["flat"]) == ["export_sed_csv_peak_mb", "informe_pdf_rss_growth_mb"]
     assert sorted(figures["20"]) == ["catalog_xlsx_peak_mb", "catalog_xlsx_s", "export_sed_csv_peak_mb",
-                                     "export_sed_csv_s"]
+                                     "export_sed_csv_s", "informe_pdf_peak_rss_mb", "informe_pdf_rss_growth_mb",
+                                     "informe_pdf_s"]
     assert not Indicator.objects.filter(fiscal_year__in=(2097, 2098)).exists()

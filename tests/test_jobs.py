@@ -111,3 +111,27 @@ def test_pdf_export_job_reports_progress_per_programme(demo, client, django_capt
     assert written == [0, 10, 26, 42, 58, 74, 90, 90, 100]  # one step per part (5), saving, done
     job = Job.objects.get()
     assert (job.status, job.file.read(4)) == ("terminado", b"%PDF")
+
+
+def test_export_job_summarizes_its_avisos_and_logs_them_all(db, django_user_model, django_capture_on_commit_callbacks,
+                                                            caplog):
+    from devtools.synthetic import build_synthetic_year
+    from jobs.services import start_export
+    from reporting.choices import ProgressStatus
+    from reporting.models import Progress
+
+    ids = build_synthetic_year(2097, 60)
+    Progress.objects.filter(indicator_id__in=ids[::2]).update(status=ProgressStatus.ENVIADO)
+    admin = django_user_model.objects.create_superuser("avisos", "avisos@simir.invalid", "x")
+    with caplog.at_level("INFO", logger="jobs.runner"), django_capture_on_commit_callbacks(execute=True):
+        job = start_export(admin, 2097, "csv")
+    job.refresh_from_db()
+    logged = [line for record in caplog.records for line in record.getMessage().splitlines()[1:]]
+    lines = job.message.splitlines()
+    assert lines[0] == "60 indicadores exportados." and lines[1].startswith("resumen T")
+    assert lines[2] == f"{len(logged)} avisos:"
+    counted = {line.split(" × ")[1].split(";")[0]: int(line.split(" × ")[0]) for line in lines if " × " in line}
+    assert counted["avance aún no aprobado"] == sum("aún no aprobado" in line for line in logged) > 3
+    assert sum(counted.values()) == len(logged)
+    examples = [line.strip() for line in lines if line.startswith("  ")]
+    assert len(examples) <= 3 * len(counted) < len(logged) and set(examples) <= set(logged)

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from compliance.models import QuarterResult
 from compliance import tables
-from compliance.tables import readings_for
+from compliance.progress_readings import readings_for
 from indicators import rules
 from indicators.choices import AdjustmentStatus, AdjustmentType
 from indicators.models import TargetAdjustment
@@ -397,3 +397,48 @@ def test_detail_explains_the_semaforo_with_the_avance_numbers(world, client):
     assert "80 — versión 1: meta programada" in html
     assert '<dd class="why-deviation">10.00</dd>' in html
     assert "= 90.00</dd>" in html
+
+
+def test_semaforo_filter_lists_exactly_the_avances_of_that_semaforo_stored_or_not(world, client):
+    """After a recompute every avance waiting for review has a stored reading and is filtered in
+    SQL; one sent since, one whose value changed since, and drafts are read as `readings_for` does. Each filtered page is exactly what `avance_semaforo` (rules.py) says."""
+    from compliance.engine import compute_year
+    from compliance.models import ProgressReading
+    from indicators.choices import Frequency
+
+    def monthly(metas):
+        indicator = IndicatorFactory(objective__matrix=world.matrix_a, responsible_unit=world.unit_a,
+                                     frequency=Frequency.MENSUAL)
+        for month, meta in metas.items():
+            TargetFactory(indicator=indicator, month=month, value=meta)
+        return indicator
+
+    first, second = monthly({1: D(80), 2: D(80), 3: D(80)}), monthly({1: D(80), 3: D(80)})
+    for month, value in ((1, D(80)), (2, D(70)), (3, D(60))):
+        sent(world, first, month=month, value=value)
+    sent(world, second, month=1, value=D(60))
+    sent(world, second, month=2, value=D(90))  # no meta for February
+    sent(world, world.ind_a, value=D(70))
+    compute_year(2024)
+    assert ProgressReading.objects.count() == 6  # every avance waiting for review
+    later = monthly({1: D(80)})
+    sent(world, later, month=1, value=D(70))  # after the recompute: no stored reading yet
+    changed = first.progress.get(month=1)
+    type(changed).objects.filter(pk=changed.pk).update(value=D(60))  # its reading was for 80
+    sent(world, monthly({2: D(80)}), month=2, value=D(80), status=S.BORRADOR)
+    every = list(type(changed).objects.filter(indicator__responsible_unit=world.unit_a).select_related("indicator"))
+    nonempty = set()
+    for light in ("verde", "amarillo", "rojo", "sin-meta"):
+        for estado in (S.ENVIADO, ""):
+            expected = {p.pk for p in every if (estado == "" or p.status == estado)
+                        and (avance_semaforo(p.indicator, 2024, p.month, p.value) or "sin-meta") == light}
+            listed = {p.pk for p in shown(queue(client, world.coord_a, semaforo=light, estado=estado))}
+            assert listed == expected, (light, estado)
+            nonempty |= {light} if expected else set()
+    assert nonempty == {"verde", "amarillo", "rojo", "sin-meta"}
+    assert {p.pk for p in shown(queue(client, world.coord_a, semaforo="rojo"))} >= {changed.pk}
+    # The stored reading is what the filter reads: a tampered one moves its avance.
+    kept = ProgressReading.objects.get(progress__indicator=second, progress__month=1)
+    assert kept.semaforo == "rojo"
+    ProgressReading.objects.filter(pk=kept.pk).update(semaforo="verde")
+    assert kept.pk in {p.pk for p in shown(queue(client, world.coord_a, semaforo="verde"))}

@@ -3,13 +3,19 @@ and per UR for one quarter, with drill-down to a programa's indicator results.
 
 The counts come from the one selector (`compliance.counts.quarter_counts`) over the user's
 indicators, the drill-down from `results_for`, so a user only ever sees their scope. The number of
-queries does not depend on the number of rows."""
+queries does not depend on the number of rows. The page's data is cached until a recompute moves the
+aggregates' computation stamp."""
+
+import hashlib
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.db.models import Count, Max
 from django.http import Http404
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -17,16 +23,18 @@ from common.ids import parse_id
 from common.numbers import plain_number
 from common.table_export import EXPORT_FORMATS, export_table
 from compliance.counts import quarter_counts
+from compliance.models import QuarterAggregate
 from compliance.scope import results_for
 from compliance.tables import ProgramAggregateTable, UnitAggregateTable
 from indicators import rules
 from indicators.scope import indicators_for
 from programs.models import level_rank
 from programs.roles import is_administrator
-from programs.scope import get_program_for_user
+from programs.scope import get_program_for_user, units_and_programs
 from reporting.models import CaptureWindow
 
 PROGRAMS_PER_PAGE = 50
+CACHE_SECONDS = 3600  # a bound on memory: a recompute makes the stored page unreachable anyway
 MONTHS = [gettext_lazy("enero"), gettext_lazy("febrero"), gettext_lazy("marzo"), gettext_lazy("abril"),
           gettext_lazy("mayo"), gettext_lazy("junio"), gettext_lazy("julio"), gettext_lazy("agosto"),
           gettext_lazy("septiembre"), gettext_lazy("octubre"), gettext_lazy("noviembre"), gettext_lazy("diciembre")]
@@ -80,10 +88,40 @@ def dashboard_latest(request):
     return redirect("simir:dashboard", *latest)
 
 
+def computation_stamp():
+    """When the aggregates were last computed, and how many there are (a group that empties is
+    deleted). Every recompute moves it, full or of one indicator (`aggregates.apply_difference`
+    stamps every group its results touch), so a page built before it is never served after it."""
+    stamp = QuarterAggregate.objects.aggregate(Max("computed_at"), Count("pk"))
+    return stamp["computed_at__max"], stamp["pk__count"]
+
+
+def _cache_key(request, fiscal_year, quarter):
+    """What the page's numbers depend on: the user's scope, the quarter, the page and drill-down
+    asked for, the language, and the aggregates' computation stamp."""
+    user = request.user
+    parts = (user.pk, is_administrator(user), units_and_programs(user), fiscal_year, quarter,
+             sorted(request.GET.lists()), translation.get_language(), computation_stamp())
+    return "dashboard:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
 @login_required
 def dashboard(request, fiscal_year, quarter):
+    """The page's data is cached until a recompute changes the stamp; the response itself is
+    rendered each time (it carries the user's menu, messages and CSRF token)."""
     if quarter not in rules.QUARTERS:
         raise Http404(_("Trimestre inexistente."))
+    key = None if request.GET.get("_export") in EXPORT_FORMATS else _cache_key(request, fiscal_year, quarter)
+    context = cache.get(key) if key else None
+    if context is None:
+        context = _page(request, fiscal_year, quarter)
+        if isinstance(context, HttpResponseBase):  # an exported table
+            return context
+        cache.set(key, context, CACHE_SECONDS)
+    return render(request, "dashboard/dashboard.html", context)
+
+
+def _page(request, fiscal_year, quarter):
     user = request.user
     # Each scope helper reads the user's URs and programas once; built once, reused below.
     scoped_results = results_for(user)
@@ -101,7 +139,7 @@ def dashboard(request, fiscal_year, quarter):
         selected, results = _drill_down(user, scoped_results, request.GET["programa"], fiscal_year, quarter)
     periods = _periods(scoped_results)
     with_data = {q for year, q in periods if year == fiscal_year}
-    return render(request, "dashboard/dashboard.html", {
+    return {
         "fiscal_year": fiscal_year, "quarter": quarter,
         "quarters": [(q, q in with_data) for q in rules.QUARTERS],
         # Each other ejercicio opens on its latest quarter with results.
@@ -112,4 +150,4 @@ def dashboard(request, fiscal_year, quarter):
         "unit_rows": unit_rows, "unit_totals": counts.total if unit_rows else None,
         "chart": _chart_data(program_page.object_list),
         "selected": selected, "results": results,
-    })
+    }

@@ -19,7 +19,8 @@ from common.ids import parse_id
 from common.paging import configure_table
 from common.table_export import EXPORT_FORMATS, export_table
 from compliance.filters import ReviewFilter
-from compliance.tables import QUEUE_RELATIONS, ReviewTable, period_label, readings_for
+from compliance.progress_readings import readings_for
+from compliance.tables import QUEUE_RELATIONS, ReviewTable, period_label
 from indicators import rules
 from programs.roles import can_review
 from reporting.choices import ProgressStatus
