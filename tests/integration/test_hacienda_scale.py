@@ -33,10 +33,10 @@ def test_twenty_thousand_rows_import_and_a_second_import_changes_nothing(tmp_pat
     assert "Codificación: Windows-1252; filas de datos: 20000." in out  # Latin-1 bytes decode alike
     assert f"indicadores: {ROWS} creados, 0 actualizados, 0 sin cambios" in out
     assert f"programas: {ROWS // PER_PROGRAM + 1} creados, 0 actualizados, 0 sin cambios" in out
-    # The dirty spellings are read and said, the undocumented column noted.
+    # The dirty spellings are read and said, the undocumented column kept.
     assert any(line.startswith("normalizado: TIPO_INDICADOR «Estratgico» → «Estratégico»") for line in out)
     assert any(line.startswith("normalizado: DIMENSION «Eificacia» → «Eficacia»") for line in out)
-    assert "nota: columna desconocida FECHA_CORTE, se ignora." in out
+    assert "nota: columna desconocida FECHA_CORTE: se conserva por indicador y se vuelve a exportar." in out
     assert any(line.startswith("normalizado: DESC_OBJETIVO: espacios no separables → espacios") for line in out)
     assert err[-1].startswith(f"filas escritas: {ROWS:,} / {ROWS:,} (100 %)")
     assert Indicator.objects.count() == ROWS
