@@ -14,7 +14,8 @@ MONTH_COLUMNS = [
     "META_MES{n}", "META_MES{n}_NUM", "META_MES{n}_DEN", "META_AJUSTADA_MES{n}", "JUSTIFICACION_AJUSTE_MES{n}",
     "AVANCE_MES{n}", "AVANCE_CAUSA_MES{n}", "AVANCE_EFECTO_MES{n}", "AVANCE_OTROS_MOTIVOS_MES{n}",
 ]
-HEADER = [
+# Hacienda's documented columns, in its order; the file adds an undocumented one after them.
+HACIENDA_HEADER = [
     "CICLO", "ID_RAMO", "DESC_RAMO", "ID_UR", "DESC_UR",
     "ID_ENTIDAD_FEDERATIVA", "ENTIDAD_FEDERATIVA", "ID_MUNICIPIO", "MUNICIPIO",
     "GPO_FUNCIONAL", "DESC_GPO_FUNCIONAL", "ID_FUNCION", "DESC_FUNCION", "ID_SUBFUNCION", "DESC_SUBFUNCION",
@@ -31,8 +32,8 @@ HEADER = [
     "META_AJUSTADA_CP", "AVANCE_CP", "AVANCE_CAUSA_CP", "AVANCE_EFECTO_CP", "AVANCE_OTROS_MOTIVOS_CP",
     "JUSTIFICACION_AJUSTE_ENERO_MAY", "AVANCE_ENERO_MAYO_CAUSA", "AVANCE_ENERO_MAYO_EFECTO",
     "AVANCE_ENERO_MAYO_OTROS_MOTIVO",
-    "FECHA_CORTE",
 ]
+HEADER = [*HACIENDA_HEADER, "FECHA_CORTE"]
 # (FRECUENCIA, the months that close its periods)
 FREQUENCIES = [("Mensual", range(1, 13)), ("Trimestral", (3, 6, 9, 12)), ("Trimestral", (3, 6, 9, 12)),
                ("Semestral", (6, 12)), ("Anual", (12,)), ("Bimestral", (2, 4, 6, 8, 10, 12))]
