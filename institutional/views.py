@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from common.form_errors import add_service_errors
 from common.numbers import plain_number
 from institutional.exports import report_pdf, report_xlsx
 from institutional.forms import AnnualWindowForm, ResultForm
@@ -85,7 +86,7 @@ def result_capture(request, pk, fiscal_year):
                            % {"motivo": describe(exc)})
             return redirect("simir:institutional_capture", indicator.pk, fiscal_year)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Resultado %(anio)s enviado a revisión.") % {"anio": fiscal_year} if send
                              else _("Resultado %(anio)s guardado como borrador.") % {"anio": fiscal_year})
@@ -110,15 +111,6 @@ def _initial(progress):
             "numerator": plain_number(progress.numerator), "denominator": plain_number(progress.denominator),
             "cause": progress.cause, "effect": progress.effect, "other_reasons": progress.other_reasons,
             "version": progress.version}
-
-
-def _form_errors(form, exc):
-    """A service's ValidationError on the form: field errors on their field, the rest on top."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required

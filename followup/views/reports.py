@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from common.form_errors import add_service_errors
 from followup.forms import ReportForm
 from followup.models import Report
 from followup.scope import get_commitment_for_user, get_report_evidence_for_user, get_report_for_user
@@ -17,14 +18,6 @@ from followup.services import YEARS, check_window, save_report
 from followup.workflow import transition
 from programs.roles import can_capture
 from reporting.flow import EDITABLE, Action, allowed_actions
-
-
-def _form_errors(form, exc):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _detail_url(report_or_commitment, fiscal_year, quarter):
@@ -56,7 +49,7 @@ def report_edit(request, pk, fiscal_year, quarter):
             if "enviar" in request.POST:
                 transition(request.user, report, Action.ENVIAR)
         except (ValidationError, PermissionDenied) as exc:
-            _form_errors(form, exc if isinstance(exc, ValidationError) else ValidationError(str(exc)))
+            add_service_errors(form, exc if isinstance(exc, ValidationError) else ValidationError(str(exc)))
         else:
             messages.success(request, _("Reporte enviado a la coordinación.") if "enviar" in request.POST
                              else _("Reporte guardado en borrador."))

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from common.form_errors import add_service_errors
 from common.ids import MAX_ID, MAX_YEAR, parse_int
 from common.numbers import number
 from indicators.choices import AdjustmentStatus
@@ -23,15 +24,6 @@ from reporting.services import decide_adjustment, describe, request_adjustment
 
 RELATIONS = ("target__indicator__matrix__program", "target__indicator__responsible_unit", "requested_by",
              "decided_by")
-
-
-def _form_errors(form, exc):
-    """Put a service's ValidationError on the form: field errors on their field, the rest on top."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required
@@ -53,7 +45,7 @@ def adjustment_request(request, pk):
                 value=data["value"], numerator=data["numerator"], denominator=data["denominator"],
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Ajuste solicitado; la coordinación lo revisará."))
             return redirect("simir:adjustment_detail", adjustment.pk)
