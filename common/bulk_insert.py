@@ -45,16 +45,15 @@ def insert_with_history(model, rows, reason, now):
         created = bulk_create_with_history([model(**values) for values in rows], model, batch_size=BATCH,
                                            default_change_reason=reason, default_date=now)
         return [instance.pk for instance in created]
-    ids = _next_ids(model, len(rows))
+    pk_field = model._meta.pk
     fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    history = model.history.model
+    if [field.attname for field in history.tracked_fields] != [field.attname for field in [pk_field, *fields]]:
+        raise RuntimeError(f"The history of {model.__name__} does not track the fields in table order.")
+    ids = _next_ids(model, len(rows))
     fill = _filler(fields, now)
     filled = [(pk, *fill(values)) for pk, values in zip(ids, rows)]
-    pk_field = model._meta.pk
     copy_rows(model._meta.db_table, [pk_field.column, *(field.column for field in fields)], filled)
-    history = model.history.model
-    tracked = [pk_field, *fields]
-    if [field.attname for field in history.tracked_fields] != [field.attname for field in tracked]:
-        raise RuntimeError(f"The history of {model.__name__} does not track the fields in table order.")
     columns = [field.column for field in history.tracked_fields]
     columns += [history._meta.get_field(name).column for name in ("history_date", "history_change_reason",
                                                                    "history_type", "history_user")]

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.db.models import Exists, F, OuterRef, Q
 
-from compliance.bulk_write import insert_rows
+from common.bulk_insert import insert_rows
 from compliance.models import ProgressReading, QuarterResult
 from indicators.metas import metas_vigentes
 from indicators.models import FiscalYearPolicy

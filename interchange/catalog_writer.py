@@ -22,7 +22,7 @@ class CatalogTable:
         self._load([(key, lookup) for key, lookup, *_ in keyed if key not in self.known])
         new, changed, fields = {}, {}, set()
         for key, lookup, values, create_defaults in keyed:
-            given = {name: value for name, value in values.items() if value not in ("", None)}
+            given = given_values(values)
             if self.applied.get(key) == given:
                 continue
             self.applied[key] = given
@@ -63,6 +63,11 @@ class CatalogTable:
             self.model.objects.bulk_create(new)
         if changed:
             self.model.objects.bulk_update(changed, fields)
+
+
+def given_values(values):
+    """The values a row gives: an empty cell keeps what is stored."""
+    return {name: value for name, value in values.items() if value not in ("", None)}
 
 
 def _stored(instance, name):

@@ -104,23 +104,16 @@ def _rows(records, header, max_rows, stripped, spaced, last_row=None):
         # Most of a wide file's cells are empty and most records clean: one look at the whole
         # record decides whether any cell needs more than a strip.
         whole = "".join(record)
-        controls, spaces = has_control_characters(whole), NBSP in whole
-        if controls or spaces:
-            cells = _dirty_cells(record, header, stripped if controls else None, spaced if spaces else None)
-        else:
-            cells = {}
-            for name, raw in zip(header, record):
-                if raw and name:
-                    text = raw.strip()
-                    if text:
-                        cells[name] = restore(text) if text[0] == "'" else text
+        cells = _cells(record, header, stripped if has_control_characters(whole) else None,
+                       spaced if NBSP in whole else None)
         if cells:
             yield number, cells
 
 
-def _dirty_cells(record, header, stripped, spaced):
-    """The cells of a record with control characters (`stripped` counts them, None if it has none) or
-    non-breaking spaces (`spaced`, likewise)."""
+def _cells(record, header, stripped, spaced):
+    """{column: text} of a record's named, non-empty cells. `stripped` counts the control characters
+    removed and `spaced` the non-breaking spaces replaced; each is None when the record has none, so
+    that a clean record's cells only get stripped."""
     cells = {}
     for name, raw in zip(header, record):
         if not (raw and name):

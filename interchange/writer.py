@@ -17,7 +17,7 @@ from common.bulk_insert import insert_with_history
 from indicators import rules
 from indicators.choices import AdjustmentStatus, AdjustmentType
 from indicators.models import Indicator, Target, TargetAdjustment
-from interchange.catalog_writer import CREATED, UNCHANGED, UPDATED, CatalogTable
+from interchange.catalog_writer import CREATED, UNCHANGED, UPDATED, CatalogTable, given_values
 from interchange.kept import add_kept_values, keep_stored_extra_columns, previous_ids
 from programs.models import Level, Matrix, Objective, Program, Ramo, ResponsibleUnit, State
 from reporting.choices import ProgressStatus
@@ -113,7 +113,7 @@ class Writer:
             parent = stored.get((matrix.pk, row.parent_objective)) if row.parent_objective else None
             waiting_for = row.parent_objective if row.parent_objective and parent is None else ""
             key = (matrix.pk, row.objective)
-            values = _given({"level": row.level, "summary": row.objective_summary, "pending_parent_clave": waiting_for})
+            values = given_values({"level": row.level, "summary": row.objective_summary, "pending_parent_clave": waiting_for})
             objective = stored.get(key)
             if objective is None:
                 objective = stored[key] = new[key] = Objective(matrix=matrix, clave=row.objective, **values)
@@ -153,7 +153,7 @@ class Writer:
         wanted = {}
         for row, matrix, unit in zip(batch, matrices, units):
             values = wanted.setdefault((row.fiscal_year, row.indicator_id), {})
-            values.update(_given({
+            values.update(given_values({
                 "matrix_id": matrix.pk, "objective_id": objectives[(matrix.pk, row.objective)].pk,
                 "responsible_unit_id": unit.pk, **row.ficha, **row.cp, "captured_by_state": bool(row.state) or None,
             }))
@@ -181,7 +181,7 @@ class Writer:
                 if data.adjusted and not state:
                     adjusted.append((key, data))
                 if data.avance:
-                    values = {**_quantity_values(data.avance), "status": ProgressStatus.APROBADO, **_given(
+                    values = {**_quantity_values(data.avance), "status": ProgressStatus.APROBADO, **given_values(
                         {"cause": data.cause, "effect": data.effect, "other_reasons": data.other_reasons})}
                     if state:
                         by_state[(*key, state)] = values
@@ -289,10 +289,6 @@ class Writer:
             decided_at=self.now, decision_note=self.reason, **values,
         )
         self.counts[("metas ajustadas", CREATED)] += 1
-
-
-def _given(values):
-    return {name: value for name, value in values.items() if value not in ("", None)}
 
 
 def _quantity_values(quantity):
